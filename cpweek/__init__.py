@@ -1,0 +1,66 @@
+"""cpweek: the application factory."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from cpweek.config import load_config
+from cpweek.extensions import csrf, db, limiter, login_manager, migrate
+
+PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app: settings, extensions, blueprints, commands, error pages, template helpers."""
+    app = Flask(
+        __name__,
+        instance_path=os.path.join(PROJECT_ROOT, "instance"),
+        template_folder=os.path.join(PROJECT_ROOT, "templates"),
+        static_folder=os.path.join(PROJECT_ROOT, "static"),
+    )
+    app.config.update(load_config(app.instance_path, config))
+
+    if app.config["PROXY_COUNT"]:
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from cpweek import cli, templating
+    from cpweek.errors import register_error_pages
+    from cpweek.security import init_security_headers
+
+    cli.init_app(app)
+    templating.init_app(app)
+    register_error_pages(app)
+    init_security_headers(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    # Models must be imported before Alembic compares them with the database.
+    from cpweek import models  # noqa: F401
+    from cpweek.auth import services as auth_services
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(PROJECT_ROOT, "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = "Sign in to see that page."
+    login_manager.login_message_category = "info"
+    login_manager.user_loader(auth_services.load_session_user)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from cpweek.auth.views import bp as auth_bp
+    from cpweek.programme.views import bp as programme_bp
+
+    app.register_blueprint(programme_bp)
+    app.register_blueprint(auth_bp)

@@ -1,0 +1,75 @@
+"""Flask commands: `flask seed-demo`, `flask create-admin EMAIL`, `flask demo-info`."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+
+from cpweek.errors import DomainError
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(seed_demo_command)
+    app.cli.add_command(create_admin_command)
+    app.cli.add_command(demo_info_command)
+
+
+@click.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="Only load when the database holds no data yet.")
+def seed_demo_command(if_empty: bool) -> None:
+    """Load the demo editions, events and accounts (a second run adds nothing)."""
+    from cpweek import demo
+
+    if if_empty and not demo.database_is_empty():
+        click.echo("The database already holds data: demo data not loaded.")
+        return
+    result = demo.seed_demo()
+    if result.added_anything:
+        click.echo(
+            f"Demo data loaded: {result.editions} editions, {result.events} events, "
+            f"{result.accounts} accounts."
+        )
+    else:
+        click.echo("Demo data already present: nothing added.")
+
+
+@click.command("create-admin")
+@click.argument("email")
+@click.option("--name", default="", help="Name for a new account.")
+@click.option(
+    "--password",
+    default=None,
+    help="Password for a new account (asked for when not given). Leave out for an existing one.",
+)
+def create_admin_command(email: str, name: str, password: str | None) -> None:
+    """Make EMAIL an admin, creating the account when there is none."""
+    from cpweek.auth import services
+
+    existing = services.find_user_by_email(email)
+    if existing is None and password is None:
+        password = click.prompt(
+            "Password for the new account", hide_input=True, confirmation_prompt=True
+        )
+    try:
+        user, created = services.create_admin(email, name, password)
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    verb = "Created" if created else "Updated"
+    click.echo(f"{verb} {user.email}: now an admin.")
+
+
+@click.command("demo-info")
+def demo_info_command() -> None:
+    """Print where the site is and how to sign in as each demo person."""
+    from cpweek.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+
+    config = current_app.config
+    click.echo("")
+    click.echo(f"  cpweek is starting at {config['CPWEEK_BASE_URL']}")
+    click.echo(f"  Demo sign-ins (password for all: {DEMO_PASSWORD!r}):")
+    for email, name, roles in DEMO_ACCOUNTS:
+        held = ", ".join(role.label.lower() for role in roles) or "attendee"
+        click.echo(f"    {email:<26} {name:<14} {held}")
+    if not config["MAIL_SERVER"]:
+        click.echo(f"  Mail is not sent: messages are written to {config['MAIL_OUTBOX']}")
+    click.echo("")

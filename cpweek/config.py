@@ -1,0 +1,118 @@
+"""Settings from environment variables, with safe defaults.
+
+Every setting the app reads is named here once; the README has the table. Values come from the
+environment (twelve-factor); a `config` mapping passed to `create_app` overrides them (tests).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+DEVELOPMENT = "development"
+PRODUCTION = "production"
+
+
+class ConfigError(RuntimeError):
+    """The app cannot start with these settings; the message says which one to fix."""
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a whole number, not {value!r}") from exc
+
+
+def _secret_key(env: str, instance_path: Path) -> str:
+    """SECRET_KEY from the environment; in development, one generated once and kept in instance/.
+
+    Production refuses to guess: a key made up on each start would sign people out on every
+    restart and differ between workers behind a load balancer.
+    """
+    key = os.environ.get("SECRET_KEY", "").strip()
+    if key:
+        return key
+    if env != DEVELOPMENT:
+        raise ConfigError(
+            "SECRET_KEY is not set. In production set SECRET_KEY to a long random value "
+            "(python -c 'import secrets; print(secrets.token_hex(32))'); for local development "
+            "set CPWEEK_ENV=development and one is generated in instance/."
+        )
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def load_config(instance_path: str, overrides: dict | None = None) -> dict:
+    """The whole configuration as a dict: environment first, then explicit overrides."""
+    overrides = dict(overrides or {})
+    instance = Path(instance_path)
+    env = overrides.get("CPWEEK_ENV") or os.environ.get("CPWEEK_ENV", PRODUCTION).strip()
+    if env not in (DEVELOPMENT, PRODUCTION):
+        raise ConfigError(f"CPWEEK_ENV must be 'development' or 'production', not {env!r}")
+    production = env == PRODUCTION
+
+    config: dict = {
+        "CPWEEK_ENV": env,
+        "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL")
+        or f"sqlite:///{instance / 'cpweek.sqlite'}",
+        "CPWEEK_BASE_URL": os.environ.get("CPWEEK_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "CPWEEK_TIMEZONE": os.environ.get("CPWEEK_TIMEZONE", "Europe/London"),
+        "CPWEEK_HELP_PHONE": os.environ.get("CPWEEK_HELP_PHONE", "020 7946 0123"),
+        "CPWEEK_HELP_EMAIL": os.environ.get("CPWEEK_HELP_EMAIL", "coproductionweek@example.org"),
+        # Mail: with no MAIL_SERVER, messages are written to MAIL_OUTBOX instead of sent.
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
+        "MAIL_PORT": _int("MAIL_PORT", 587),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
+        "MAIL_USE_TLS": _bool("MAIL_USE_TLS", True),
+        "MAIL_USE_SSL": _bool("MAIL_USE_SSL", False),
+        "MAIL_TIMEOUT": _int("MAIL_TIMEOUT", 10),
+        "MAIL_DEFAULT_SENDER": os.environ.get(
+            "MAIL_DEFAULT_SENDER", "Co-production Week <no-reply@example.org>"
+        ),
+        "MAIL_OUTBOX": os.environ.get("MAIL_OUTBOX") or str(instance / "outbox"),
+        # Rate limits live in Redis when configured so every worker and host shares them.
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "SIGN_IN_LIMIT_PER_ACCOUNT": os.environ.get(
+            "SIGN_IN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"
+        ),
+        "SIGN_IN_LIMIT_PER_ADDRESS": os.environ.get("SIGN_IN_LIMIT_PER_ADDRESS", "50 per hour"),
+        "PASSWORD_RESET_MAX_AGE": _int("PASSWORD_RESET_MAX_AGE", 3600),
+        # Werkzeug's scrypt (memory-hard KDF); tests pass a cheaper cost to stay fast.
+        "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD", "scrypt"),
+        # Number of reverse proxies in front of the app whose X-Forwarded-* headers to trust.
+        "PROXY_COUNT": _int("PROXY_COUNT", 0),
+        "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_DURATION": 60 * 60 * 24 * 30,
+        "PREFERRED_URL_SCHEME": "https" if production else "http",
+        "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,
+    }
+    config.update(overrides)
+    if "SECRET_KEY" not in overrides:
+        config["SECRET_KEY"] = _secret_key(env, instance)
+    return config

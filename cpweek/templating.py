@@ -1,0 +1,24 @@
+"""What every template can use: time formatting in the edition's zone, roles for navigation."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from cpweek import timezones
+from cpweek.auth.models import Role
+from cpweek.auth.permissions import nav_visible
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters.update(
+        date_long=timezones.format_date,
+        time_local=timezones.format_time,
+        time_range=timezones.format_time_range,
+        date_range=timezones.format_date_range,
+        local_date=timezones.local_date,
+        zone_abbr=timezones.zone_abbreviation,
+    )
+
+    @app.context_processor
+    def globals_for_templates():
+        return {"Role": Role, "nav_visible": nav_visible, "config": app.config}
