@@ -58,6 +58,14 @@ def _secret_key(env: str, instance_path: Path) -> str:
     return key_file.read_text().strip()
 
 
+def normalise_database_url(url: str) -> str:
+    """Accept the usual spellings of a PostgreSQL URL and use the psycopg 3 driver for them."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
 def load_config(instance_path: str, overrides: dict | None = None) -> dict:
     """The whole configuration as a dict: environment first, then explicit overrides."""
     overrides = dict(overrides or {})
@@ -69,8 +77,9 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
 
     config: dict = {
         "CPWEEK_ENV": env,
-        "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL")
-        or f"sqlite:///{instance / 'cpweek.sqlite'}",
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(
+            os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'cpweek.sqlite'}"
+        ),
         "CPWEEK_BASE_URL": os.environ.get("CPWEEK_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "CPWEEK_TIMEZONE": os.environ.get("CPWEEK_TIMEZONE", "Europe/London"),
         "CPWEEK_HELP_PHONE": os.environ.get("CPWEEK_HELP_PHONE", "020 7946 0123"),

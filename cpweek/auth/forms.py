@@ -1,7 +1,14 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, StringField, SubmitField, ValidationError
+from wtforms import (
+    BooleanField,
+    SelectChoice,
+    PasswordField,
+    StringField,
+    SubmitField,
+    ValidationError,
+)
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from cpweek.auth.models import GRANTABLE_ROLES
@@ -23,7 +30,9 @@ class StrongPassword:
 
 
 # Words shown under the field, not a password.
-PASSWORD_HINT = "At least 10 characters. Three random words make a strong password you can remember."  # noqa: S105, E501
+PASSWORD_HINT = (
+    "At least 10 characters. Three random words make a strong password you can remember."  # noqa: S105, E501
+)
 
 
 def _new_password(label: str = "Create a password") -> PasswordField:
@@ -98,7 +107,7 @@ class ChangePasswordForm(FlaskForm):
 class RolesForm(FlaskForm):
     roles = CheckboxListField(
         "Roles",
-        choices=[(role.value, role.label) for role in GRANTABLE_ROLES],
+        choices=[SelectChoice(role.value, role.label) for role in GRANTABLE_ROLES],
         description=(
             "Everyone with an account is an attendee. Tick the other roles this person holds."
         ),

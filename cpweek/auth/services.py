@@ -6,7 +6,7 @@ import hashlib
 import hmac
 
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app, url_for
+from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -18,6 +18,7 @@ from cpweek.errors import DomainError
 from cpweek.extensions import db
 from cpweek.mail import render_mail, send_mail
 from cpweek.timezones import utcnow
+from cpweek.urls import absolute_url
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 128
@@ -234,7 +235,7 @@ def request_password_reset(email: str) -> None:
     if user is None:
         return
     token = make_reset_token(user)
-    link = current_app.config["CPWEEK_BASE_URL"] + url_for("auth.reset_password", token=token)
+    link = absolute_url("auth.reset_password", token=token)
     minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
     text, html = render_mail("password_reset", user=user, link=link, minutes=minutes)
     send_mail(user.email, "Reset your Co-production Week password", text, html)

@@ -1,0 +1,231 @@
+"""Fixtures: one database per run (SQLite file, or a fresh PostgreSQL schema), built by the
+migrations; a real SMTP server on 127.0.0.1 that catches every message; a clean slate per test."""
+
+from __future__ import annotations
+
+import contextvars
+import os
+import re
+import socket
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+
+import pytest
+from aiosmtpd.controller import Controller
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, event, text
+
+from cpweek import create_app
+from cpweek.config import normalise_database_url
+from cpweek.extensions import db, limiter
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
+FAST_HASH = "scrypt:1024:8:1"  # still scrypt, at a cost that keeps the suite quick
+
+
+# --- a real SMTP server -------------------------------------------------------------------------
+
+
+@dataclass
+class Mailbox:
+    messages: list[EmailMessage] = field(default_factory=list)
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
+        self.messages.append(message)
+        return "250 Message accepted for delivery"
+
+    def to(self, address: str) -> list[EmailMessage]:
+        return [m for m in self.messages if address in m["X-Envelope-To"]]
+
+    @staticmethod
+    def text(message: EmailMessage) -> str:
+        return message.get_body(preferencelist=("plain",)).get_content()
+
+    @staticmethod
+    def html(message: EmailMessage) -> str:
+        return message.get_body(preferencelist=("html",)).get_content()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    mailbox = Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    yield controller, mailbox
+    controller.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_server) -> Mailbox:
+    _, box = smtp_server
+    box.messages.clear()
+    return box
+
+
+# --- the database -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def database_config(tmp_path_factory):
+    """Settings pointing at a database nobody else uses: leftovers from other runs never matter."""
+    if not TEST_DATABASE_URL:
+        path = tmp_path_factory.mktemp("db") / "test.sqlite"
+        yield {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"}
+        return
+    url = normalise_database_url(TEST_DATABASE_URL)
+    schema = f"cpweek_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(url)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    yield {
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {
+            "pool_pre_ping": True,
+            "connect_args": {"options": f"-csearch_path={schema}"},
+        },
+    }
+    with admin.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def base_config(database_config, smtp_server, tmp_path_factory) -> dict:
+    controller, _ = smtp_server
+    return {
+        "TESTING": True,
+        "CPWEEK_ENV": "development",
+        "SECRET_KEY": "test-secret-key",
+        "CPWEEK_BASE_URL": "http://cpweek.test",
+        "SERVER_NAME": None,
+        "PASSWORD_HASH_METHOD": FAST_HASH,
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": controller.port,
+        "MAIL_USE_TLS": False,
+        "MAIL_OUTBOX": str(tmp_path_factory.mktemp("outbox")),
+        "RATELIMIT_STORAGE_URI": "memory://",
+        **database_config,
+    }
+
+
+class IsolatedClient(FlaskClient):
+    """Each request runs in its own app context, as in production.
+
+    Tests keep an app context open for factories and services; without this, Flask would reuse
+    it for requests, sharing `g` (and so the signed-in user) and the database session between
+    them."""
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def app(base_config):
+    application = create_app(base_config)
+    application.test_client_class = IsolatedClient
+    with application.app_context():
+        upgrade()  # the schema comes from the migrations, as in production
+    return application
+
+
+@pytest.fixture(autouse=True)
+def _clean_slate(request):
+    """Each test starts with empty tables and fresh rate limits, and runs in an app context."""
+    application = request.getfixturevalue("app")
+    with application.app_context():
+        limiter.reset()
+        yield
+        db.session.remove()
+        _empty_tables()
+
+
+def _empty_tables() -> None:
+    tables = [t for t in reversed(db.metadata.sorted_tables)]
+    with db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(table.delete())
+
+
+# --- clients and helpers ------------------------------------------------------------------------
+
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+class Browser:
+    """The test client used the way a person uses the site: forms are fetched, then submitted
+    with the CSRF token they carry."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def get(self, url, **kwargs):
+        return self.client.get(url, **kwargs)
+
+    def csrf_token(self, url: str = "/sign-in") -> str:
+        page = self.client.get(url).get_data(as_text=True)
+        match = CSRF_RE.search(page)
+        assert match, f"no CSRF token on {url}"
+        return match.group(1)
+
+    def submit(self, url: str, data: dict, *, form_url: str | None = None, **kwargs):
+        token = self.csrf_token(form_url or url)
+        return self.client.post(url, data={**data, "csrf_token": token}, **kwargs)
+
+    def sign_in(self, email: str, password: str = "correct horse battery", **extra):
+        response = self.submit("/sign-in", {"email": email, "password": password, **extra})
+        assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+        return response
+
+    def sign_out(self):
+        return self.submit("/sign-out", {}, form_url="/")
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def browser(client) -> Browser:
+    return Browser(client)
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def count_queries(app):
+    """`with count_queries() as queries:` ... `len(queries)` is the number of SQL statements."""
+
+    @contextmanager
+    def counter():
+        statements: list[str] = []
+
+        def record(conn, cursor, statement, parameters, context, executemany):
+            statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            yield statements
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+
+    return counter

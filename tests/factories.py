@@ -1,0 +1,77 @@
+"""Small builders for test records; each commits so the app's own sessions can see them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from itertools import count
+
+from cpweek.auth.models import Role, RoleGrant, User
+from cpweek.auth.services import hash_password
+from cpweek.extensions import db
+from cpweek.programme.models import Edition, EditionStatus, Event, EventStatus
+from cpweek.timezones import from_local
+
+PASSWORD = "correct horse battery"
+_serial = count(1)
+
+
+def make_user(
+    email: str | None = None,
+    roles: tuple[Role, ...] = (),
+    name: str = "Test Person",
+    password: str | None = PASSWORD,
+) -> User:
+    user = User(
+        email=email or f"person{next(_serial)}@example.org",
+        name=name,
+        password_hash=hash_password(password) if password else None,
+    )
+    user.grants = [RoleGrant(role=role.value) for role in roles if role != Role.ATTENDEE]
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def make_edition(
+    year: int = 2027, status: str = EditionStatus.PUBLISHED.value, **fields
+) -> Edition:
+    edition = Edition(
+        year=year,
+        theme=fields.pop("theme", f"Theme for {year}"),
+        summary=fields.pop("summary", "A week of co-production."),
+        starts_on=fields.pop("starts_on", date(year, 6, 28)),
+        ends_on=fields.pop("ends_on", date(year, 7, 2)),
+        status=status,
+        **fields,
+    )
+    db.session.add(edition)
+    db.session.commit()
+    return edition
+
+
+def make_event(
+    edition: Edition,
+    starts: datetime | None = None,
+    ends: datetime | None = None,
+    *,
+    status: str = EventStatus.PUBLISHED.value,
+    **fields,
+) -> Event:
+    """`starts` and `ends` are UK wall-clock times, as an organiser types them."""
+    number = next(_serial)
+    starts = starts or datetime(edition.year, 6, 29, 10, 0)
+    ends = ends or starts.replace(hour=starts.hour + 1)
+    event = Event(
+        edition_id=edition.id,
+        slug=fields.pop("slug", f"event-{number}"),
+        title=fields.pop("title", f"Event {number}"),
+        kind=fields.pop("kind", "webinar"),
+        format=fields.pop("format", "online"),
+        starts_at=from_local(starts, edition.timezone),
+        ends_at=from_local(ends, edition.timezone),
+        status=status,
+        **fields,
+    )
+    db.session.add(event)
+    db.session.commit()
+    return event

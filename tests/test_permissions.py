@@ -1,0 +1,143 @@
+"""Every route is declared public or protected, and every protected route x role behaves:
+anonymous -> sign in, wrong role -> 403, right role -> the page."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Blueprint
+
+from cpweek.auth.models import Role
+from cpweek.auth.permissions import owned_or_404, requires
+from tests.factories import make_edition, make_user
+
+ROLES = list(Role)
+
+# Every protected route, with the roles that may use it and sample URL values.
+PROTECTED = {
+    "auth.sign_out": ({Role.ATTENDEE}, "POST", {}),
+    "auth.account": ({Role.ATTENDEE}, "GET", {}),
+    "auth.change_password": ({Role.ATTENDEE}, "GET", {}),
+    "auth.people": ({Role.ADMIN}, "GET", {}),
+    "auth.person_roles": ({Role.ADMIN}, "GET", {"user_id": "self"}),
+    "programme.manage": ({Role.ORGANISER}, "GET", {}),
+}
+
+
+def _view_access(app, endpoint):
+    return getattr(app.view_functions[endpoint], "access", None)
+
+
+def test_every_view_declares_who_may_use_it(app):
+    undeclared = [
+        endpoint
+        for endpoint in app.view_functions
+        if endpoint != "static" and _view_access(app, endpoint) is None
+    ]
+    assert undeclared == [], "views without @public or @requires: " + ", ".join(undeclared)
+
+
+def test_the_matrix_covers_every_protected_view(app):
+    protected = {
+        endpoint
+        for endpoint in app.view_functions
+        if endpoint != "static" and _view_access(app, endpoint) not in (None, "public")
+    }
+    assert protected == set(PROTECTED)
+    for endpoint, (roles, _, _) in PROTECTED.items():
+        assert set(_view_access(app, endpoint)) == roles, endpoint
+
+
+def _url(app, endpoint, values, user):
+    with app.test_request_context():
+        from flask import url_for
+
+        resolved = {key: (user.id if value == "self" else value) for key, value in values.items()}
+        return url_for(endpoint, **resolved)
+
+
+@pytest.mark.parametrize("endpoint", sorted(PROTECTED))
+def test_anonymous_people_are_sent_to_sign_in(app, client, endpoint):
+    _, method, values = PROTECTED[endpoint]
+    user = make_user()
+    url = _url(app, endpoint, values, user)
+    # CSRF is checked before the view; the sign-out form is the only protected POST here.
+    app.config["WTF_CSRF_ENABLED"] = False
+    try:
+        response = client.open(url, method=method)
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = True
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/sign-in?next=")
+
+
+@pytest.mark.parametrize("role", ROLES, ids=[r.value for r in ROLES])
+@pytest.mark.parametrize("endpoint", sorted(PROTECTED))
+def test_each_role_gets_the_page_or_403(app, browser, endpoint, role):
+    allowed, method, values = PROTECTED[endpoint]
+    user = make_user(email=f"{role.value}@example.org", roles=(role,))
+    browser.sign_in(user.email)
+    url = _url(app, endpoint, values, user)
+    if method == "POST":
+        response = browser.submit(url, {}, form_url="/")
+    else:
+        response = browser.get(url)
+    if role in allowed or Role.ATTENDEE in allowed:
+        assert response.status_code in (200, 302), response.status_code
+        if response.status_code == 302:
+            assert "/sign-in" not in response.headers["Location"]
+    else:
+        assert response.status_code == 403
+        assert "You do not have permission" in response.get_data(as_text=True)
+
+
+# --- ownership: someone else's record is a 404 ----------------------------------------------
+
+
+@pytest.fixture
+def probe(app, base_config):
+    """A second app with a tiny 'my record' page that uses the real ownership mechanism."""
+    from cpweek import create_app
+    from tests.conftest import Browser
+
+    probe_app = create_app(base_config)
+    blueprint = Blueprint("ownership_probe", __name__)
+
+    @blueprint.route("/_probe/records/<int:owner_id>")
+    @requires(Role.ATTENDEE)
+    def record(owner_id: int):
+        owned_or_404(object(), owner_id, staff=(Role.ORGANISER,))
+        return "yours"
+
+    probe_app.register_blueprint(blueprint)
+    probe_app.test_client_class = app.test_client_class
+    return Browser(probe_app.test_client())
+
+
+def test_own_record_is_shown_and_someone_elses_is_404(probe):
+    browser = probe
+    me = make_user(email="me@example.org")
+    other = make_user(email="other@example.org")
+    browser.sign_in(me.email)
+    assert browser.get(f"/_probe/records/{me.id}").get_data(as_text=True) == "yours"
+    response = browser.get(f"/_probe/records/{other.id}")
+    assert response.status_code == 404
+    assert "Page not found" in response.get_data(as_text=True)
+
+
+def test_staff_role_may_see_other_peoples_records(probe):
+    browser = probe
+    organiser = make_user(roles=(Role.ORGANISER,))
+    other = make_user()
+    browser.sign_in(organiser.email)
+    assert browser.get(f"/_probe/records/{other.id}").status_code == 200
+
+
+def test_public_pages_are_public(client):
+    make_edition(2027)
+    for url in ("/", "/editions", "/2027/", "/sign-in", "/sign-up", "/password-reset"):
+        assert client.get(url).status_code == 200, url
+
+
+def test_requires_needs_a_role():
+    with pytest.raises(ValueError):
+        requires()
