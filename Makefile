@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 FLASK := CPWEEK_ENV=development $(BIN)/flask --app app
 
-.PHONY: run test lint db seed clean
+.PHONY: run test lint clean
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)

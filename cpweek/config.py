@@ -100,8 +100,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "RATELIMIT_HEADERS_ENABLED": True,
-        "SIGN_IN_LIMIT_PER_ACCOUNT": os.environ.get(
-            "SIGN_IN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"
+        "SIGN_IN_LIMIT_PER_ADDRESS_AND_EMAIL": os.environ.get(
+            "SIGN_IN_LIMIT_PER_ADDRESS_AND_EMAIL", "5 per 15 minutes"
         ),
         "SIGN_IN_LIMIT_PER_ADDRESS": os.environ.get("SIGN_IN_LIMIT_PER_ADDRESS", "50 per hour"),
         "PASSWORD_RESET_MAX_AGE": _int("PASSWORD_RESET_MAX_AGE", 3600),

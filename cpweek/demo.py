@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from flask import current_app
 from sqlalchemy import select
 
 from cpweek.auth.models import Role, RoleGrant, User
@@ -411,8 +412,8 @@ EDITIONS = [
         date(2027, 6, 28),
         date(2027, 7, 2),
         EditionStatus.DRAFT.value,
-        "The 2027 programme is being co-produced now. These first events are open for "
-        "registration; more will be added as proposals are reviewed by the steering group.",
+        "The 2027 programme is being co-produced now. These first events are confirmed; "
+        "more will be added as proposals are reviewed by the steering group.",
         [
             DemoEvent(
                 "sharing-power-conference-2027",
@@ -498,6 +499,7 @@ def seed_demo() -> SeedResult:
         edition = db.session.scalar(select(Edition).where(Edition.year == demo.year))
         if edition is None:
             edition = Edition(
+                timezone=current_app.config["CPWEEK_TIMEZONE"],
                 year=demo.year,
                 theme=demo.theme,
                 summary=demo.summary,

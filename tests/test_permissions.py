@@ -77,10 +77,7 @@ def test_each_role_gets_the_page_or_403(app, browser, endpoint, role):
     user = make_user(email=f"{role.value}@example.org", roles=(role,))
     browser.sign_in(user.email)
     url = _url(app, endpoint, values, user)
-    if method == "POST":
-        response = browser.submit(url, {}, form_url="/")
-    else:
-        response = browser.get(url)
+    response = browser.submit(url, {}, form_url="/") if method == "POST" else browser.get(url)
     if role in allowed or Role.ATTENDEE in allowed:
         assert response.status_code in (200, 302), response.status_code
         if response.status_code == 302:

@@ -3,8 +3,8 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    SelectChoice,
     PasswordField,
+    SelectChoice,
     StringField,
     SubmitField,
     ValidationError,
@@ -31,7 +31,7 @@ class StrongPassword:
 
 # Words shown under the field, not a password.
 PASSWORD_HINT = (
-    "At least 10 characters. Three random words make a strong password you can remember."  # noqa: S105, E501
+    "At least 10 characters. Three random words make a strong password you can remember."  # noqa: S105
 )
 
 

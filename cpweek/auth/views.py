@@ -63,7 +63,7 @@ def sign_up():
 @bp.route("/sign-in", methods=["GET", "POST"])
 @public
 @limiter.limit(
-    lambda: current_app.config["SIGN_IN_LIMIT_PER_ACCOUNT"],
+    lambda: current_app.config["SIGN_IN_LIMIT_PER_ADDRESS_AND_EMAIL"],
     key_func=sign_in_account_key,
     methods=["POST"],
     deduct_when=_failed_sign_in,
@@ -151,7 +151,10 @@ def change_password():
         except DomainError as error:
             show_error(form, error)
         else:
-            login_user(current_user)  # the session carries the new login version
+            # The session (and a kept-signed-in cookie, if this device had one) must carry the
+            # new login version, or this device would be signed out with the others.
+            remember_cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+            login_user(current_user, remember=remember_cookie in request.cookies)
             flash("Your password has been changed. Other devices have been signed out.", "success")
             return redirect(url_for("auth.account"))
     return render_template("account/change_password.html", form=form)

@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from cpweek.extensions import db
@@ -38,7 +39,8 @@ class EditionCounts:
 
 
 def today_in(zone_name: str | None = None) -> date:
-    return local_date(utcnow(), zone_name)
+    """Today's date in the given zone, or in the site's default zone (CPWEEK_TIMEZONE)."""
+    return local_date(utcnow(), zone_name or current_app.config["CPWEEK_TIMEZONE"])
 
 
 def list_editions() -> list[Edition]:
