@@ -6,11 +6,20 @@ import os
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from cpweek.config import load_config
 from cpweek.extensions import csrf, db, limiter, login_manager, migrate
 
 PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+class DatabaseIntConverter(IntegerConverter):
+    """`int` in URLs, capped at PostgreSQL's integer range (SQLite's is wider)."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -22,6 +31,8 @@ def create_app(config: dict | None = None) -> Flask:
         static_folder=os.path.join(PROJECT_ROOT, "static"),
     )
     app.config.update(load_config(app.instance_path, config))
+    # Every <int:...> in a URL fits a database integer; a longer number is a 404, not a 500.
+    app.url_map.converters["int"] = DatabaseIntConverter
 
     if app.config["PROXY_COUNT"]:
         count = app.config["PROXY_COUNT"]

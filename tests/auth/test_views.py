@@ -327,5 +327,6 @@ def test_unknown_roles_and_people_are_refused(browser):
     page = _page(browser.submit(f"/admin/people/{admin.id}", {"roles": ["admin", "emperor"]}))
     assert "There is a problem" in page
     assert browser.get("/admin/people/999999").status_code == 404
+    assert browser.get("/admin/people/99999999999999999999999").status_code == 404
     assert browser.get("/admin/people?page=-3&q=" + "%" * 500).status_code == 200
     assert browser.get("/admin/people?page=abc").status_code == 200
