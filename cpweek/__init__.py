@@ -42,12 +42,13 @@ def create_app(config: dict | None = None) -> Flask:
     _register_blueprints(app)
 
     from cpweek import cli, templating
-    from cpweek.errors import register_error_pages
+    from cpweek.errors import refuse_control_characters_in_urls, register_error_pages
     from cpweek.security import init_security_headers
 
     cli.init_app(app)
     templating.init_app(app)
     register_error_pages(app)
+    refuse_control_characters_in_urls(app)
     init_security_headers(app)
     return app
 

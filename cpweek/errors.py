@@ -6,9 +6,13 @@ a view shows it next to `field` when one is named, or at the top of the page oth
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from urllib.parse import unquote
+
+from flask import Flask, abort, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+
+from cpweek.text import has_control_characters
 
 
 class DomainError(Exception):
@@ -39,6 +43,15 @@ def _render(status: int, **context):
         title=ERROR_PAGES[status],
         **context,
     ), status
+
+
+def refuse_control_characters_in_urls(app: Flask) -> None:
+    """A NUL or other control character in a path or query string is a 400, never a 500."""
+
+    @app.before_request
+    def check_url():
+        if has_control_characters(unquote(request.full_path)):
+            abort(400)
 
 
 def register_error_pages(app: Flask) -> None:

@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
+from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectMultipleField, ValidationError, widgets
+
+from cpweek.text import strip_control_characters
+
+
+class BaseForm(FlaskForm):
+    """Every form's base: text loses control characters before any validator sees it."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            filters = unbound_field.kwargs.get("filters", [])
+            options["filters"] = (strip_control_characters, *filters)
+            return unbound_field.bind(form=form, **options)
 
 
 class NormalisedEmail:

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     PasswordField,
@@ -13,7 +12,7 @@ from wtforms.validators import DataRequired, EqualTo, Length
 
 from cpweek.auth.models import GRANTABLE_ROLES
 from cpweek.auth.services import MAX_PASSWORD_LENGTH, password_problems
-from cpweek.forms import CheckboxListField, email_field
+from cpweek.forms import BaseForm, CheckboxListField, email_field
 
 
 class StrongPassword:
@@ -55,7 +54,7 @@ def _confirm(field: str = "password") -> PasswordField:
     )
 
 
-class SignUpForm(FlaskForm):
+class SignUpForm(BaseForm):
     name = StringField(
         "Your name",
         validators=[
@@ -71,7 +70,7 @@ class SignUpForm(FlaskForm):
     submit = SubmitField("Create account")
 
 
-class SignInForm(FlaskForm):
+class SignInForm(BaseForm):
     email = email_field()
     password = PasswordField(
         "Password",
@@ -82,18 +81,18 @@ class SignInForm(FlaskForm):
     submit = SubmitField("Sign in")
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(BaseForm):
     email = email_field(hint="We will email you a link to choose a new password.")
     submit = SubmitField("Send the link")
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(BaseForm):
     password = _new_password("New password")
     confirm = _confirm()
     submit = SubmitField("Save new password")
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(BaseForm):
     current_password = PasswordField(
         "Current password",
         validators=[DataRequired("Enter your current password"), Length(max=MAX_PASSWORD_LENGTH)],
@@ -104,7 +103,7 @@ class ChangePasswordForm(FlaskForm):
     submit = SubmitField("Change password")
 
 
-class RolesForm(FlaskForm):
+class RolesForm(BaseForm):
     roles = CheckboxListField(
         "Roles",
         choices=[SelectChoice(role.value, role.label) for role in GRANTABLE_ROLES],

@@ -330,3 +330,29 @@ def test_unknown_roles_and_people_are_refused(browser):
     assert browser.get("/admin/people/99999999999999999999999").status_code == 404
     assert browser.get("/admin/people?page=-3&q=" + "%" * 500).status_code == 200
     assert browser.get("/admin/people?page=abc").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url", ["/admin/people?q=%00", "/2025/events/a%00b", "/%00/", "/sign-in?next=/%00"]
+)
+def test_control_characters_in_urls_are_a_clear_400(browser, url):
+    admin = make_user(email="nul-admin@example.org", roles=(Role.ADMIN,))
+    browser.sign_in(admin.email)
+    response = browser.get(url)
+    assert response.status_code in (400, 404)
+    assert (
+        "Something in that request was not right" in _page(response) or response.status_code == 404
+    )
+
+
+def test_control_characters_in_form_fields_are_dropped(browser):
+    browser.submit(
+        "/sign-up",
+        {
+            "name": "Nu\x00ll Byte",
+            "email": "nul@example.org",
+            "password": "lantern orchard pebble",
+            "confirm": "lantern orchard pebble",
+        },
+    )
+    assert db.session.scalar(select(User.name)) == "Null Byte"
