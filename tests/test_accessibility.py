@@ -1,0 +1,132 @@
+"""Every page, as every kind of person sees it, passes the structural checks in tests/a11y.py;
+forms with errors get a summary whose links reach their fields."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from cpweek.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo
+from tests.a11y import problems
+
+PUBLIC_PAGES = [
+    "/",
+    "/editions",
+    "/2024/",
+    "/2025/",
+    "/2026/",
+    "/2027/",
+    "/2025/events/innovation-conference-2025",
+    "/2025/events/arf-unpaid-carers-2025",
+    "/sign-in",
+    "/sign-up",
+    "/password-reset",
+    "/no-such-page",
+]
+SIGNED_IN_PAGES = ["/", "/2025/", "/account", "/account/password", "/manage/", "/admin/people"]
+
+
+def test_the_checker_catches_what_it_should():
+    bad = (
+        "<html><head><title></title></head><body><h1>A</h1><h3>B</h3><h1>C</h1><input name=q id=q>"
+        "<a href='#gone'></a><img src=x></body></html>"
+    )
+    found = " | ".join(problems(bad))
+    for expected in [
+        "no lang",
+        "empty <title>",
+        "2 <h1>",
+        "skips from h1 to h3",
+        "has no label",
+        "missing anchor #gone",
+        "without alt",
+        "link without text",
+        "0 <main>",
+    ]:
+        assert expected in found
+
+
+@pytest.mark.parametrize("url", PUBLIC_PAGES)
+def test_public_pages(client, url):
+    seed_demo()
+    response = client.get(url)
+    assert response.status_code in (200, 404)
+    assert problems(response.get_data(as_text=True)) == []
+
+
+@pytest.mark.parametrize("email", [email for email, _, _ in DEMO_ACCOUNTS])
+def test_pages_for_each_role(browser, email):
+    seed_demo()
+    browser.sign_in(email, DEMO_PASSWORD)
+    for url in SIGNED_IN_PAGES:
+        response = browser.get(url)
+        assert response.status_code in (200, 403), url
+        assert problems(response.get_data(as_text=True)) == [], url
+
+
+def test_admin_role_page(browser):
+    seed_demo()
+    browser.sign_in("admin@example.org", DEMO_PASSWORD)
+    page = browser.get("/admin/people").get_data(as_text=True)
+    first = re.search(r'href="(/admin/people/\d+)"', page).group(1)
+    roles_page = browser.get(first).get_data(as_text=True)
+    assert problems(roles_page) == []
+    assert '<fieldset class="fieldset"' in roles_page and "<legend" in roles_page
+
+
+@pytest.mark.parametrize(
+    "url, data, fields",
+    [
+        (
+            "/sign-up",
+            {"name": "", "email": "bad", "password": "x", "confirm": "y"},
+            ["name", "email", "password", "confirm"],
+        ),
+        ("/sign-in", {"email": "", "password": ""}, ["email", "password"]),
+        ("/password-reset", {"email": "nope"}, ["email"]),
+    ],
+)
+def test_error_summary_links_reach_each_field(browser, url, data, fields):
+    page = browser.submit(url, data).get_data(as_text=True)
+    assert problems(page) == []
+    summary = page[
+        page.index('class="error-summary"') : page.index(
+            "</ul>", page.index('class="error-summary"')
+        )
+    ]
+    assert (
+        'role="alert"'
+        in page[page.index("error-summary") - 200 : page.index("error-summary") + 200]
+    )
+    for field in fields:
+        assert f'href="#{field}"' in summary
+        assert f'id="{field}-error"' in page
+        assert re.search(
+            rf'id="{field}"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*id="{field}"', page
+        ) or re.search(
+            rf'<input[^>]*aria-describedby="[^"]*{field}-error[^"]*"[^>]*id="{field}"', page
+        )
+    assert page.index("error-summary") < page.index("<form")
+
+
+def test_error_page_for_the_wrong_role_is_helpful(browser):
+    seed_demo()
+    browser.sign_in("attendee@example.org", DEMO_PASSWORD)
+    response = browser.get("/manage/")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 403 and problems(page) == []
+    assert "ask an organiser or an admin" in page
+
+
+def test_every_page_has_the_print_stylesheet_and_help_line(client):
+    page = client.get("/").get_data(as_text=True)
+    assert 'media="print"' in page and "print.css" in page
+    assert "Relay UK" in page
+
+
+def test_roles_in_navigation_are_not_shown_by_colour_alone(browser):
+    seed_demo()
+    browser.sign_in("organiser@example.org", DEMO_PASSWORD)
+    page = browser.get("/manage/").get_data(as_text=True)
+    assert 'aria-current="page">Manage programme' in page

@@ -1,0 +1,138 @@
+"""`flask seed-demo` loads the real programmes once; `flask create-admin` makes the first admin."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from cpweek.auth.models import Role, User
+from cpweek.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo
+from cpweek.extensions import db
+from cpweek.programme.models import Edition, Event
+from cpweek.timezones import to_local
+
+
+def _count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_seed_demo_is_idempotent(runner):
+    first = runner.invoke(args=["seed-demo"])
+    assert first.exit_code == 0 and "Demo data loaded: 4 editions" in first.output
+    counts = (_count(Edition), _count(Event), _count(User))
+    second = runner.invoke(args=["seed-demo"])
+    assert "nothing added" in second.output
+    assert (_count(Edition), _count(Event), _count(User)) == counts
+
+
+def test_seed_demo_if_empty_leaves_a_used_database_alone(runner):
+    db.session.add(User(email="someone@example.org", name="Someone"))
+    db.session.commit()
+    result = runner.invoke(args=["seed-demo", "--if-empty"])
+    assert "already holds data" in result.output
+    assert _count(Edition) == 0
+
+
+def test_the_demo_programmes_follow_the_real_weeks():
+    seed_demo()
+    editions = {e.year: e for e in db.session.scalars(select(Edition))}
+    assert sorted(editions) == [2024, 2025, 2026, 2027]
+    assert editions[2024].theme == "Co-production: What's Missing?"
+    assert (editions[2024].starts_on.isoformat(), editions[2024].ends_on.isoformat()) == (
+        "2024-07-01",
+        "2024-07-05",
+    )
+    assert editions[2025].theme == "Innovation through co-production"
+    assert (editions[2025].starts_on.isoformat(), editions[2025].ends_on.isoformat()) == (
+        "2025-06-30",
+        "2025-07-04",
+    )
+    assert (
+        "care equity" in editions[2026].theme.lower() and "Evidence Hub" in editions[2026].summary
+    )
+    assert editions[2027].is_draft
+
+    def event(year, slug):
+        return db.session.scalar(
+            select(Event).where(Event.edition_id == editions[year].id, Event.slug == slug)
+        )
+
+    conference = event(2025, "innovation-conference-2025")
+    start, end = to_local(conference.starts_at), to_local(conference.ends_at)
+    assert (start.replace(tzinfo=None), end.replace(tzinfo=None)) == (
+        datetime(2025, 7, 1, 10, 0),
+        datetime(2025, 7, 1, 16, 0),
+    )
+    workshops = db.session.scalars(select(Event).where(Event.parent_id == conference.id)).all()
+    assert len(workshops) == 6
+    assert all(
+        conference.starts_at <= w.starts_at and w.ends_at <= conference.ends_at for w in workshops
+    )
+    webinar = event(2025, "lincolnshire-carers-webinar-2025")
+    assert to_local(webinar.starts_at).replace(tzinfo=None) == datetime(2025, 7, 3, 10, 30)
+    assert to_local(webinar.ends_at).replace(tzinfo=None) == datetime(2025, 7, 3, 11, 30)
+    assert "University of Lincoln" in webinar.hosted_by
+    kinds_2025 = set(
+        db.session.scalars(select(Event.kind).where(Event.edition_id == editions[2025].id))
+    )
+    assert {"conference", "workshop", "webinar", "q_and_a", "launch"} <= kinds_2025
+    open_2027 = db.session.scalars(
+        select(Event).where(Event.edition_id == editions[2027].id, Event.status == "published")
+    ).all()
+    assert len(open_2027) >= 3 and all(e.registration_opens_at for e in open_2027)
+    texts = " ".join(e.summary + e.title for e in db.session.scalars(select(Event))).lower()
+    assert "lorem" not in texts and "ipsum" not in texts
+
+
+def test_one_demo_account_per_role_can_sign_in(browser):
+    seed_demo()
+    held = set()
+    for email, _, roles in DEMO_ACCOUNTS:
+        browser.sign_in(email, DEMO_PASSWORD)
+        browser.sign_out()
+        held |= set(roles)
+    assert held | {Role.ATTENDEE} == set(Role)
+
+
+def test_create_admin_makes_the_first_admin(runner, browser):
+    result = runner.invoke(
+        args=[
+            "create-admin",
+            "First@Example.org",
+            "--name",
+            "First Admin",
+            "--password",
+            "first admin passphrase",
+        ]
+    )
+    assert result.exit_code == 0 and "Created first@example.org: now an admin." in result.output
+    browser.sign_in("first@example.org", "first admin passphrase")
+    assert browser.get("/admin/people").status_code == 200
+
+
+def test_create_admin_prompts_for_a_password_and_refuses_a_weak_one(runner):
+    result = runner.invoke(args=["create-admin", "new@example.org"], input="short\nshort\n")
+    assert result.exit_code != 0 and "at least 10 characters" in result.output
+    result = runner.invoke(
+        args=["create-admin", "new@example.org"],
+        input="a good long passphrase\na good long passphrase\n",
+    )
+    assert result.exit_code == 0
+    assert db.session.scalar(select(User).where(User.email == "new@example.org")).has_role(
+        Role.ADMIN
+    )
+
+
+def test_create_admin_refuses_a_bad_address(runner):
+    result = runner.invoke(
+        args=["create-admin", "not an email", "--password", "a good long passphrase"]
+    )
+    assert result.exit_code != 0 and "cannot contain spaces" in result.output
+
+
+def test_demo_info_prints_the_address_and_sign_ins(runner):
+    output = runner.invoke(args=["demo-info"]).output
+    assert "http://cpweek.test" in output and DEMO_PASSWORD in output
+    for email, _, _ in DEMO_ACCOUNTS:
+        assert email in output
