@@ -1,0 +1,198 @@
+"""Serve cpweek with gunicorn and measure its public pages.
+
+    .venv/bin/python bench/serve_pages.py                       # SQLite (a fresh file)
+    .venv/bin/python bench/serve_pages.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+Loads the demo data plus `--events` generated events into one edition of a fresh database
+(a temporary SQLite file, or a PostgreSQL schema dropped afterwards), starts gunicorn with
+`--workers` workers on 127.0.0.1, and fires `--requests` GETs per page from `--concurrency`
+threads. Prints requests per second and p50 / p99 latency for each page. Traffic goes only to
+127.0.0.1 and every loop is bounded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def prepare_database(url: str | None, events: int) -> tuple[dict, callable]:
+    """Environment for the app, and a function that removes the database afterwards."""
+    from sqlalchemy import create_engine, text
+
+    env: dict[str, str] = {}
+    if url:
+        schema = f"cpweek_bench_{uuid.uuid4().hex[:10]}"
+        admin = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+        with admin.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+        sep = "&" if "?" in url else "?"
+        env["DATABASE_URL"] = f"{url}{sep}options=-csearch_path%3D{schema}"
+
+        def cleanup():
+            with admin.begin() as connection:
+                connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            admin.dispose()
+    else:
+        folder = tempfile.mkdtemp(prefix="cpweek-bench-")
+        env["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite"
+
+        def cleanup():
+            for file in Path(folder).glob("*"):
+                file.unlink()
+            os.rmdir(folder)
+
+    env.update(
+        CPWEEK_ENV="development",
+        SECRET_KEY="bench",
+        RATELIMIT_ENABLED="false",
+        PASSWORD_HASH_METHOD="scrypt:1024:8:1",
+        MAIL_OUTBOX=tempfile.mkdtemp(),
+    )
+    os.environ.update(env)
+    from flask_migrate import upgrade
+
+    from cpweek import create_app
+    from cpweek.demo import seed_demo
+    from cpweek.extensions import db
+    from cpweek.programme.models import Edition, Event
+    from cpweek.timezones import from_local
+
+    app = create_app()
+    with app.app_context():
+        upgrade()
+        seed_demo()
+        edition = Edition(
+            year=2040,
+            theme="Benchmark week",
+            summary="Generated.",
+            starts_on=datetime(2040, 7, 2).date(),
+            ends_on=datetime(2040, 7, 6).date(),
+            status="published",
+        )
+        db.session.add(edition)
+        db.session.flush()
+        first = datetime(2040, 7, 2, 9, 0)
+        for number in range(events):
+            starts = first + timedelta(days=number % 5, minutes=15 * (number % 32))
+            db.session.add(
+                Event(
+                    edition_id=edition.id,
+                    slug=f"event-{number}",
+                    title=f"Generated event {number}",
+                    kind="webinar",
+                    format="online",
+                    summary="A generated event for the benchmark.",
+                    starts_at=from_local(starts),
+                    ends_at=from_local(starts + timedelta(minutes=45)),
+                    status="published",
+                    capacity=100,
+                )
+            )
+        db.session.commit()
+    return env, cleanup
+
+
+def measure(port: int, path: str, requests: int, concurrency: int) -> dict:
+    def one(_):
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        started = time.perf_counter()
+        connection.request("GET", path)
+        response = connection.getresponse()
+        response.read()
+        connection.close()
+        return time.perf_counter() - started, response.status
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        results = list(pool.map(one, range(requests)))
+    elapsed = time.perf_counter() - started
+    latencies = sorted(r[0] for r in results)
+    statuses = {r[1] for r in results}
+    return {
+        "rps": requests / elapsed,
+        "p50": statistics.median(latencies) * 1000,
+        "p99": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000,
+        "statuses": statuses,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", default=None, help="PostgreSQL URL; SQLite when absent")
+    parser.add_argument("--events", type=int, default=300)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--requests", type=int, default=400)
+    parser.add_argument("--concurrency", type=int, default=8)
+    args = parser.parse_args()
+
+    env, cleanup = prepare_database(args.database_url, args.events)
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "-w",
+            str(args.workers),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "app:app",
+        ],
+        cwd=ROOT,
+        env={**os.environ, **env},
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        database = "PostgreSQL" if args.database_url else "SQLite"
+        print(
+            f"cpweek pages on {database}, gunicorn -w {args.workers}, "
+            f"{args.requests} requests per page, {args.concurrency} at a time"
+        )
+        print(f"{'page':<46} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}")
+        pages = [
+            ("home", "/"),
+            (f"programme, {args.events} events", "/2040/"),
+            ("programme, 2025 demo edition", "/2025/"),
+            ("event page", "/2040/events/event-7"),
+            ("sign-in form", "/sign-in"),
+        ]
+        for label, path in pages:
+            measure(port, path, 20, 2)  # warm up each worker
+            result = measure(port, path, args.requests, args.concurrency)
+            assert result["statuses"] == {200}, result["statuses"]
+            print(f"{label:<46} {result['rps']:>8.1f} {result['p50']:>8.1f} {result['p99']:>8.1f}")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        cleanup()
+
+
+if __name__ == "__main__":
+    main()
