@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date, datetime
 from itertools import count
 
@@ -30,6 +31,16 @@ def make_user(
     db.session.add(user)
     db.session.commit()
     return user
+
+
+def expired_reset_token(user: User, monkeypatch) -> str:
+    """A password-reset link made two hours ago, so it has run out."""
+    from cpweek.auth.services import make_reset_token
+
+    two_hours_ago = time.time() - 7200
+    with monkeypatch.context() as patched:
+        patched.setattr("itsdangerous.timed.time.time", lambda: two_hours_ago)
+        return make_reset_token(user)
 
 
 def make_edition(

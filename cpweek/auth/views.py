@@ -44,6 +44,7 @@ def _failed_sign_in(response) -> bool:
 
 @bp.route("/sign-up", methods=["GET", "POST"])
 @public
+@limiter.limit("20 per hour", methods=["POST"], scope="sign-up")
 def sign_up():
     if current_user.is_authenticated:
         return redirect(url_for("programme.home"))

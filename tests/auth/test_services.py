@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import select
@@ -12,7 +10,7 @@ from cpweek.audit import AuditEntry
 from cpweek.auth import services
 from cpweek.auth.models import Role, User
 from cpweek.extensions import db
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, expired_reset_token, make_user
 
 
 def test_sign_up_stores_a_normalised_email_and_a_scrypt_hash():
@@ -133,10 +131,7 @@ def test_reset_for_an_unknown_email_sends_nothing(mailbox):
 def test_an_expired_reset_link_says_so(app, monkeypatch):
     user = make_user()
 
-    now = time.time()
-    with monkeypatch.context() as patched:
-        patched.setattr("itsdangerous.timed.time.time", lambda: now - 86400)
-        token = services.make_reset_token(user)
+    token = expired_reset_token(user, monkeypatch)
     with pytest.raises(services.ResetLinkExpired) as raised:
         services.user_for_reset_token(token)
     assert "expired" in raised.value.message
