@@ -43,6 +43,13 @@ def today_in(zone_name: str | None = None) -> date:
     return local_date(utcnow(), zone_name or current_app.config["CPWEEK_TIMEZONE"])
 
 
+def edition_phase(edition: Edition, today: date) -> str:
+    """'now' while the week is on, 'upcoming' before it, 'past' after it."""
+    if edition.starts_on <= today <= edition.ends_on:
+        return "now"
+    return "upcoming" if edition.starts_on > today else "past"
+
+
 def list_editions() -> list[Edition]:
     """Every edition, newest first."""
     return list(db.session.scalars(select(Edition).order_by(Edition.year.desc())))

@@ -23,11 +23,12 @@ def _edition_or_404(year: int):
 @bp.route("/")
 @public
 def home():
-    edition = services.current_or_next_edition()
+    today = services.today_in()
+    edition = services.current_or_next_edition(today)
     return render_template(
         "programme/home.html",
         edition=edition,
-        today=services.today_in(),
+        phase=services.edition_phase(edition, today) if edition else None,
         editions=services.list_editions(),
     )
 

@@ -260,3 +260,18 @@ def test_navigation_fits_the_persons_roles(browser):
     browser.sign_in("both@example.org")
     both = _page(browser.get("/"))
     assert "Manage programme" in both and "People and roles" in both
+
+
+@pytest.mark.parametrize(
+    "today, phase, words",
+    [
+        (date(2026, 6, 29), "now", "Happening now"),
+        (date(2026, 6, 1), "upcoming", "Coming up"),
+        (date(2026, 8, 1), "past", "Most recent"),
+    ],
+)
+def test_edition_phase(client, monkeypatch, today, phase, words):
+    edition = make_edition(2026, starts_on=date(2026, 6, 29), ends_on=date(2026, 7, 3))
+    assert services.edition_phase(edition, today) == phase
+    monkeypatch.setattr(services, "today_in", lambda zone_name=None: today)
+    assert f"{words}:" in _page(client.get("/"))
