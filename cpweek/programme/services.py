@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from flask import current_app
 from sqlalchemy import func, select
 
 from cpweek.extensions import db
+from cpweek.programme import calendar
 from cpweek.programme.models import Edition, Event, EventStatus
 from cpweek.timezones import local_date, utcnow
 
@@ -26,6 +27,12 @@ class ProgrammeItem:
 class ProgrammeDay:
     day: date
     items: list[ProgrammeItem]
+
+
+@dataclass
+class CalendarFile:
+    body: bytes
+    last_modified: datetime | None
 
 
 @dataclass
@@ -140,3 +147,36 @@ def edition_overview() -> list[EditionCounts]:
     for edition_id, status, number in rows:
         counts[edition_id][status] = number
     return [EditionCounts(edition, counts.get(edition.id, {})) for edition in editions]
+
+
+def edition_calendar(edition: Edition) -> CalendarFile:
+    """The public feed of an edition: every public event, cancelled ones included, no join links."""
+    events = public_events(edition)
+    body = calendar.build_calendar(edition, events, name=f"{edition.title}: {edition.theme}")
+    return CalendarFile(body, calendar.last_modified(events))
+
+
+def event_calendar(edition: Edition, event: Event) -> CalendarFile:
+    """One public event as a calendar file (no join link: anyone can download it)."""
+    body = calendar.build_calendar(edition, [event], name=event.title)
+    return CalendarFile(body, event.updated_at)
+
+
+# A change to any of these moves people's diaries, so calendars must replace their copy.
+CALENDAR_FIELDS = frozenset(
+    {"starts_at", "ends_at", "venue", "format", "online_platform", "status"}
+)
+
+
+def apply_event_changes(event: Event, changes: dict) -> set[str]:
+    """Set `changes` on `event` (not committed); returns the fields that really changed.
+
+    SEQUENCE goes up once when time, place or status changed, so calendar apps that hold the
+    event replace it instead of keeping the old time.
+    """
+    changed = {name for name, value in changes.items() if getattr(event, name) != value}
+    for name in changed:
+        setattr(event, name, changes[name])
+    if changed & CALENDAR_FIELDS:
+        event.sequence += 1
+    return changed

@@ -1,0 +1,136 @@
+"""iCalendar files for events: one event, an edition's feed; built apart from HTTP.
+
+What keeps people's calendars right when an event changes:
+- UIDs are stable (`event-<id>@<host>`), so a changed event replaces the old one;
+- SEQUENCE is the event's own counter, raised on every change of time, place or status;
+- a cancelled event stays in feeds with STATUS:CANCELLED, so subscribers see it go;
+- times carry TZID=Europe/London (the edition's zone) with its VTIMEZONE, so BST and GMT are right;
+- DTSTAMP is the event's last change, so an unchanged feed is byte-for-byte the same (ETag).
+The join link is added only when the caller says the reader is a confirmed registrant.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from urllib.parse import urlencode, urlsplit
+
+import icalendar
+from flask import current_app
+
+from cpweek.programme.models import Edition, Event, EventFormat
+from cpweek.timezones import UTC, to_local
+from cpweek.urls import absolute_url
+
+PRODID = "-//Co-production Week//cpweek//EN"
+CONTENT_TYPE = "text/calendar; charset=utf-8"
+
+
+def event_uid(event: Event) -> str:
+    host = urlsplit(current_app.config["CPWEEK_BASE_URL"]).hostname or "cpweek"
+    return f"event-{event.id}@{host}"
+
+
+def event_location(event: Event) -> str:
+    online = f"Online ({event.online_platform})" if event.online_platform else "Online"
+    if event.format == EventFormat.ONLINE.value:
+        return online
+    if event.format == EventFormat.HYBRID.value:
+        return f"{event.venue} and {online.lower()}" if event.venue else online
+    return event.venue
+
+
+def event_page_url(edition: Edition, event: Event) -> str:
+    return absolute_url("programme.event", year=edition.year, slug=event.slug)
+
+
+def _vevent(edition: Edition, event: Event, *, join_url: str | None) -> icalendar.Event:
+    component = icalendar.Event()
+    component.add("uid", event_uid(event))
+    component.add("dtstamp", event.updated_at.astimezone(UTC))
+    component.add("last-modified", event.updated_at.astimezone(UTC))
+    component.add("dtstart", to_local(event.starts_at, edition.timezone))
+    component.add("dtend", to_local(event.ends_at, edition.timezone))
+    component.add("sequence", event.sequence)
+    component.add("status", "CANCELLED" if event.is_cancelled else "CONFIRMED")
+    component.add("summary", ("Cancelled: " if event.is_cancelled else "") + event.title)
+    page = event_page_url(edition, event)
+    details = [event.summary.strip()] if event.summary.strip() else []
+    if event.hosted_by:
+        details.append(f"Hosted by {event.hosted_by}.")
+    if join_url:
+        details.append(f"Join: {join_url}")
+    details.append(f"Details and access: {page}")
+    details.append(f"Help: {current_app.config['CPWEEK_HELP_PHONE']}")
+    component.add("description", "\n\n".join(details))
+    component.add("url", page)
+    location = join_url if join_url and event.format == EventFormat.ONLINE.value else None
+    location = location or event_location(event)
+    if location:
+        component.add("location", location)
+    component.add("categories", [event.kind_enum.label])
+    return component
+
+
+def build_calendar(
+    edition: Edition,
+    events: Iterable[Event],
+    *,
+    name: str,
+    method: str | None = None,
+    join_urls: dict[int, str] | None = None,
+) -> bytes:
+    """A VCALENDAR holding `events` of `edition`; `join_urls` maps event id to a join link for
+    readers entitled to it (never for public files)."""
+    events = list(events)
+    join_urls = join_urls or {}
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    if method:
+        calendar.add("method", method)
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", edition.timezone)
+    for event in events:
+        calendar.add_component(_vevent(edition, event, join_url=join_urls.get(event.id)))
+    # The zone's rules only for the years the events span, not 1970 to 2038.
+    years = [event.starts_at.year for event in events] or [edition.year]
+    calendar.add_missing_timezones(date(min(years) - 1, 1, 1), date(max(years) + 2, 1, 1))
+    return calendar.to_ical()
+
+
+def last_modified(events: Iterable[Event]) -> datetime | None:
+    return max((event.updated_at for event in events), default=None)
+
+
+def google_calendar_link(edition: Edition, event: Event) -> str:
+    stamp = "%Y%m%dT%H%M%SZ"
+    starts, ends = event.starts_at.astimezone(UTC), event.ends_at.astimezone(UTC)
+    query = {
+        "action": "TEMPLATE",
+        "text": event.title,
+        "dates": f"{starts:{stamp}}/{ends:{stamp}}",
+        "details": f"{event.summary}\n\n{event_page_url(edition, event)}",
+        "location": event_location(event),
+        "ctz": edition.timezone,
+    }
+    return "https://calendar.google.com/calendar/render?" + urlencode(query)
+
+
+def outlook_calendar_link(edition: Edition, event: Event) -> str:
+    query = {
+        "path": "/calendar/action/compose",
+        "rru": "addevent",
+        "subject": event.title,
+        "startdt": event.starts_at.astimezone(UTC).isoformat(),
+        "enddt": event.ends_at.astimezone(UTC).isoformat(),
+        "body": f"{event.summary}\n\n{event_page_url(edition, event)}",
+        "location": event_location(event),
+    }
+    return "https://outlook.live.com/calendar/0/deeplink/compose?" + urlencode(query)
+
+
+def webcal_url(https_url: str) -> str:
+    """The same address with the webcal scheme, which calendar apps open as a subscription."""
+    return "webcal://" + https_url.split("://", 1)[1]
