@@ -113,11 +113,11 @@ def prepare_database(url: str | None, events: int) -> tuple[dict, callable]:
     return env, cleanup
 
 
-def measure(port: int, path: str, requests: int, concurrency: int) -> dict:
+def measure(port: int, path: str, requests: int, concurrency: int, headers=None) -> dict:
     def one(_):
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         started = time.perf_counter()
-        connection.request("GET", path)
+        connection.request("GET", path, headers=headers or {})
         response = connection.getresponse()
         response.read()
         connection.close()
@@ -183,10 +183,20 @@ def main() -> None:
             ("event page", "/2040/events/event-7"),
             ("sign-in form", "/sign-in"),
         ]
-        for label, path in pages:
-            measure(port, path, 20, 2)  # warm up each worker
-            result = measure(port, path, args.requests, args.concurrency)
-            assert result["statuses"] == {200}, result["statuses"]
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        connection.request("GET", "/2040/calendar.ics")
+        feed = connection.getresponse()
+        feed.read()
+        etag = feed.getheader("ETag")
+        pages += [
+            (f"edition feed, {args.events} events (200)", "/2040/calendar.ics", None, 200),
+            ("edition feed, unchanged (304)", "/2040/calendar.ics", {"If-None-Match": etag}, 304),
+        ]
+        for label, path, *rest in pages:
+            headers, expected = rest if rest else (None, 200)
+            measure(port, path, 20, 2, headers)  # warm up each worker
+            result = measure(port, path, args.requests, args.concurrency, headers)
+            assert result["statuses"] == {expected}, result["statuses"]
             print(f"{label:<46} {result['rps']:>8.1f} {result['p50']:>8.1f} {result['p99']:>8.1f}")
     finally:
         server.terminate()

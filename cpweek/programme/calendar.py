@@ -11,7 +11,10 @@ The join link is added only when the caller says the reader is a confirmed regis
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from urllib.parse import urlencode, urlsplit
 
@@ -98,6 +101,59 @@ def build_calendar(
     years = [event.starts_at.year for event in events] or [edition.year]
     calendar.add_missing_timezones(date(min(years) - 1, 1, 1), date(max(years) + 2, 1, 1))
     return calendar.to_ical()
+
+
+# Bump when the layout of the files changes, so clients holding an old ETag fetch the new form.
+FORMAT_VERSION = 1
+
+
+def fingerprint(edition: Edition, events: Iterable[Event], name: str) -> str:
+    """An ETag for the file `build_calendar` would make, without making it.
+
+    Every event change touches updated_at; the edition's fields and the settings that appear in
+    the file are included too.
+    """
+    config = current_app.config
+    parts = [
+        FORMAT_VERSION,
+        name,
+        edition.id,
+        edition.year,
+        edition.timezone,
+        config["CPWEEK_BASE_URL"],
+        config["CPWEEK_HELP_PHONE"],
+        *((e.id, e.sequence, e.status, e.updated_at.isoformat()) for e in events),
+    ]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
+class BuiltFiles:
+    """The last few calendar files built by this process, by fingerprint.
+
+    Calendar apps poll feeds, many without conditional requests, and building a large feed is
+    the costly part. A file is found here only while its fingerprint (so its content) is
+    unchanged, so each worker keeping its own copy is safe: nothing needs sharing.
+    """
+
+    def __init__(self, size: int = 32):
+        self._files: OrderedDict[str, bytes] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def get_or_build(self, key: str, build: Callable[[], bytes]) -> bytes:
+        with self._lock:
+            if key in self._files:
+                self._files.move_to_end(key)
+                return self._files[key]
+        body = build()
+        with self._lock:
+            self._files[key] = body
+            while len(self._files) > self._size:
+                self._files.popitem(last=False)
+        return body
+
+
+built_files = BuiltFiles()
 
 
 def last_modified(events: Iterable[Event]) -> datetime | None:

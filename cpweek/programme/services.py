@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -31,8 +32,11 @@ class ProgrammeDay:
 
 @dataclass
 class CalendarFile:
-    body: bytes
+    """A calendar whose validators are known before it is built, so a 304 costs one query."""
+
+    etag: str
     last_modified: datetime | None
+    build: Callable[[], bytes]
 
 
 @dataclass
@@ -152,14 +156,21 @@ def edition_overview() -> list[EditionCounts]:
 def edition_calendar(edition: Edition) -> CalendarFile:
     """The public feed of an edition: every public event, cancelled ones included, no join links."""
     events = public_events(edition)
-    body = calendar.build_calendar(edition, events, name=f"{edition.title}: {edition.theme}")
-    return CalendarFile(body, calendar.last_modified(events))
+    name = f"{edition.title}: {edition.theme}"
+    return CalendarFile(
+        calendar.fingerprint(edition, events, name),
+        calendar.last_modified(events),
+        lambda: calendar.build_calendar(edition, events, name=name),
+    )
 
 
 def event_calendar(edition: Edition, event: Event) -> CalendarFile:
     """One public event as a calendar file (no join link: anyone can download it)."""
-    body = calendar.build_calendar(edition, [event], name=event.title)
-    return CalendarFile(body, event.updated_at)
+    return CalendarFile(
+        calendar.fingerprint(edition, [event], event.title),
+        event.updated_at,
+        lambda: calendar.build_calendar(edition, [event], name=event.title),
+    )
 
 
 # A change to any of these moves people's diaries, so calendars must replace their copy.

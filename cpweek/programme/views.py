@@ -15,14 +15,18 @@ bp = Blueprint("programme", __name__)
 
 
 def _calendar_response(file: services.CalendarFile, filename: str) -> Response:
-    """A calendar file that answers conditional requests (ETag, Last-Modified, 304)."""
-    response = Response(file.body, content_type=calendar.CONTENT_TYPE)
+    """A calendar file that answers conditional requests (ETag, Last-Modified, 304); the file is
+    built only when the client's copy is out of date."""
+    response = Response(content_type=calendar.CONTENT_TYPE)
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
     response.headers["Cache-Control"] = "no-cache"  # revalidate every time: cheap with a 304
-    response.add_etag()
+    response.set_etag(file.etag)
     if file.last_modified is not None:
         response.last_modified = file.last_modified
-    return response.make_conditional(request)
+    response = response.make_conditional(request)
+    if response.status_code == 200:
+        response.set_data(calendar.built_files.get_or_build(file.etag, file.build))
+    return response
 
 
 def _edition_or_404(year: int):

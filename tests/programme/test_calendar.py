@@ -194,3 +194,42 @@ def test_feed_query_count_does_not_grow_with_events(client, count_queries):
             assert client.get(f"/{edition.year}/calendar.ics").status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_an_unchanged_feed_is_not_rebuilt_for_a_304(client, summer_and_winter, monkeypatch):
+    from cpweek.programme import calendar
+
+    etag = client.get("/2027/calendar.ics").headers["ETag"]
+
+    def must_not_build(*args, **kwargs):
+        raise AssertionError("built a calendar only to answer 304")
+
+    monkeypatch.setattr(calendar, "build_calendar", must_not_build)
+    assert client.get("/2027/calendar.ics", headers={"If-None-Match": etag}).status_code == 304
+
+
+def test_a_new_theme_changes_the_feeds_etag(client, summer_and_winter):
+    edition, _, _ = summer_and_winter
+    etag = client.get("/2027/calendar.ics").headers["ETag"]
+    edition.theme = "A better theme"
+    db.session.commit()
+    response = client.get("/2027/calendar.ics", headers={"If-None-Match": etag})
+    assert response.status_code == 200 and b"A better theme" in response.data
+
+
+def test_built_files_are_reused_only_while_unchanged(client, summer_and_winter, monkeypatch):
+    from cpweek.programme import calendar
+
+    _, july, _ = summer_and_winter
+    builds = []
+    real_build = calendar.build_calendar
+    monkeypatch.setattr(calendar, "built_files", calendar.BuiltFiles(size=2))
+    monkeypatch.setattr(
+        calendar, "build_calendar", lambda *a, **k: builds.append(1) or real_build(*a, **k)
+    )
+    first = client.get("/2027/calendar.ics").data
+    assert client.get("/2027/calendar.ics").data == first and len(builds) == 1
+    services.apply_event_changes(july, {"status": EventStatus.CANCELLED.value})
+    db.session.commit()
+    changed = client.get("/2027/calendar.ics").data
+    assert len(builds) == 2 and b"STATUS:CANCELLED" in changed and changed != first
