@@ -2,6 +2,6 @@
 
 from cpweek.audit import AuditEntry
 from cpweek.auth.models import RoleGrant, User
-from cpweek.programme.models import Edition, Event
+from cpweek.programme.models import Edition, Event, Registration
 
-__all__ = ["AuditEntry", "Edition", "Event", "RoleGrant", "User"]
+__all__ = ["AuditEntry", "Edition", "Event", "Registration", "RoleGrant", "User"]

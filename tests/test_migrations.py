@@ -22,3 +22,40 @@ def test_there_is_one_head(app):
 
     script = ScriptDirectory.from_config(app.extensions["migrate"].migrate.get_config())
     assert len(script.get_heads()) == 1
+
+
+def test_upgrading_an_existing_sqlite_database_keeps_its_rows(base_config, tmp_path):
+    """Batch migrations rebuild SQLite tables; with foreign keys on, dropping the old table
+    would cascade deletes into role_grants. env.py turns them off for migrations."""
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import text
+
+    from cpweek import create_app
+
+    config = {**base_config, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.sqlite'}"}
+    config.pop("SQLALCHEMY_ENGINE_OPTIONS", None)
+    app = create_app(config)
+    with app.app_context():
+        upgrade(revision="0001")
+        with db.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO users (id, email, name, login_version, created_at) "
+                    "VALUES (1, 'kept@example.org', 'Kept', 0, '2026-01-01 00:00:00')"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO role_grants (user_id, role, granted_at) "
+                    "VALUES (1, 'organiser', '2026-01-01 00:00:00')"
+                )
+            )
+        upgrade()
+        downgrade(revision="0001")
+        upgrade()
+        with db.engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM role_grants")).scalar() == 1
+            assert (
+                connection.execute(text("SELECT email FROM users")).scalar() == "kept@example.org"
+            )
+        db.engine.dispose()

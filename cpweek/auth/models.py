@@ -60,6 +60,8 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str | None] = mapped_column(String(256))
     # Bumped on every password change: signs out other sessions and spends reset links.
     login_version: Mapped[int] = mapped_column(Integer, default=0)
+    # The secret in the address of the person's own calendar feed; None until they ask for one.
+    calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_signed_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -3,7 +3,19 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cpweek.extensions import db
@@ -131,3 +143,112 @@ class Event(db.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.status == EventStatus.CANCELLED.value
+
+
+class AccessNeed(LabelledEnum):
+    """What people can ask for when they register (shared DOMAIN.md, access needs)."""
+
+    BSL_INTERPRETER = "bsl_interpreter"
+    LIP_SPEAKER = "lip_speaker"
+    LIVE_CAPTIONS = "live_captions"
+    HEARING_LOOP = "hearing_loop"
+    EASY_READ = "easy_read"
+    LARGE_PRINT = "large_print"
+    MATERIALS_IN_ADVANCE = "materials_in_advance"
+    STEP_FREE = "step_free"
+    ACCESSIBLE_TOILET = "accessible_toilet"
+    QUIET_SPACE = "quiet_space"
+    BREAKS = "breaks"
+    SEATING_NEAR_FRONT = "seating_near_front"
+    PERSONAL_ASSISTANT = "personal_assistant"
+    DIETARY = "dietary"
+    DIGITAL_SUPPORT = "digital_support"
+    OTHER_LANGUAGE = "other_language"
+
+    @property
+    def label(self) -> str:
+        return ACCESS_NEED_LABELS[self]
+
+
+ACCESS_NEED_LABELS = {
+    AccessNeed.BSL_INTERPRETER: "British Sign Language (BSL) interpreter",
+    AccessNeed.LIP_SPEAKER: "Lip-speaker",
+    AccessNeed.LIVE_CAPTIONS: "Live captions (speech to text)",
+    AccessNeed.HEARING_LOOP: "Hearing loop",
+    AccessNeed.EASY_READ: "Easy Read materials",
+    AccessNeed.LARGE_PRINT: "Large print",
+    AccessNeed.MATERIALS_IN_ADVANCE: "Materials sent in advance",
+    AccessNeed.STEP_FREE: "Step-free access",
+    AccessNeed.ACCESSIBLE_TOILET: "Accessible toilet",
+    AccessNeed.QUIET_SPACE: "A quiet space",
+    AccessNeed.BREAKS: "Regular breaks",
+    AccessNeed.SEATING_NEAR_FRONT: "Seating near the front",
+    AccessNeed.PERSONAL_ASSISTANT: "My personal assistant or carer will come with me",
+    AccessNeed.DIETARY: "Dietary needs (tell us below)",
+    AccessNeed.DIGITAL_SUPPORT: "Help to join online",
+    AccessNeed.OTHER_LANGUAGE: "Another language (tell us below)",
+}
+
+
+class RegistrationStatus(LabelledEnum):
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    CANCELLED = "cancelled"
+    ATTENDED = "attended"
+
+
+class RegistrationSource(LabelledEnum):
+    SELF = "self"
+    ASSISTED = "assisted"  # an organiser registered someone who phoned or wrote
+
+
+LIVE_STATUSES = (
+    RegistrationStatus.CONFIRMED.value,
+    RegistrationStatus.WAITLISTED.value,
+    RegistrationStatus.ATTENDED.value,
+)
+
+
+class Registration(db.Model):
+    """A person's place (or place in the queue) at an event."""
+
+    __tablename__ = "registrations"
+    __table_args__ = (
+        # One live registration per person per event: the database says so, not a hope.
+        Index(
+            "uq_registrations_live_person",
+            "event_id",
+            "person_id",
+            unique=True,
+            postgresql_where=text("status <> 'cancelled'"),
+            sqlite_where=text("status <> 'cancelled'"),
+        ),
+        Index("ix_registrations_event_status", "event_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    source: Mapped[str] = mapped_column(String(20), default=RegistrationSource.SELF.value)
+    name: Mapped[str] = mapped_column(String(200))  # as given for this registration
+    organisation: Mapped[str] = mapped_column(String(200), default="")
+    # Special category data: shown to organisers only.
+    access_needs: Mapped[list] = mapped_column(JSON, default=list)
+    access_notes: Mapped[str] = mapped_column(Text, default="")
+    consent_to_contact: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The waiting list is served in this order.
+    queued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in LIVE_STATUSES
+
+    @property
+    def needs_attention(self) -> bool:
+        """For check-in: something to look at, without saying what."""
+        return bool(self.access_needs or self.access_notes.strip())
