@@ -20,6 +20,7 @@ PROTECTED = {
     "auth.people": ({Role.ADMIN}, "GET", {}),
     "auth.person_roles": ({Role.ADMIN}, "GET", {"user_id": "self"}),
     "programme.manage": ({Role.ORGANISER}, "GET", {}),
+    "programme.my_calendar": ({Role.ATTENDEE}, "GET", {}),
 }
 
 

@@ -22,7 +22,7 @@ import icalendar
 from flask import current_app
 
 from cpweek.programme.models import Edition, Event, EventFormat
-from cpweek.timezones import UTC, to_local
+from cpweek.timezones import UTC, to_local, utcnow
 from cpweek.urls import absolute_url
 
 PRODID = "-//Co-production Week//cpweek//EN"
@@ -47,7 +47,14 @@ def event_page_url(edition: Edition, event: Event) -> str:
     return absolute_url("programme.event", year=edition.year, slug=event.slug)
 
 
-def _vevent(edition: Edition, event: Event, *, join_url: str | None) -> icalendar.Event:
+def _vevent(
+    edition: Edition,
+    event: Event,
+    *,
+    join_url: str | None,
+    attendee: tuple[str, str] | None = None,
+    cancelled_for_reader: bool = False,
+) -> icalendar.Event:
     component = icalendar.Event()
     component.add("uid", event_uid(event))
     component.add("dtstamp", event.updated_at.astimezone(UTC))
@@ -55,7 +62,8 @@ def _vevent(edition: Edition, event: Event, *, join_url: str | None) -> icalenda
     component.add("dtstart", to_local(event.starts_at, edition.timezone))
     component.add("dtend", to_local(event.ends_at, edition.timezone))
     component.add("sequence", event.sequence)
-    component.add("status", "CANCELLED" if event.is_cancelled else "CONFIRMED")
+    cancelled = event.is_cancelled or cancelled_for_reader
+    component.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     component.add("summary", ("Cancelled: " if event.is_cancelled else "") + event.title)
     page = event_page_url(edition, event)
     details = [event.summary.strip()] if event.summary.strip() else []
@@ -72,21 +80,42 @@ def _vevent(edition: Edition, event: Event, *, join_url: str | None) -> icalenda
     if location:
         component.add("location", location)
     component.add("categories", [event.kind_enum.label])
+    if attendee is not None:
+        # Invitations (METHOD:REQUEST / CANCEL) name who sends them and who they are for.
+        config = current_app.config
+        organizer = icalendar.vCalAddress(f"mailto:{config['CPWEEK_HELP_EMAIL']}")
+        organizer.params["cn"] = icalendar.vText("Co-production Week")
+        component.add("organizer", organizer)
+        email, name = attendee
+        person = icalendar.vCalAddress(f"mailto:{email}")
+        person.params["cn"] = icalendar.vText(name)
+        person.params["role"] = icalendar.vText("REQ-PARTICIPANT")
+        person.params["partstat"] = icalendar.vText("DECLINED" if cancelled else "ACCEPTED")
+        component.add("attendee", person)
     return component
 
 
 def build_calendar(
-    edition: Edition,
+    editions: Edition | dict[int, Edition],
     events: Iterable[Event],
     *,
     name: str,
     method: str | None = None,
     join_urls: dict[int, str] | None = None,
+    attendee: tuple[str, str] | None = None,
+    cancelled_for_reader: bool = False,
 ) -> bytes:
-    """A VCALENDAR holding `events` of `edition`; `join_urls` maps event id to a join link for
-    readers entitled to it (never for public files)."""
+    """A VCALENDAR holding `events`; `editions` is their edition, or editions by id when they
+    come from several. `join_urls` maps event id to a join link for readers entitled to it
+    (never for public files); `attendee` (email, name) makes it an invitation for that person."""
     events = list(events)
     join_urls = join_urls or {}
+    by_id = editions if isinstance(editions, dict) else {editions.id: editions}
+    zone_name = (
+        editions.timezone
+        if isinstance(editions, Edition)
+        else current_app.config["CPWEEK_TIMEZONE"]
+    )
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -94,11 +123,19 @@ def build_calendar(
     if method:
         calendar.add("method", method)
     calendar.add("x-wr-calname", name)
-    calendar.add("x-wr-timezone", edition.timezone)
+    calendar.add("x-wr-timezone", zone_name)
     for event in events:
-        calendar.add_component(_vevent(edition, event, join_url=join_urls.get(event.id)))
+        calendar.add_component(
+            _vevent(
+                by_id[event.edition_id],
+                event,
+                join_url=join_urls.get(event.id),
+                attendee=attendee,
+                cancelled_for_reader=cancelled_for_reader,
+            )
+        )
     # The zone's rules only for the years the events span, not 1970 to 2038.
-    years = [event.starts_at.year for event in events] or [edition.year]
+    years = [event.starts_at.year for event in events] or [utcnow().year]
     calendar.add_missing_timezones(date(min(years) - 1, 1, 1), date(max(years) + 2, 1, 1))
     return calendar.to_ical()
 
@@ -107,7 +144,7 @@ def build_calendar(
 FORMAT_VERSION = 1
 
 
-def fingerprint(edition: Edition, events: Iterable[Event], name: str) -> str:
+def fingerprint(editions: Iterable[Edition], events: Iterable[Event], name: str) -> str:
     """An ETag for the file `build_calendar` would make, without making it.
 
     Every event change touches updated_at; the edition's fields and the settings that appear in
@@ -117,9 +154,7 @@ def fingerprint(edition: Edition, events: Iterable[Event], name: str) -> str:
     parts = [
         FORMAT_VERSION,
         name,
-        edition.id,
-        edition.year,
-        edition.timezone,
+        *((edition.id, edition.year, edition.timezone) for edition in editions),
         config["CPWEEK_BASE_URL"],
         config["CPWEEK_HELP_PHONE"],
         *((e.id, e.sequence, e.status, e.updated_at.isoformat()) for e in events),

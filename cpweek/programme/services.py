@@ -2,20 +2,37 @@
 
 from __future__ import annotations
 
+import secrets
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask import current_app
-from sqlalchemy import func, select
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 
+from cpweek.auth import services as auth_services
+from cpweek.auth.models import User
+from cpweek.errors import DomainError
 from cpweek.extensions import db
-from cpweek.programme import calendar
-from cpweek.programme.models import Edition, Event, EventStatus
-from cpweek.timezones import local_date, utcnow
+from cpweek.programme import calendar, notifications
+from cpweek.programme.models import (
+    LIVE_STATUSES,
+    AccessNeed,
+    Edition,
+    Event,
+    EventStatus,
+    Registration,
+    RegistrationSource,
+    RegistrationStatus,
+)
+from cpweek.timezones import format_date, format_time, local_date, utcnow
+from cpweek.urls import absolute_url
 
 PUBLIC_EVENT_STATUSES = (EventStatus.PUBLISHED.value, EventStatus.CANCELLED.value)
+TAKING_A_PLACE = (RegistrationStatus.CONFIRMED.value, RegistrationStatus.ATTENDED.value)
 
 
 @dataclass
@@ -158,7 +175,7 @@ def edition_calendar(edition: Edition) -> CalendarFile:
     events = public_events(edition)
     name = f"{edition.title}: {edition.theme}"
     return CalendarFile(
-        calendar.fingerprint(edition, events, name),
+        calendar.fingerprint([edition], events, name),
         calendar.last_modified(events),
         lambda: calendar.build_calendar(edition, events, name=name),
     )
@@ -167,7 +184,7 @@ def edition_calendar(edition: Edition) -> CalendarFile:
 def event_calendar(edition: Edition, event: Event) -> CalendarFile:
     """One public event as a calendar file (no join link: anyone can download it)."""
     return CalendarFile(
-        calendar.fingerprint(edition, [event], event.title),
+        calendar.fingerprint([edition], [event], event.title),
         event.updated_at,
         lambda: calendar.build_calendar(edition, [event], name=event.title),
     )
@@ -191,3 +208,399 @@ def apply_event_changes(event: Event, changes: dict) -> set[str]:
     if changed & CALENDAR_FIELDS:
         event.sequence += 1
     return changed
+
+
+# --- registration -------------------------------------------------------------------------
+#
+# Capacity is protected by locking the event row before counting: every registration,
+# cancellation and capacity change for an event first runs an UPDATE on that row, so on
+# PostgreSQL they queue on the row lock and on SQLite on the database write lock (taken by the
+# first statement, so no transaction can read a count and then lose the race to write).
+
+
+class RegistrationError(DomainError):
+    pass
+
+
+class RegistrationClosed(RegistrationError):
+    pass
+
+
+class AlreadyRegistered(RegistrationError):
+    def __init__(self, message: str, registration: Registration):
+        super().__init__(message)
+        self.registration = registration
+
+
+class CapacityTooLow(RegistrationError):
+    field = "capacity"
+
+
+@dataclass
+class Applicant:
+    """What a person tells us when they register."""
+
+    name: str
+    email: str | None
+    organisation: str = ""
+    access_needs: tuple[str, ...] = ()
+    access_notes: str = ""
+    consent_to_contact: bool = False
+
+
+def registration_closed_reason(event: Event, now: datetime | None = None) -> str | None:
+    """Why a person cannot register now, in words for them; None when registration is open."""
+    now = now or utcnow()
+    zone_name = current_app.config["CPWEEK_TIMEZONE"]
+    if event.status == EventStatus.CANCELLED.value:
+        return "This event has been cancelled, so registration is closed."
+    if event.status != EventStatus.PUBLISHED.value:
+        return "Registration for this event is not open."
+    if event.starts_at <= now:
+        return "This event has already started or taken place, so registration is closed."
+    if event.registration_opens_at and now < event.registration_opens_at:
+        opens = event.registration_opens_at
+        return (
+            f"Registration opens on {format_date(local_date(opens, zone_name))} "
+            f"at {format_time(opens, zone_name)} UK time."
+        )
+    if event.registration_closes_at and now >= event.registration_closes_at:
+        return "Registration for this event has closed."
+    return None
+
+
+def confirmed_counts(event_ids: list[int]) -> dict[int, int]:
+    """Places taken (confirmed or attended) per event, in one query."""
+    if not event_ids:
+        return {}
+    rows = db.session.execute(
+        select(Registration.event_id, func.count())
+        .where(
+            Registration.event_id.in_(event_ids),
+            Registration.status.in_(TAKING_A_PLACE),
+        )
+        .group_by(Registration.event_id)
+    ).all()
+    counts = dict.fromkeys(event_ids, 0)
+    counts.update({event_id: number for event_id, number in rows})
+    return counts
+
+
+def places_left(event: Event, taken: int | None = None) -> int | None:
+    """None when places are unlimited."""
+    if event.capacity is None:
+        return None
+    if taken is None:
+        taken = confirmed_counts([event.id])[event.id]
+    return max(event.capacity - taken, 0)
+
+
+def _lock_event(event_id: int) -> None:
+    # Writing the row takes the lock; updated_at is named so it is not bumped (calendars'
+    # fingerprints depend on it).
+    db.session.execute(
+        update(Event).where(Event.id == event_id).values(updated_at=Event.updated_at)
+    )
+
+
+def _person_for(applicant: Applicant) -> User:
+    """The person with this email, created (without a password) when there is none."""
+    address = auth_services.normalise_email(applicant.email or "")
+    person = db.session.scalar(select(User).where(User.email == address))
+    if person is not None:
+        return person
+    # Committed on its own (a savepoint is unreliable on SQLite's driver); a person record
+    # without a registration harms nobody if what follows fails.
+    db.session.add(User(email=address, name=applicant.name.strip() or address))
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()  # someone registered with the same address at the same moment
+    return db.session.scalar(select(User).where(User.email == address))
+
+
+def _live_registration(event_id: int, person_id: int) -> Registration | None:
+    return db.session.scalar(
+        select(Registration).where(
+            Registration.event_id == event_id,
+            Registration.person_id == person_id,
+            Registration.status.in_(LIVE_STATUSES),
+        )
+    )
+
+
+def _already_registered(registration: Registration) -> AlreadyRegistered:
+    words = (
+        "You are already on the waiting list for this event."
+        if registration.status == RegistrationStatus.WAITLISTED.value
+        else "You are already registered for this event: your place is kept."
+    )
+    return AlreadyRegistered(words, registration)
+
+
+def _clean_needs(needs) -> list[str]:
+    known = {need.value for need in AccessNeed}
+    return sorted({need for need in needs if need in known})
+
+
+def register(
+    event: Event,
+    applicant: Applicant,
+    *,
+    person: User | None = None,
+    source: RegistrationSource = RegistrationSource.SELF,
+    now: datetime | None = None,
+) -> Registration:
+    """A place if there is one, else a place on the waiting list; never more than capacity."""
+    reason = registration_closed_reason(event, now)
+    if reason:
+        raise RegistrationClosed(reason)
+    person = person or _person_for(applicant)
+    _lock_event(event.id)
+    existing = _live_registration(event.id, person.id)
+    if existing is not None:
+        db.session.rollback()
+        raise _already_registered(existing)
+    taken = confirmed_counts([event.id])[event.id]
+    has_place = event.capacity is None or taken < event.capacity
+    registration = Registration(
+        event_id=event.id,
+        person_id=person.id,
+        status=(RegistrationStatus.CONFIRMED if has_place else RegistrationStatus.WAITLISTED).value,
+        source=source.value,
+        name=applicant.name.strip() or person.name,
+        organisation=applicant.organisation.strip(),
+        access_needs=_clean_needs(applicant.access_needs),
+        access_notes=applicant.access_notes.strip(),
+        consent_to_contact=applicant.consent_to_contact,
+        queued_at=utcnow(),
+        confirmed_at=utcnow() if has_place else None,
+    )
+    db.session.add(registration)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # A double click that slipped past the check: the unique index kept one row.
+        db.session.rollback()
+        raise _already_registered(_live_registration(event.id, person.id)) from None
+    _notify(registration)
+    return registration
+
+
+def _fill_free_places(event: Event) -> list[Registration]:
+    """Confirm people from the waiting list, first come first served, while places are free.
+    The caller holds the event's lock and commits."""
+    if event.capacity is None:
+        free = None
+    else:
+        free = places_left(event)
+        if not free:
+            return []
+    waiting = db.session.scalars(
+        select(Registration)
+        .where(
+            Registration.event_id == event.id,
+            Registration.status == RegistrationStatus.WAITLISTED.value,
+        )
+        .order_by(Registration.queued_at, Registration.id)
+        .limit(free)
+    ).all()
+    for registration in waiting:
+        registration.status = RegistrationStatus.CONFIRMED.value
+        registration.confirmed_at = utcnow()
+    return list(waiting)
+
+
+def cancel_registration(registration: Registration) -> list[Registration]:
+    """Cancel a place or leave the waiting list; returns the people promoted into a freed place."""
+    event = db.session.get(Event, registration.event_id)
+    _lock_event(event.id)
+    db.session.refresh(registration)
+    if registration.status == RegistrationStatus.CANCELLED.value:
+        db.session.rollback()
+        return []
+    had_place = registration.status in TAKING_A_PLACE
+    registration.status = RegistrationStatus.CANCELLED.value
+    registration.cancelled_at = utcnow()
+    db.session.flush()
+    promoted = _fill_free_places(event) if had_place else []
+    db.session.commit()
+    _notify(registration)
+    for person in promoted:
+        _notify(person, promoted=True)
+    return promoted
+
+
+def set_capacity(event: Event, capacity: int | None) -> list[Registration]:
+    """Change how many places there are; more places go to the waiting list straight away."""
+    _lock_event(event.id)
+    taken = confirmed_counts([event.id])[event.id]
+    if capacity is not None and capacity < taken:
+        db.session.rollback()
+        raise CapacityTooLow(
+            f"{taken} people already have a place, so there must be at least {taken} places. "
+            "To take places away, cancel registrations first."
+        )
+    event.capacity = capacity
+    promoted = _fill_free_places(event)
+    db.session.commit()
+    for person in promoted:
+        _notify(person, promoted=True)
+    return promoted
+
+
+def waitlist_position(registration: Registration) -> int | None:
+    """1 for the first person waiting; None when not on the waiting list."""
+    if registration.status != RegistrationStatus.WAITLISTED.value:
+        return None
+    ahead = db.session.scalar(
+        select(func.count())
+        .select_from(Registration)
+        .where(
+            Registration.event_id == registration.event_id,
+            Registration.status == RegistrationStatus.WAITLISTED.value,
+            or_(
+                Registration.queued_at < registration.queued_at,
+                and_(
+                    Registration.queued_at == registration.queued_at,
+                    Registration.id < registration.id,
+                ),
+            ),
+        )
+    )
+    return (ahead or 0) + 1
+
+
+def update_access_needs(registration: Registration, needs, notes: str) -> None:
+    registration.access_needs = _clean_needs(needs)
+    registration.access_notes = (notes or "").strip()
+    db.session.commit()
+
+
+def registrations_of(person: User, event_ids: list[int]) -> dict[int, Registration]:
+    """The person's live registrations among these events, by event id (one query)."""
+    if not event_ids:
+        return {}
+    rows = db.session.scalars(
+        select(Registration).where(
+            Registration.person_id == person.id,
+            Registration.event_id.in_(event_ids),
+            Registration.status.in_(LIVE_STATUSES),
+        )
+    )
+    return {registration.event_id: registration for registration in rows}
+
+
+# --- the private manage link ----------------------------------------------------------------
+
+MANAGE_SALT = "cpweek-registration-manage"
+
+
+def manage_token(registration: Registration) -> str:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=MANAGE_SALT).dumps(
+        registration.id
+    )
+
+
+def registration_for_token(token: str) -> Registration | None:
+    """The registration a manage link is for; None for a tampered or unknown link."""
+    serializer = URLSafeSerializer(current_app.config["SECRET_KEY"], salt=MANAGE_SALT)
+    try:
+        registration_id = serializer.loads(token[:500])
+    except BadSignature:
+        return None
+    if not isinstance(registration_id, int):
+        return None
+    return db.session.get(Registration, registration_id)
+
+
+def manage_url(registration: Registration) -> str:
+    return absolute_url("programme.manage_registration", token=manage_token(registration))
+
+
+def event_with_edition(event_id: int) -> tuple[Event, Edition]:
+    event = db.session.get(Event, event_id)
+    return event, db.session.get(Edition, event.edition_id)
+
+
+def _notify(registration: Registration, *, promoted: bool = False) -> None:
+    """Tell the person what just happened to their registration (after the commit)."""
+    person = db.session.get(User, registration.person_id)
+    if person is None or not person.email:
+        return  # registered by phone or post: the organiser tells them
+    event, edition = event_with_edition(registration.event_id)
+    notifications.send_registration_mail(
+        notifications.RegistrationMail(
+            registration=registration,
+            person=person,
+            event=event,
+            edition=edition,
+            manage_url=manage_url(registration),
+            position=waitlist_position(registration),
+            promoted=promoted,
+        )
+    )
+
+
+# --- a person's own calendar feed -------------------------------------------------------------
+
+
+def calendar_token_for(person: User, *, renew: bool = False) -> str:
+    """The secret of the person's feed address; `renew` replaces it, so the old address stops."""
+    if person.calendar_token is None or renew:
+        person.calendar_token = secrets.token_urlsafe(24)
+        db.session.commit()
+    return person.calendar_token
+
+
+def personal_calendar(token: str) -> CalendarFile | None:
+    """The confirmed events of whoever holds this feed token, with their join links."""
+    if not token or len(token) > 64:
+        return None
+    person = db.session.scalar(select(User).where(User.calendar_token == token))
+    if person is None:
+        return None
+    events = list(
+        db.session.scalars(
+            select(Event)
+            .join(Registration, Registration.event_id == Event.id)
+            .where(
+                Registration.person_id == person.id,
+                Registration.status.in_(TAKING_A_PLACE),
+                Event.status.in_(PUBLIC_EVENT_STATUSES),
+            )
+            .order_by(Event.starts_at)
+        )
+    )
+    editions = {
+        edition.id: edition
+        for edition in db.session.scalars(
+            select(Edition).where(Edition.id.in_({event.edition_id for event in events}))
+        )
+    }
+    join_urls = {event.id: event.join_url for event in events if event.join_url}
+    name = "Co-production Week: my events"
+    # The token and join links are part of the key: two people's feeds never share a file.
+    key = f"{name}|{token}|{sorted(join_urls.items())}"
+    return CalendarFile(
+        calendar.fingerprint(editions.values(), events, key),
+        None,  # no Last-Modified: leaving an event changes the feed without touching an event
+        lambda: calendar.build_calendar(editions, events, name=name, join_urls=join_urls),
+    )
+
+
+def resend_manage_link(registration: Registration) -> None:
+    """Send the registration's own mail again, to its owner's address only."""
+    _notify(registration)
+
+
+def person_registrations(person: User) -> list[tuple[Registration, Event, Edition]]:
+    """Everything the person is registered for or waiting for, soonest first (one query)."""
+    rows = db.session.execute(
+        select(Registration, Event, Edition)
+        .join(Event, Event.id == Registration.event_id)
+        .join(Edition, Edition.id == Event.edition_id)
+        .where(Registration.person_id == person.id, Registration.status.in_(LIVE_STATUSES))
+        .order_by(Event.starts_at)
+    ).all()
+    return [tuple(row) for row in rows]

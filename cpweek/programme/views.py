@@ -3,12 +3,16 @@ organisers' overview."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from cpweek.auth.models import Role
 from cpweek.auth.permissions import public, requires
+from cpweek.errors import DomainError
+from cpweek.forms import show_error
 from cpweek.programme import calendar, services
-from cpweek.programme.models import EventStatus
+from cpweek.programme.forms import AccessNeedsForm, ConfirmForm, RegistrationForm, RenewFeedForm
+from cpweek.programme.models import EventStatus, RegistrationStatus
 from cpweek.urls import absolute_url
 
 bp = Blueprint("programme", __name__)
@@ -79,23 +83,178 @@ def edition_feed(year: int):
     return _calendar_response(services.edition_calendar(edition), f"cpweek-{year}.ics")
 
 
-@bp.route("/<int:year>/events/<slug>")
+@bp.route("/<int:year>/events/<slug>", methods=["GET", "POST"])
 @public
 def event(year: int, slug: str):
     edition = _edition_or_404(year)
     found = services.get_public_event(edition, slug)
     if found is None:
         abort(404)
+    signed_in = current_user.is_authenticated
+    form = RegistrationForm()
+    if signed_in:
+        form.for_signed_in_person()
+    if form.validate_on_submit():
+        applicant = services.Applicant(
+            name=current_user.name if signed_in else form.name.data,
+            email=None if signed_in else form.email.data,
+            organisation=form.organisation.data or "",
+            access_needs=tuple(form.access_needs.data or ()),
+            access_notes=form.access_notes.data or "",
+            consent_to_contact=form.consent_to_contact.data,
+        )
+        try:
+            registration = services.register(
+                found, applicant, person=current_user if signed_in else None
+            )
+        except services.AlreadyRegistered as error:
+            if signed_in:
+                flash(error.message, "info")
+                return redirect(_manage_path(error.registration))
+            # Not signed in: the manage link goes to the address's owner, not to this browser.
+            services.resend_manage_link(error.registration)
+            flash(
+                "That email address is already registered for this event. We have emailed "
+                "the link to see or change the registration to that address again.",
+                "info",
+            )
+            return redirect(url_for("programme.event", year=year, slug=slug))
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            flash(_registered_message(registration), "success")
+            return redirect(_manage_path(registration))
     parent, children = services.related_events(found)
+    mine = services.registrations_of(current_user, [found.id]).get(found.id) if signed_in else None
     return render_template(
         "programme/event.html",
         edition=edition,
         event=found,
         parent=parent,
         children=children,
+        places_left=services.places_left(found),
+        closed_reason=services.registration_closed_reason(found),
+        mine=mine,
+        manage_path=_manage_path(mine) if mine else None,
+        form=form,
         ics_url=url_for("programme.event_ics", year=year, slug=found.slug),
         google_url=calendar.google_calendar_link(edition, found),
         outlook_url=calendar.outlook_calendar_link(edition, found),
+    )
+
+
+def _manage_path(registration) -> str:
+    return url_for("programme.manage_registration", token=services.manage_token(registration))
+
+
+def _registered_message(registration) -> str:
+    position = services.waitlist_position(registration)
+    if position:
+        return (
+            f"The event is full, so you are on the waiting list: number {position}. "
+            "We will email you if a place comes up."
+        )
+    return "Your place is booked. We have emailed you the details and a calendar invitation."
+
+
+def _registration_or_404(token: str):
+    registration = services.registration_for_token(token)
+    if registration is None:
+        abort(404)
+    return registration
+
+
+@bp.route("/registrations/<token>", methods=["GET", "POST"])
+@public
+def manage_registration(token: str):
+    """The private page behind the link in every registration email: no sign-in needed."""
+    registration = _registration_or_404(token)
+    event, edition = services.event_with_edition(registration.event_id)
+    form = AccessNeedsForm()
+    if request.method == "GET":
+        form.access_needs.data = list(registration.access_needs)
+        form.access_notes.data = registration.access_notes
+    if registration.is_live and form.validate_on_submit():
+        services.update_access_needs(
+            registration, form.access_needs.data or [], form.access_notes.data or ""
+        )
+        flash("Your access needs are saved. Thank you for telling us.", "success")
+        return redirect(url_for("programme.manage_registration", token=token))
+    return render_template(
+        "programme/manage_registration.html",
+        registration=registration,
+        event=event,
+        edition=edition,
+        position=services.waitlist_position(registration),
+        form=form,
+        token=token,
+    )
+
+
+@bp.route("/registrations/<token>/cancel", methods=["GET", "POST"])
+@public
+def cancel_registration(token: str):
+    registration = _registration_or_404(token)
+    event, edition = services.event_with_edition(registration.event_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        was_waiting = registration.status == RegistrationStatus.WAITLISTED.value
+        services.cancel_registration(registration)
+        flash(
+            "You have left the waiting list."
+            if was_waiting
+            else "Your registration is cancelled. Thank you for letting us know.",
+            "success",
+        )
+        return redirect(url_for("programme.manage_registration", token=token))
+    return render_template(
+        "programme/cancel_registration.html",
+        registration=registration,
+        event=event,
+        edition=edition,
+        form=form,
+        token=token,
+    )
+
+
+@bp.route("/calendar/<token>.ics")
+@public
+def personal_feed(token: str):
+    file = services.personal_calendar(token)
+    if file is None:
+        abort(404)  # never issued, or replaced by a new address
+    return _calendar_response(file, "my-co-production-week.ics")
+
+
+@bp.route("/account/calendar", methods=["GET", "POST"])
+@requires(Role.ATTENDEE)
+def my_calendar():
+    form = RenewFeedForm()
+    if form.validate_on_submit():
+        had_one = current_user.calendar_token is not None
+        services.calendar_token_for(current_user, renew=True)
+        flash(
+            "Your feed has a new address. The old one no longer works: "
+            "subscribe again with this one."
+            if had_one
+            else "Your calendar feed is ready.",
+            "success",
+        )
+        return redirect(url_for("programme.my_calendar"))
+    feed = (
+        absolute_url("programme.personal_feed", token=current_user.calendar_token)
+        if current_user.calendar_token
+        else None
+    )
+    return render_template(
+        "programme/my_calendar.html",
+        feed_url=feed,
+        webcal_url=calendar.webcal_url(feed) if feed else None,
+        registrations=[
+            (registration, event, edition, _manage_path(registration))
+            for registration, event, edition in services.person_registrations(current_user)
+        ],
+        form=form,
     )
 
 

@@ -1,0 +1,80 @@
+"""Mail about registrations: each message has a plain-text part, says how to get help by phone,
+and carries the calendar invitation (METHOD:REQUEST) or its withdrawal (METHOD:CANCEL)."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from dataclasses import dataclass
+
+from cpweek.auth.models import User
+from cpweek.mail import Attachment, render_mail, send_mail
+from cpweek.programme import calendar
+from cpweek.programme.models import Edition, Event, Registration, RegistrationStatus
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RegistrationMail:
+    registration: Registration
+    person: User
+    event: Event
+    edition: Edition
+    manage_url: str
+    position: int | None = None
+    promoted: bool = False
+
+    @property
+    def kind(self) -> str:
+        status = self.registration.status
+        if status == RegistrationStatus.CANCELLED.value:
+            return "cancelled"
+        if status == RegistrationStatus.WAITLISTED.value:
+            return "waitlisted"
+        return "promoted" if self.promoted else "confirmed"
+
+
+SUBJECTS = {
+    "confirmed": "Your place is booked: {title}",
+    "promoted": "Good news: a place has come up at {title}",
+    "waitlisted": "You are on the waiting list: {title}",
+    "cancelled": "Your registration is cancelled: {title}",
+}
+
+
+def invitation(mail: RegistrationMail) -> Attachment | None:
+    """The event as an invitation for this person's calendar, or its withdrawal."""
+    if mail.kind == "waitlisted":
+        return None
+    cancelling = mail.kind == "cancelled"
+    method = "CANCEL" if cancelling else "REQUEST"
+    join_urls = (
+        {} if cancelling or not mail.event.join_url else {mail.event.id: mail.event.join_url}
+    )
+    body = calendar.build_calendar(
+        mail.edition,
+        [mail.event],
+        name=mail.event.title,
+        method=method,
+        join_urls=join_urls,
+        attendee=(mail.person.email, mail.registration.name),
+        cancelled_for_reader=cancelling,
+    )
+    return Attachment("invite.ics", f"text/calendar; method={method}", body)
+
+
+def send_registration_mail(mail: RegistrationMail) -> None:
+    """Send it; a mail server that fails is logged, never undoes the registration."""
+    text, html = render_mail(f"registration_{mail.kind}", mail=mail)
+    attachment = invitation(mail)
+    try:
+        send_mail(
+            mail.person.email,
+            SUBJECTS[mail.kind].format(title=mail.event.title),
+            text,
+            html,
+            attachments=[attachment] if attachment else [],
+        )
+    except (smtplib.SMTPException, OSError):
+        log.exception("could not send %s mail for registration %s", mail.kind, mail.registration.id)
