@@ -286,6 +286,15 @@ def confirmed_counts(event_ids: list[int]) -> dict[int, int]:
     return counts
 
 
+def places_left_for(events: list[Event]) -> dict[int, int | None]:
+    """Places left at each event still to come (None: unlimited), in one query whatever their
+    number; events that have started or are cancelled are left out: places mean nothing there."""
+    now = utcnow()
+    upcoming = [e for e in events if e.starts_at > now and not e.is_cancelled]
+    taken = confirmed_counts([event.id for event in upcoming])
+    return {event.id: places_left(event, taken[event.id]) for event in upcoming}
+
+
 def places_left(event: Event, taken: int | None = None) -> int | None:
     """None when places are unlimited."""
     if event.capacity is None:

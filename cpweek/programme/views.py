@@ -71,6 +71,7 @@ def programme(year: int):
         edition=edition,
         days=services.programme_by_day(edition, events),
         event_count=len(events),
+        places=services.places_left_for(events),
         feed_url=feed,
         webcal_url=calendar.webcal_url(feed),
     )
