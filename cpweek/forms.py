@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectMultipleField, ValidationError, widgets
+from wtforms import EmailField, SelectMultipleField, ValidationError, fields, widgets
 
 from cpweek.text import strip_control_characters
 
@@ -53,3 +53,25 @@ def show_error(form, error) -> None:
         field.errors = [*field.errors, error.message]
     else:
         form.form_errors.append(error.message)
+
+
+def _friendly(field_class, message: str):
+    """A WTForms date/time field whose parse error says what to type."""
+
+    class Field(field_class):
+        def process_formdata(self, valuelist):
+            try:
+                super().process_formdata(valuelist)
+            except ValueError:
+                self.data = None
+                raise ValueError(message) from None
+
+    Field.__name__ = field_class.__name__
+    return Field
+
+
+DateField = _friendly(fields.DateField, "Enter a real date, like 2027-06-29")
+TimeField = _friendly(fields.TimeField, "Enter a time on the 24-hour clock, like 14:30")
+DateTimeLocalField = _friendly(
+    fields.DateTimeLocalField, "Enter a real date and time, like 2027-06-01 09:00"
+)

@@ -2,6 +2,6 @@
 
 from cpweek.audit import AuditEntry
 from cpweek.auth.models import RoleGrant, User
-from cpweek.programme.models import Edition, Event, Registration
+from cpweek.programme.models import Edition, Event, EventHost, Registration
 
-__all__ = ["AuditEntry", "Edition", "Event", "Registration", "RoleGrant", "User"]
+__all__ = ["AuditEntry", "Edition", "Event", "EventHost", "Registration", "RoleGrant", "User"]

@@ -7,6 +7,8 @@ from flask import Flask
 from cpweek import timezones
 from cpweek.auth.models import Role
 from cpweek.auth.permissions import nav_visible
+from cpweek.programme.models import AccessNeed
+from cpweek.text import render_markdown
 
 
 def init_app(app: Flask) -> None:
@@ -17,8 +19,14 @@ def init_app(app: Flask) -> None:
         date_range=timezones.format_date_range,
         local_date=timezones.local_date,
         zone_abbr=timezones.zone_abbreviation,
+        markdown=render_markdown,
     )
 
     @app.context_processor
     def globals_for_templates():
-        return {"Role": Role, "nav_visible": nav_visible, "config": app.config}
+        return {
+            "Role": Role,
+            "nav_visible": nav_visible,
+            "config": app.config,
+            "access_labels": {need.value: need.label for need in AccessNeed},
+        }

@@ -8,7 +8,7 @@ from flask import Blueprint
 
 from cpweek.auth.models import Role
 from cpweek.auth.permissions import owned_or_404, requires
-from tests.factories import make_edition, make_user
+from tests.factories import make_edition, make_event, make_user
 
 ROLES = list(Role)
 
@@ -21,6 +21,11 @@ PROTECTED = {
     "auth.person_roles": ({Role.ADMIN}, "GET", {"user_id": "self"}),
     "programme.manage": ({Role.ORGANISER}, "GET", {}),
     "programme.my_calendar": ({Role.ATTENDEE}, "GET", {}),
+    "programme.manage_edition": ({Role.ORGANISER}, "GET", {"year": 2027}),
+    "programme.new_event": ({Role.ORGANISER}, "GET", {"year": 2027}),
+    "programme.edit_event": ({Role.ORGANISER}, "GET", {"event_id": "event"}),
+    "programme.publish_event": ({Role.ORGANISER}, "POST", {"event_id": "event"}),
+    "programme.cancel_event": ({Role.ORGANISER}, "GET", {"event_id": "event"}),
 }
 
 
@@ -49,11 +54,18 @@ def test_the_matrix_covers_every_protected_view(app):
 
 
 def _url(app, endpoint, values, user):
-    with app.test_request_context():
-        from flask import url_for
+    """The route's URL, with 'self' the signed-in person and 'event' an event of 2027."""
+    from flask import url_for
 
-        resolved = {key: (user.id if value == "self" else value) for key, value in values.items()}
-        return url_for(endpoint, **resolved)
+    from cpweek.programme.services import get_edition
+
+    edition = get_edition(2027) or make_edition(2027)
+    event = make_event(edition)
+    samples = {"self": user.id, "event": event.id}
+    with app.test_request_context():
+        return url_for(
+            endpoint, **{key: samples.get(value, value) for key, value in values.items()}
+        )
 
 
 @pytest.mark.parametrize("endpoint", sorted(PROTECTED))

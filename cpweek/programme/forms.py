@@ -1,11 +1,27 @@
 from __future__ import annotations
 
-from wtforms import BooleanField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    URLField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
 
-from cpweek.forms import BaseForm, CheckboxListField, email_field
-from cpweek.programme.models import AccessNeed
+from cpweek.forms import (
+    BaseForm,
+    CheckboxListField,
+    DateField,
+    DateTimeLocalField,
+    TimeField,
+    email_field,
+)
+from cpweek.programme.models import AccessNeed, EventFormat, EventKind
 
 
 def _access_needs_field() -> CheckboxListField:
@@ -67,3 +83,117 @@ class ConfirmForm(BaseForm):
 
 class RenewFeedForm(BaseForm):
     """Only the CSRF token: the button's words depend on whether a feed exists."""
+
+
+def _optional_int(value):
+    if value in (None, "", "None"):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class EventForm(BaseForm):
+    """An event as organisers enter it: day and times in UK time."""
+
+    title = StringField(
+        "Title",
+        validators=[
+            DataRequired("Enter a title"),
+            Length(max=200, message="The title must be 200 characters or fewer"),
+        ],
+        render_kw={"maxlength": 200},
+    )
+    slug = StringField(
+        "Web address (optional)",
+        validators=[Length(max=100, message="The web address must be 100 characters or fewer")],
+        description="The last part of the event's address. Left blank, it is made from the title.",
+        render_kw={"maxlength": 100, "spellcheck": "false"},
+    )
+    kind = RadioField(
+        "Kind of event",
+        choices=[SelectChoice(k.value, k.label) for k in EventKind],
+        validators=[DataRequired("Choose the kind of event")],
+    )
+    format = RadioField(
+        "Format",
+        choices=[SelectChoice(f.value, f.label) for f in EventFormat],
+        validators=[DataRequired("Choose online, in person or both")],
+    )
+    parent_id = SelectField(
+        "Part of a conference (optional)", coerce=_optional_int, validate_choice=False
+    )
+    day = DateField(
+        "Date",
+        validators=[InputRequired("Enter the date, like 2027-06-29")],
+        description="UK time throughout.",
+    )
+    start_time = TimeField("Starts", validators=[InputRequired("Enter a start time, like 10:00")])
+    end_time = TimeField("Ends", validators=[InputRequired("Enter an end time, like 16:00")])
+    venue = StringField(
+        "Venue (for in person and hybrid events)",
+        validators=[Length(max=300)],
+        render_kw={"maxlength": 300},
+    )
+    online_platform = StringField(
+        "Online platform (for example Zoom)",
+        validators=[Length(max=100)],
+        render_kw={"maxlength": 100},
+    )
+    join_url = URLField(
+        "Joining link (optional)",
+        validators=[
+            Optional(),
+            URL(message="Enter a full web address starting https://"),
+            Length(max=500),
+        ],
+        description="Only people with a confirmed place see it: in their email, on their "
+        "registration page and in their own calendar feed.",
+    )
+    capacity = IntegerField(
+        "Places (optional)",
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=100000, message="Enter a number of places from 0 to 100,000"),
+        ],
+        description="Leave blank for no limit.",
+    )
+    registration_opens_at = DateTimeLocalField(
+        "Registration opens (optional)", validators=[Optional()], format="%Y-%m-%dT%H:%M"
+    )
+    registration_closes_at = DateTimeLocalField(
+        "Registration closes (optional)", validators=[Optional()], format="%Y-%m-%dT%H:%M"
+    )
+    hosted_by = StringField(
+        "Hosted by (as shown to the public)",
+        validators=[Length(max=300)],
+        render_kw={"maxlength": 300},
+    )
+    hosts = TextAreaField(
+        "Hosts (optional)",
+        description="One a line: a name, and their email after a comma if they have one.",
+        validators=[Length(max=5000)],
+        render_kw={"rows": 3},
+    )
+    access_offer = CheckboxListField(
+        "What the event offers for access",
+        choices=[
+            SelectChoice(need.value, need.label)
+            for need in AccessNeed
+            if need is not AccessNeed.PERSONAL_ASSISTANT
+        ],
+    )
+    summary = TextAreaField(
+        "Summary",
+        validators=[Length(max=1000)],
+        description="One or two sentences for the programme page.",
+        render_kw={"rows": 2, "maxlength": 1000},
+    )
+    description = TextAreaField(
+        "Description (optional)",
+        validators=[Length(max=20000)],
+        description="Markdown: a blank line between paragraphs, **bold**, [link](https://...).",
+        render_kw={"rows": 8},
+    )
+    submit = SubmitField("Save event")

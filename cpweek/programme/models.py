@@ -124,6 +124,8 @@ class Event(db.Model):
     registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(String(20), default=EventStatus.DRAFT.value)
+    # What the event offers for access (AccessNeed values): captions, BSL, step-free, ...
+    access_offer: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
     # iCalendar SEQUENCE: goes up on every change of time, place or status.
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -143,6 +145,19 @@ class Event(db.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.status == EventStatus.CANCELLED.value
+
+
+class EventHost(db.Model):
+    """Someone who hosts an event: a person with an account, or just a name (and email)."""
+
+    __tablename__ = "event_hosts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(320), default="")
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
 
 class AccessNeed(LabelledEnum):

@@ -24,12 +24,17 @@ class RegistrationMail:
     manage_url: str
     position: int | None = None
     promoted: bool = False
+    event_changed: bool = False  # the event moved or was cancelled: tell, and update calendars
 
     @property
     def kind(self) -> str:
         status = self.registration.status
+        if self.event.is_cancelled and self.event_changed:
+            return "event_cancelled"
         if status == RegistrationStatus.CANCELLED.value:
             return "cancelled"
+        if self.event_changed:
+            return "changed" if status != RegistrationStatus.WAITLISTED.value else "changed_waiting"
         if status == RegistrationStatus.WAITLISTED.value:
             return "waitlisted"
         return "promoted" if self.promoted else "confirmed"
@@ -40,14 +45,17 @@ SUBJECTS = {
     "promoted": "Good news: a place has come up at {title}",
     "waitlisted": "You are on the waiting list: {title}",
     "cancelled": "Your registration is cancelled: {title}",
+    "changed": "Changed: {title}",
+    "changed_waiting": "Changed: {title}",
+    "event_cancelled": "Cancelled: {title}",
 }
 
 
 def invitation(mail: RegistrationMail) -> Attachment | None:
     """The event as an invitation for this person's calendar, or its withdrawal."""
-    if mail.kind == "waitlisted":
+    if mail.kind in ("waitlisted", "changed_waiting"):
         return None
-    cancelling = mail.kind == "cancelled"
+    cancelling = mail.kind in ("cancelled", "event_cancelled")
     method = "CANCEL" if cancelling else "REQUEST"
     join_urls = (
         {} if cancelling or not mail.event.join_url else {mail.event.id: mail.event.join_url}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections import defaultdict
 from collections.abc import Callable
@@ -10,9 +11,10 @@ from datetime import date, datetime
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from cpweek import audit
 from cpweek.auth import services as auth_services
 from cpweek.auth.models import User
 from cpweek.errors import DomainError
@@ -23,6 +25,7 @@ from cpweek.programme.models import (
     AccessNeed,
     Edition,
     Event,
+    EventHost,
     EventStatus,
     Registration,
     RegistrationSource,
@@ -81,6 +84,14 @@ def edition_phase(edition: Edition, today: date) -> str:
 def list_editions() -> list[Edition]:
     """Every edition, newest first."""
     return list(db.session.scalars(select(Edition).order_by(Edition.year.desc())))
+
+
+def get_edition_by_id(edition_id: int) -> Edition | None:
+    return db.session.get(Edition, edition_id)
+
+
+def get_event(event_id: int) -> Event | None:
+    return db.session.get(Event, event_id)
 
 
 def get_edition(year: int) -> Edition | None:
@@ -532,7 +543,9 @@ def event_with_edition(event_id: int) -> tuple[Event, Edition]:
     return event, db.session.get(Edition, event.edition_id)
 
 
-def _notify(registration: Registration, *, promoted: bool = False) -> None:
+def _notify(
+    registration: Registration, *, promoted: bool = False, event_changed: bool = False
+) -> None:
     """Tell the person what just happened to their registration (after the commit)."""
     person = db.session.get(User, registration.person_id)
     if person is None or not person.email:
@@ -547,6 +560,7 @@ def _notify(registration: Registration, *, promoted: bool = False) -> None:
             manage_url=manage_url(registration),
             position=waitlist_position(registration),
             promoted=promoted,
+            event_changed=event_changed,
         )
     )
 
@@ -613,3 +627,298 @@ def person_registrations(person: User) -> list[tuple[Registration, Event, Editio
         .order_by(Event.starts_at)
     ).all()
     return [tuple(row) for row in rows]
+
+
+# --- organisers: editing the programme ----------------------------------------------------
+
+
+class EventInvalid(DomainError):
+    pass
+
+
+@dataclass
+class HostLine:
+    name: str
+    email: str = ""
+
+
+@dataclass
+class EventDetails:
+    """An event as an organiser describes it; times already converted to UTC."""
+
+    title: str
+    slug: str
+    kind: str
+    format: str
+    starts_at: datetime
+    ends_at: datetime
+    parent_id: int | None = None
+    summary: str = ""
+    description: str = ""
+    hosted_by: str = ""
+    hosts: list[HostLine] = field(default_factory=list)
+    venue: str = ""
+    online_platform: str = ""
+    join_url: str = ""
+    capacity: int | None = None
+    registration_opens_at: datetime | None = None
+    registration_closes_at: datetime | None = None
+    access_offer: list[str] = field(default_factory=list)
+
+
+def slugify(text: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug[:100] or "event"
+
+
+def parse_hosts(text: str) -> list[HostLine]:
+    """One host a line: 'Name' or 'Name, email@example.org'."""
+    hosts = []
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        line = line.strip()
+        if not line:
+            continue
+        name, email = line, ""
+        if "@" in line:
+            name, _, email = (part.strip() for part in line.rpartition(","))
+        if not name:
+            raise EventInvalid(f"Host line {number} needs a name before the email", "hosts")
+        if email:
+            try:
+                email = auth_services.normalise_email(email)
+            except auth_services.InvalidEmail as error:
+                raise EventInvalid(f"Host line {number}: {error.message}", "hosts") from None
+        hosts.append(HostLine(name[:200], email))
+    return hosts
+
+
+def _check_details(edition: Edition, details: EventDetails, event: Event | None) -> list[str]:
+    """Refuse what cannot be; return warnings for what is merely unusual."""
+    if details.ends_at <= details.starts_at:
+        raise EventInvalid("The end time must be after the start time", "end_time")
+    if details.capacity is not None and details.capacity < 0:
+        raise EventInvalid("Places cannot be fewer than 0", "capacity")
+    if (
+        details.registration_opens_at
+        and details.registration_closes_at
+        and details.registration_closes_at <= details.registration_opens_at
+    ):
+        raise EventInvalid("Registration must close after it opens", "registration_closes_at")
+    clash = db.session.scalar(
+        select(Event.id).where(
+            Event.edition_id == edition.id,
+            Event.slug == details.slug,
+            Event.id != (event.id if event else -1),
+        )
+    )
+    if clash:
+        raise EventInvalid(
+            "Another event this year already has this web address: choose another", "slug"
+        )
+    warnings = []
+    if details.parent_id is not None:
+        parent = db.session.get(Event, details.parent_id)
+        if parent is None or parent.edition_id != edition.id or (event and parent.id == event.id):
+            raise EventInvalid("Choose a conference from this year", "parent_id")
+        if details.starts_at < parent.starts_at or details.ends_at > parent.ends_at:
+            warnings.append(f"This workshop runs outside the times of {parent.title}.")
+    first = local_date(details.starts_at, edition.timezone)
+    last = local_date(details.ends_at, edition.timezone)
+    if first < edition.starts_on or last > edition.ends_on:
+        warnings.append(
+            "This event is outside the week's dates "
+            f"({format_date(edition.starts_on)} to {format_date(edition.ends_on)})."
+        )
+    return warnings
+
+
+def _replace_hosts(event: Event, details: EventDetails) -> None:
+    db.session.execute(delete(EventHost).where(EventHost.event_id == event.id))
+    db.session.add_all(_hosts_for(event, details))
+
+
+def _hosts_for(event: Event, details: EventDetails) -> list[EventHost]:
+    emails = [host.email for host in details.hosts if host.email]
+    people = (
+        {u.email: u.id for u in db.session.scalars(select(User).where(User.email.in_(emails)))}
+        if emails
+        else {}
+    )
+    return [
+        EventHost(
+            event_id=event.id,
+            position=number,
+            name=host.name,
+            email=host.email,
+            person_id=people.get(host.email),
+        )
+        for number, host in enumerate(details.hosts)
+    ]
+
+
+SIMPLE_FIELDS = (
+    "title",
+    "slug",
+    "kind",
+    "format",
+    "parent_id",
+    "summary",
+    "description",
+    "hosted_by",
+    "venue",
+    "online_platform",
+    "join_url",
+    "registration_opens_at",
+    "registration_closes_at",
+    "access_offer",
+    "starts_at",
+    "ends_at",
+)
+
+
+def create_event(edition: Edition, details: EventDetails, actor: User) -> tuple[Event, list[str]]:
+    """A new draft event; returns it with any warnings to show the organiser."""
+    warnings = _check_details(edition, details, None)
+    event = Event(
+        edition_id=edition.id,
+        status=EventStatus.DRAFT.value,
+        capacity=details.capacity,
+        **{name: getattr(details, name) for name in SIMPLE_FIELDS},
+    )
+    event.access_offer = _clean_needs(details.access_offer)
+    db.session.add(event)
+    db.session.flush()
+    _replace_hosts(event, details)
+    audit.record(actor.id, "event.create", "event", event.id, after={"title": event.title})
+    db.session.commit()
+    return event, warnings
+
+
+def update_event(event: Event, details: EventDetails, actor: User) -> tuple[set[str], list[str]]:
+    """Save an organiser's changes. A change of time, place or status raises SEQUENCE and
+    tells everyone registered, with an updated calendar invitation (one message each)."""
+    edition = db.session.get(Edition, event.edition_id)
+    warnings = _check_details(edition, details, event)
+    _lock_event(event.id)
+    taken = confirmed_counts([event.id])[event.id]
+    if details.capacity is not None and details.capacity < taken:
+        db.session.rollback()
+        raise CapacityTooLow(
+            f"{taken} people already have a place, so there must be at least {taken} places. "
+            "To take places away, cancel registrations first."
+        )
+    changes = {name: getattr(details, name) for name in SIMPLE_FIELDS}
+    changes["access_offer"] = _clean_needs(details.access_offer)
+    before = {name: _audit_value(getattr(event, name)) for name in changes}
+    changed = apply_event_changes(event, changes)
+    new_hosts = [(h.name, h.email) for h in details.hosts]
+    if new_hosts != [(h.name, h.email) for h in event_hosts(event)]:
+        _replace_hosts(event, details)
+        changed.add("hosts")
+    promoted = []
+    if details.capacity != event.capacity:
+        event.capacity = details.capacity
+        changed.add("capacity")
+        promoted = _fill_free_places(event)
+    if changed:
+        audit.record(
+            actor.id,
+            "event.update",
+            "event",
+            event.id,
+            before={k: before[k] for k in changed if k in before},
+            after={k: _audit_value(getattr(event, k)) for k in changed if k in before},
+        )
+    db.session.commit()
+    for registration in promoted:
+        _notify(registration, promoted=True)
+    if changed & CALENDAR_FIELDS and event.status == EventStatus.PUBLISHED.value:
+        _tell_registrants(event, skip={r.id for r in promoted})
+    return changed, warnings
+
+
+def _audit_value(value):
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def _tell_registrants(event: Event, skip: set[int] = frozenset()) -> int:
+    """One message to each person registered or waiting: the change, and the new calendar."""
+    registrations = db.session.scalars(
+        select(Registration).where(
+            Registration.event_id == event.id, Registration.status.in_(LIVE_STATUSES)
+        )
+    ).all()
+    told = 0
+    for registration in registrations:
+        if registration.id not in skip:
+            _notify(registration, event_changed=True)
+            told += 1
+    return told
+
+
+def publish_event(event: Event, actor: User) -> None:
+    if event.status == EventStatus.PUBLISHED.value:
+        return
+    if event.status == EventStatus.CANCELLED.value:
+        raise EventInvalid("A cancelled event cannot be published again: add a new one")
+    apply_event_changes(event, {"status": EventStatus.PUBLISHED.value})
+    audit.record(actor.id, "event.publish", "event", event.id)
+    db.session.commit()
+
+
+def cancel_event(event: Event, actor: User) -> int:
+    """Cancel the event: it stays in feeds as cancelled, and everyone registered is told, with
+    a METHOD:CANCEL that takes it out of their calendar. Returns how many people were told."""
+    if event.status == EventStatus.CANCELLED.value:
+        return 0
+    was_public = event.status == EventStatus.PUBLISHED.value
+    apply_event_changes(event, {"status": EventStatus.CANCELLED.value})
+    audit.record(actor.id, "event.cancel", "event", event.id)
+    db.session.commit()
+    return _tell_registrants(event) if was_public else 0
+
+
+def edition_events_for_organisers(edition: Edition) -> list[tuple[Event, int, int]]:
+    """Every event of the edition, drafts too, with places taken and people waiting."""
+    events = list(
+        db.session.scalars(
+            select(Event)
+            .where(Event.edition_id == edition.id)
+            .order_by(Event.starts_at, Event.title)
+        )
+    )
+    rows = db.session.execute(
+        select(Registration.event_id, Registration.status, func.count())
+        .join(Event, Event.id == Registration.event_id)
+        .where(Event.edition_id == edition.id)
+        .group_by(Registration.event_id, Registration.status)
+    ).all()
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    for event_id, status, number in rows:
+        counts[event_id][status] = number
+    return [
+        (
+            event,
+            counts[event.id].get("confirmed", 0) + counts[event.id].get("attended", 0),
+            counts[event.id].get("waitlisted", 0),
+        )
+        for event in events
+    ]
+
+
+def conferences_of(edition: Edition) -> list[Event]:
+    return list(
+        db.session.scalars(
+            select(Event)
+            .where(Event.edition_id == edition.id, Event.kind == "conference")
+            .order_by(Event.starts_at)
+        )
+    )
+
+
+def event_hosts(event: Event) -> list[EventHost]:
+    return list(
+        db.session.scalars(
+            select(EventHost).where(EventHost.event_id == event.id).order_by(EventHost.position)
+        )
+    )

@@ -3,16 +3,26 @@ organisers' overview."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from cpweek.auth.models import Role
 from cpweek.auth.permissions import public, requires
 from cpweek.errors import DomainError
 from cpweek.forms import show_error
 from cpweek.programme import calendar, services
-from cpweek.programme.forms import AccessNeedsForm, ConfirmForm, RegistrationForm, RenewFeedForm
+from cpweek.programme.forms import (
+    AccessNeedsForm,
+    ConfirmForm,
+    EventForm,
+    RegistrationForm,
+    RenewFeedForm,
+)
 from cpweek.programme.models import EventStatus, RegistrationStatus
+from cpweek.timezones import NonexistentLocalTime, from_local, to_local
 from cpweek.urls import absolute_url
 
 bp = Blueprint("programme", __name__)
@@ -274,4 +284,197 @@ def event_ics(year: int, slug: str):
 def manage():
     return render_template(
         "programme/manage.html", overview=services.edition_overview(), statuses=list(EventStatus)
+    )
+
+
+# --- organisers: the programme's events -----------------------------------------------------
+
+
+def _event_or_404(event_id: int):
+    event = services.get_event(event_id)
+    if event is None:
+        abort(404)
+    return event
+
+
+def _details_from(form: EventForm, edition) -> services.EventDetails | None:
+    """The form as EventDetails, or None after putting a time error on the form."""
+    zone_name = edition.timezone
+    try:
+        starts = from_local(datetime.combine(form.day.data, form.start_time.data), zone_name)
+    except NonexistentLocalTime as error:
+        form.start_time.errors = [*form.start_time.errors, str(error)]
+        return None
+    try:
+        ends = from_local(datetime.combine(form.day.data, form.end_time.data), zone_name)
+    except NonexistentLocalTime as error:
+        form.end_time.errors = [*form.end_time.errors, str(error)]
+        return None
+    window = {}
+    for name in ("registration_opens_at", "registration_closes_at"):
+        value = getattr(form, name).data
+        try:
+            window[name] = from_local(value, zone_name) if value else None
+        except NonexistentLocalTime as error:
+            getattr(form, name).errors = [str(error)]
+            return None
+    try:
+        hosts = services.parse_hosts(form.hosts.data or "")
+    except DomainError as error:
+        show_error(form, error)
+        return None
+    return services.EventDetails(
+        title=form.title.data.strip(),
+        slug=services.slugify(form.slug.data or form.title.data),
+        kind=form.kind.data,
+        format=form.format.data,
+        parent_id=form.parent_id.data,
+        starts_at=starts,
+        ends_at=ends,
+        summary=(form.summary.data or "").strip(),
+        description=(form.description.data or "").strip(),
+        hosted_by=(form.hosted_by.data or "").strip(),
+        hosts=hosts,
+        venue=(form.venue.data or "").strip(),
+        online_platform=(form.online_platform.data or "").strip(),
+        join_url=(form.join_url.data or "").strip(),
+        capacity=form.capacity.data,
+        access_offer=list(form.access_offer.data or []),
+        **window,
+    )
+
+
+def _event_form(edition, event=None) -> EventForm:
+    form = EventForm(obj=None)
+    form.parent_id.choices = [SelectChoice("", "Not part of a conference")] + [
+        SelectChoice(str(conference.id), conference.title)
+        for conference in services.conferences_of(edition)
+        if event is None or conference.id != event.id
+    ]
+    if event is not None and request.method == "GET":
+        starts = to_local(event.starts_at, edition.timezone)
+        form.title.data, form.slug.data = event.title, event.slug
+        form.kind.data, form.format.data = event.kind, event.format
+        form.parent_id.data = event.parent_id
+        form.day.data, form.start_time.data = starts.date(), starts.time()
+        form.end_time.data = to_local(event.ends_at, edition.timezone).time()
+        form.venue.data, form.online_platform.data = event.venue, event.online_platform
+        form.join_url.data, form.capacity.data = event.join_url, event.capacity
+        for name in ("registration_opens_at", "registration_closes_at"):
+            value = getattr(event, name)
+            getattr(form, name).data = (
+                to_local(value, edition.timezone).replace(tzinfo=None) if value else None
+            )
+        form.hosted_by.data = event.hosted_by
+        form.hosts.data = "\n".join(
+            f"{host.name}, {host.email}" if host.email else host.name
+            for host in services.event_hosts(event)
+        )
+        form.access_offer.data = list(event.access_offer)
+        form.summary.data, form.description.data = event.summary, event.description
+    return form
+
+
+@bp.route("/manage/<int:year>/")
+@requires(Role.ORGANISER)
+def manage_edition(year: int):
+    edition = _edition_or_404(year)
+    return render_template(
+        "programme/manage_edition.html",
+        edition=edition,
+        rows=services.edition_events_for_organisers(edition),
+    )
+
+
+@bp.route("/manage/<int:year>/events/new", methods=["GET", "POST"])
+@requires(Role.ORGANISER)
+def new_event(year: int):
+    edition = _edition_or_404(year)
+    form = _event_form(edition)
+    if form.validate_on_submit():
+        details = _details_from(form, edition)
+        if details is not None:
+            try:
+                event, warnings = services.create_event(edition, details, current_user)
+            except DomainError as error:
+                show_error(form, error)
+            else:
+                flash(
+                    f"“{event.title}” is saved as a draft. Publish it when it is ready.", "success"
+                )
+                for warning in warnings:
+                    flash(warning, "info")
+                return redirect(url_for("programme.edit_event", event_id=event.id))
+    return render_template("programme/event_form.html", edition=edition, form=form, event=None)
+
+
+@bp.route("/manage/events/<int:event_id>/edit", methods=["GET", "POST"])
+@requires(Role.ORGANISER)
+def edit_event(event_id: int):
+    event = _event_or_404(event_id)
+    edition = services.get_edition_by_id(event.edition_id)
+    form = _event_form(edition, event)
+    if form.validate_on_submit():
+        details = _details_from(form, edition)
+        if details is not None:
+            try:
+                changed, warnings = services.update_event(event, details, current_user)
+            except DomainError as error:
+                show_error(form, error)
+            else:
+                flash(_saved_message(event, changed), "success")
+                for warning in warnings:
+                    flash(warning, "info")
+                return redirect(url_for("programme.edit_event", event_id=event.id))
+    return render_template(
+        "programme/event_form.html",
+        edition=edition,
+        form=form,
+        event=event,
+        publish_form=ConfirmForm(),
+    )
+
+
+def _saved_message(event, changed: set[str]) -> str:
+    if not changed:
+        return "Nothing had changed."
+    if changed & services.CALENDAR_FIELDS and event.status == EventStatus.PUBLISHED.value:
+        return (
+            "Saved. Everyone registered has been emailed the new details with an updated "
+            "calendar invitation, and subscribed calendars will update."
+        )
+    return "Saved."
+
+
+@bp.route("/manage/events/<int:event_id>/publish", methods=["POST"])
+@requires(Role.ORGANISER)
+def publish_event(event_id: int):
+    event = _event_or_404(event_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            services.publish_event(event, current_user)
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            flash(f"“{event.title}” is published.", "success")
+    return redirect(url_for("programme.edit_event", event_id=event.id))
+
+
+@bp.route("/manage/events/<int:event_id>/cancel", methods=["GET", "POST"])
+@requires(Role.ORGANISER)
+def cancel_event(event_id: int):
+    event = _event_or_404(event_id)
+    edition = services.get_edition_by_id(event.edition_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        told = services.cancel_event(event, current_user)
+        flash(f"“{event.title}” is cancelled. {told} people were emailed.", "success")
+        return redirect(url_for("programme.manage_edition", year=edition.year))
+    return render_template(
+        "programme/cancel_event.html",
+        event=event,
+        edition=edition,
+        form=form,
+        registered=services.confirmed_counts([event.id])[event.id],
     )
