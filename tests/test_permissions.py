@@ -26,6 +26,11 @@ PROTECTED = {
     "programme.edit_event": ({Role.ORGANISER}, "GET", {"event_id": "event"}),
     "programme.publish_event": ({Role.ORGANISER}, "POST", {"event_id": "event"}),
     "programme.cancel_event": ({Role.ORGANISER}, "GET", {"event_id": "event"}),
+    "programme.event_registrations": ({Role.ORGANISER}, "GET", {"event_id": "event"}),
+    "programme.event_registrations_csv": ({Role.ORGANISER}, "GET", {"event_id": "event"}),
+    "programme.assisted_registration": ({Role.ORGANISER}, "GET", {"event_id": "event"}),
+    "programme.check_in": ({Role.ORGANISER}, "GET", {"event_id": "event"}),
+    "programme.mark_arrived": ({Role.ORGANISER}, "POST", {"registration_id": "registration"}),
 }
 
 
@@ -61,7 +66,12 @@ def _url(app, endpoint, values, user):
 
     edition = get_edition(2027) or make_edition(2027)
     event = make_event(edition)
-    samples = {"self": user.id, "event": event.id}
+    from cpweek.programme import services
+
+    registration = services.register(
+        event, services.Applicant(name="Sample", email=f"sample{event.id}@example.org")
+    )
+    samples = {"self": user.id, "event": event.id, "registration": registration.id}
     with app.test_request_context():
         return url_for(
             endpoint, **{key: samples.get(value, value) for key, value in values.items()}

@@ -197,3 +197,37 @@ class EventForm(BaseForm):
         render_kw={"rows": 8},
     )
     submit = SubmitField("Save event")
+
+
+class AssistedRegistrationForm(BaseForm):
+    """For organisers registering someone who phoned, wrote or came in person."""
+
+    name = StringField(
+        "Their name",
+        validators=[
+            DataRequired("Enter their name"),
+            Length(max=200, message="The name must be 200 characters or fewer"),
+        ],
+        render_kw={"maxlength": 200},
+    )
+    email = StringField(
+        "Email address (optional)",
+        validators=[Length(max=320)],
+        description="Leave blank if they have none: give a phone number or address instead.",
+        render_kw={"maxlength": 320, "spellcheck": "false", "type": "email"},
+    )
+    contact_phone = StringField(
+        "Phone number (optional)",
+        validators=[Length(max=40)],
+        render_kw={"maxlength": 40, "type": "tel"},
+    )
+    contact_address = TextAreaField(
+        "Postal address (optional)", validators=[Length(max=1000)], render_kw={"rows": 3}
+    )
+    organisation = StringField(
+        "Organisation (optional)", validators=[Length(max=200)], render_kw={"maxlength": 200}
+    )
+    access_needs = _access_needs_field()
+    access_notes = _access_notes_field()
+    consent_to_contact = BooleanField("They are happy to hear about future events")
+    submit = SubmitField("Register them")

@@ -243,11 +243,18 @@ class Registration(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
-    person_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # None for someone an organiser registered by phone or post who has no email address.
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
     status: Mapped[str] = mapped_column(String(20))
     source: Mapped[str] = mapped_column(String(20), default=RegistrationSource.SELF.value)
     name: Mapped[str] = mapped_column(String(200))  # as given for this registration
     organisation: Mapped[str] = mapped_column(String(200), default="")
+    # How to reach someone registered by phone or post (organisers only).
+    contact_phone: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    contact_address: Mapped[str] = mapped_column(Text, default="", server_default="")
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Special category data: shown to organisers only.
     access_needs: Mapped[list] = mapped_column(JSON, default=list)
     access_notes: Mapped[str] = mapped_column(Text, default="")

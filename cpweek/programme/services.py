@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import secrets
 from collections import defaultdict
@@ -31,7 +33,7 @@ from cpweek.programme.models import (
     RegistrationSource,
     RegistrationStatus,
 )
-from cpweek.timezones import format_date, format_time, local_date, utcnow
+from cpweek.timezones import format_date, format_time, local_date, to_local, utcnow
 from cpweek.urls import absolute_url
 
 PUBLIC_EVENT_STATUSES = (EventStatus.PUBLISHED.value, EventStatus.CANCELLED.value)
@@ -257,6 +259,8 @@ class Applicant:
     access_needs: tuple[str, ...] = ()
     access_notes: str = ""
     consent_to_contact: bool = False
+    contact_phone: str = ""  # for people registered by phone or post
+    contact_address: str = ""
 
 
 def registration_closed_reason(event: Event, now: datetime | None = None) -> str | None:
@@ -369,15 +373,17 @@ def register(
     *,
     person: User | None = None,
     source: RegistrationSource = RegistrationSource.SELF,
+    actor: User | None = None,
     now: datetime | None = None,
 ) -> Registration:
     """A place if there is one, else a place on the waiting list; never more than capacity."""
     reason = registration_closed_reason(event, now)
     if reason:
         raise RegistrationClosed(reason)
-    person = person or _person_for(applicant)
+    if person is None and (applicant.email or source is not RegistrationSource.ASSISTED):
+        person = _person_for(applicant)
     _lock_event(event.id)
-    existing = _live_registration(event.id, person.id)
+    existing = _live_registration(event.id, person.id) if person else None
     if existing is not None:
         db.session.rollback()
         raise _already_registered(existing)
@@ -385,11 +391,13 @@ def register(
     has_place = event.capacity is None or taken < event.capacity
     registration = Registration(
         event_id=event.id,
-        person_id=person.id,
+        person_id=person.id if person else None,
         status=(RegistrationStatus.CONFIRMED if has_place else RegistrationStatus.WAITLISTED).value,
         source=source.value,
-        name=applicant.name.strip() or person.name,
+        name=applicant.name.strip() or (person.name if person else ""),
         organisation=applicant.organisation.strip(),
+        contact_phone=applicant.contact_phone.strip(),
+        contact_address=applicant.contact_address.strip(),
         access_needs=_clean_needs(applicant.access_needs),
         access_notes=applicant.access_notes.strip(),
         consent_to_contact=applicant.consent_to_contact,
@@ -403,6 +411,9 @@ def register(
         # A double click that slipped past the check: the unique index kept one row.
         db.session.rollback()
         raise _already_registered(_live_registration(event.id, person.id)) from None
+    if source is RegistrationSource.ASSISTED and actor is not None:
+        audit.record(actor.id, "registration.assisted", "registration", registration.id)
+        db.session.commit()
     _notify(registration)
     return registration
 
@@ -547,7 +558,7 @@ def _notify(
     registration: Registration, *, promoted: bool = False, event_changed: bool = False
 ) -> None:
     """Tell the person what just happened to their registration (after the commit)."""
-    person = db.session.get(User, registration.person_id)
+    person = db.session.get(User, registration.person_id) if registration.person_id else None
     if person is None or not person.email:
         return  # registered by phone or post: the organiser tells them
     event, edition = event_with_edition(registration.event_id)
@@ -922,3 +933,126 @@ def event_hosts(event: Event) -> list[EventHost]:
             select(EventHost).where(EventHost.event_id == event.id).order_by(EventHost.position)
         )
     )
+
+
+# --- organisers: who is coming ---------------------------------------------------------------
+
+
+class AssistedContactMissing(DomainError):
+    field = "email"
+
+
+@dataclass
+class AccessSummary:
+    """What to book (interpreters, captioners, ...): how many asked for each need, and who."""
+
+    counts: list[tuple[str, int]]
+    people: list[Registration]
+
+
+def register_assisted(event: Event, applicant: Applicant, actor: User) -> Registration:
+    """An organiser registers someone who phoned or wrote: an email, or a phone number or
+    postal address to reach them by, is needed."""
+    if not (
+        applicant.email or applicant.contact_phone.strip() or applicant.contact_address.strip()
+    ):
+        raise AssistedContactMissing(
+            "Give an email address, a phone number or a postal address, so we can reach them"
+        )
+    return register(event, applicant, source=RegistrationSource.ASSISTED, actor=actor)
+
+
+def event_registrations(event: Event) -> list[tuple[Registration, str]]:
+    """Everyone registered for the event with their email ('' if none), in one query."""
+    rows = db.session.execute(
+        select(Registration, User.email)
+        .outerjoin(User, User.id == Registration.person_id)
+        .where(Registration.event_id == event.id)
+        .order_by(Registration.status, Registration.queued_at, Registration.id)
+    ).all()
+    return [(registration, email or "") for registration, email in rows]
+
+
+def access_summary(event: Event) -> AccessSummary:
+    live = [
+        registration
+        for registration, _ in event_registrations(event)
+        if registration.status in TAKING_A_PLACE
+        or registration.status == RegistrationStatus.WAITLISTED.value
+    ]
+    counts = {need: 0 for need in AccessNeed}
+    for registration in live:
+        for need in registration.access_needs:
+            counts[AccessNeed(need)] += 1
+    return AccessSummary(
+        counts=[(need.label, number) for need, number in counts.items() if number],
+        people=[r for r in live if r.needs_attention],
+    )
+
+
+def set_checked_in(registration: Registration, attended: bool, actor: User) -> None:
+    """Mark someone as arrived (or undo it); only people with a place can be checked in."""
+    if registration.status not in TAKING_A_PLACE:
+        raise RegistrationError("Only people with a place can be checked in")
+    registration.status = (
+        RegistrationStatus.ATTENDED if attended else RegistrationStatus.CONFIRMED
+    ).value
+    registration.checked_in_at = utcnow() if attended else None
+    audit.record(
+        actor.id,
+        "registration.check_in" if attended else "registration.check_in_undone",
+        "registration",
+        registration.id,
+    )
+    db.session.commit()
+
+
+def get_registration(registration_id: int) -> Registration | None:
+    return db.session.get(Registration, registration_id)
+
+
+CSV_COLUMNS = [
+    "Name",
+    "Email",
+    "Phone",
+    "Postal address",
+    "Organisation",
+    "Status",
+    "How registered",
+    "Registered (UK time)",
+    "Access needs",
+    "Other needs",
+    "Happy to be contacted",
+]
+
+
+def _csv_safe(value: str) -> str:
+    # A cell starting with = + - @ would run as a formula in a spreadsheet.
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def registrations_csv(event: Event) -> str:
+    output = io.StringIO()
+    writer = csv.writer(output)
+    writer.writerow(CSV_COLUMNS)
+    zone_name = current_app.config["CPWEEK_TIMEZONE"]
+    for registration, email in event_registrations(event):
+        writer.writerow(
+            [
+                _csv_safe(value)
+                for value in (
+                    registration.name,
+                    email,
+                    registration.contact_phone,
+                    registration.contact_address,
+                    registration.organisation,
+                    registration.status,
+                    registration.source,
+                    to_local(registration.created_at, zone_name).strftime("%Y-%m-%d %H:%M"),
+                    "; ".join(AccessNeed(need).label for need in registration.access_needs),
+                    registration.access_notes,
+                    "yes" if registration.consent_to_contact else "no",
+                )
+            ]
+        )
+    return output.getvalue()

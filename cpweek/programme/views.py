@@ -16,6 +16,7 @@ from cpweek.forms import show_error
 from cpweek.programme import calendar, services
 from cpweek.programme.forms import (
     AccessNeedsForm,
+    AssistedRegistrationForm,
     ConfirmForm,
     EventForm,
     RegistrationForm,
@@ -477,4 +478,107 @@ def cancel_event(event_id: int):
         edition=edition,
         form=form,
         registered=services.confirmed_counts([event.id])[event.id],
+    )
+
+
+@bp.route("/manage/events/<int:event_id>/registrations")
+@requires(Role.ORGANISER)
+def event_registrations(event_id: int):
+    event = _event_or_404(event_id)
+    return render_template(
+        "programme/registrations.html",
+        event=event,
+        edition=services.get_edition_by_id(event.edition_id),
+        rows=services.event_registrations(event),
+        summary=services.access_summary(event),
+        places_left=services.places_left(event),
+    )
+
+
+@bp.route("/manage/events/<int:event_id>/registrations.csv")
+@requires(Role.ORGANISER)
+def event_registrations_csv(event_id: int):
+    event = _event_or_404(event_id)
+    return Response(
+        services.registrations_csv(event),
+        content_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="{event.slug}-registrations.csv"',
+            "Cache-Control": "no-store",  # personal data: never kept by caches
+        },
+    )
+
+
+@bp.route("/manage/events/<int:event_id>/registrations/new", methods=["GET", "POST"])
+@requires(Role.ORGANISER)
+def assisted_registration(event_id: int):
+    event = _event_or_404(event_id)
+    form = AssistedRegistrationForm()
+    if form.validate_on_submit():
+        applicant = services.Applicant(
+            name=form.name.data,
+            email=(form.email.data or "").strip() or None,
+            organisation=form.organisation.data or "",
+            access_needs=tuple(form.access_needs.data or ()),
+            access_notes=form.access_notes.data or "",
+            consent_to_contact=form.consent_to_contact.data,
+            contact_phone=form.contact_phone.data or "",
+            contact_address=form.contact_address.data or "",
+        )
+        try:
+            registration = services.register_assisted(event, applicant, current_user)
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            position = services.waitlist_position(registration)
+            flash(
+                f"{registration.name} is registered"
+                + (f" on the waiting list (number {position})." if position else " with a place."),
+                "success",
+            )
+            return redirect(url_for("programme.event_registrations", event_id=event.id))
+    return render_template(
+        "programme/assisted_registration.html",
+        event=event,
+        edition=services.get_edition_by_id(event.edition_id),
+        form=form,
+    )
+
+
+@bp.route("/manage/events/<int:event_id>/check-in")
+@requires(Role.ORGANISER)
+def check_in(event_id: int):
+    event = _event_or_404(event_id)
+    rows = [
+        (registration, email)
+        for registration, email in services.event_registrations(event)
+        if registration.status in services.TAKING_A_PLACE
+    ]
+    return render_template(
+        "programme/check_in.html",
+        event=event,
+        rows=rows,
+        form=ConfirmForm(),
+        arrived=sum(1 for registration, _ in rows if registration.status == "attended"),
+    )
+
+
+@bp.route("/manage/registrations/<int:registration_id>/check-in", methods=["POST"])
+@requires(Role.ORGANISER)
+def mark_arrived(registration_id: int):
+    registration = services.get_registration(registration_id)
+    if registration is None:
+        abort(404)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        arrived = request.form.get("arrived") == "yes"
+        try:
+            services.set_checked_in(registration, arrived, current_user)
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            flash(f"{registration.name}: {'arrived' if arrived else 'arrival undone'}.", "success")
+    return redirect(
+        url_for("programme.check_in", event_id=registration.event_id)
+        + f"#registration-{registration.id}"
     )
