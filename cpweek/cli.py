@@ -12,6 +12,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_admin_command)
     app.cli.add_command(demo_info_command)
+    app.cli.add_command(send_reminders_command)
 
 
 @click.command("seed-demo")
@@ -73,3 +74,12 @@ def demo_info_command() -> None:
     if not config["MAIL_SERVER"]:
         click.echo(f"  Mail is not sent: messages are written to {config['MAIL_OUTBOX']}")
     click.echo("")
+
+
+@click.command("send-reminders")
+def send_reminders_command() -> None:
+    """Email tomorrow's reminders (run it every hour: nobody is reminded twice)."""
+    from cpweek.programme import services
+
+    sent = services.send_reminders()
+    click.echo(f"Reminders sent: {sent}.")

@@ -255,6 +255,8 @@ class Registration(db.Model):
     contact_phone: Mapped[str] = mapped_column(String(40), default="", server_default="")
     contact_address: Mapped[str] = mapped_column(Text, default="", server_default="")
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when the day-before reminder is claimed for sending, so it is sent once.
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Special category data: shown to organisers only.
     access_needs: Mapped[list] = mapped_column(JSON, default=list)
     access_notes: Mapped[str] = mapped_column(Text, default="")

@@ -25,10 +25,13 @@ class RegistrationMail:
     position: int | None = None
     promoted: bool = False
     event_changed: bool = False  # the event moved or was cancelled: tell, and update calendars
+    reminder: bool = False
 
     @property
     def kind(self) -> str:
         status = self.registration.status
+        if self.reminder:
+            return "reminder"
         if self.event.is_cancelled and self.event_changed:
             return "event_cancelled"
         if status == RegistrationStatus.CANCELLED.value:
@@ -48,6 +51,7 @@ SUBJECTS = {
     "changed": "Changed: {title}",
     "changed_waiting": "Changed: {title}",
     "event_cancelled": "Cancelled: {title}",
+    "reminder": "Tomorrow: {title}",
 }
 
 
@@ -72,8 +76,8 @@ def invitation(mail: RegistrationMail) -> Attachment | None:
     return Attachment("invite.ics", f"text/calendar; method={method}", body)
 
 
-def send_registration_mail(mail: RegistrationMail) -> None:
-    """Send it; a mail server that fails is logged, never undoes the registration."""
+def send_registration_mail(mail: RegistrationMail) -> bool:
+    """Send it; a mail server that fails is logged (False), never undoes the registration."""
     text, html = render_mail(f"registration_{mail.kind}", mail=mail)
     attachment = invitation(mail)
     try:
@@ -86,3 +90,5 @@ def send_registration_mail(mail: RegistrationMail) -> None:
         )
     except (smtplib.SMTPException, OSError):
         log.exception("could not send %s mail for registration %s", mail.kind, mail.registration.id)
+        return False
+    return True

@@ -9,7 +9,7 @@ import secrets
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -33,7 +33,14 @@ from cpweek.programme.models import (
     RegistrationSource,
     RegistrationStatus,
 )
-from cpweek.timezones import format_date, format_time, local_date, to_local, utcnow
+from cpweek.timezones import (
+    format_date,
+    format_time,
+    from_local,
+    local_date,
+    to_local,
+    utcnow,
+)
 from cpweek.urls import absolute_url
 
 PUBLIC_EVENT_STATUSES = (EventStatus.PUBLISHED.value, EventStatus.CANCELLED.value)
@@ -555,14 +562,18 @@ def event_with_edition(event_id: int) -> tuple[Event, Edition]:
 
 
 def _notify(
-    registration: Registration, *, promoted: bool = False, event_changed: bool = False
-) -> None:
+    registration: Registration,
+    *,
+    promoted: bool = False,
+    event_changed: bool = False,
+    reminder: bool = False,
+) -> bool:
     """Tell the person what just happened to their registration (after the commit)."""
     person = db.session.get(User, registration.person_id) if registration.person_id else None
     if person is None or not person.email:
-        return  # registered by phone or post: the organiser tells them
+        return False  # registered by phone or post: the organiser tells them
     event, edition = event_with_edition(registration.event_id)
-    notifications.send_registration_mail(
+    return notifications.send_registration_mail(
         notifications.RegistrationMail(
             registration=registration,
             person=person,
@@ -572,6 +583,7 @@ def _notify(
             position=waitlist_position(registration),
             promoted=promoted,
             event_changed=event_changed,
+            reminder=reminder,
         )
     )
 
@@ -1056,3 +1068,55 @@ def registrations_csv(event: Event) -> str:
             ]
         )
     return output.getvalue()
+
+
+# --- the day-before reminder ------------------------------------------------------------------
+
+
+def _reminder_window_end(now: datetime, zone_name: str) -> datetime:
+    """The end of tomorrow in the given zone, as UTC."""
+    tomorrow = local_date(now, zone_name) + timedelta(days=1)
+    return from_local(datetime.combine(tomorrow, time(23, 59, 59)), zone_name)
+
+
+def send_reminders(now: datetime | None = None) -> int:
+    """Remind everyone with a place at an event starting before the end of tomorrow (UK time)
+    who has not been reminded. Safe to run every hour, and by two hosts at once: each reminder
+    is claimed with a conditional UPDATE before it is sent, so it goes once; a failed send is
+    released for the next run."""
+    now = now or utcnow()
+    window_end = _reminder_window_end(now, current_app.config["CPWEEK_TIMEZONE"])
+    due = db.session.scalars(
+        select(Registration.id)
+        .join(Event, Event.id == Registration.event_id)
+        .where(
+            Registration.status == RegistrationStatus.CONFIRMED.value,
+            Registration.reminded_at.is_(None),
+            Registration.person_id.is_not(None),
+            Event.status == EventStatus.PUBLISHED.value,
+            Event.starts_at > now,
+            Event.starts_at <= window_end,
+        )
+    ).all()
+    db.session.rollback()
+    sent = 0
+    for registration_id in due:
+        claimed = db.session.execute(
+            update(Registration)
+            .where(Registration.id == registration_id, Registration.reminded_at.is_(None))
+            .values(reminded_at=now, updated_at=Registration.updated_at)
+        ).rowcount
+        db.session.commit()
+        if not claimed:
+            continue  # another run took it
+        registration = db.session.get(Registration, registration_id)
+        if _notify(registration, reminder=True):
+            sent += 1
+        else:
+            db.session.execute(
+                update(Registration)
+                .where(Registration.id == registration_id)
+                .values(reminded_at=None, updated_at=Registration.updated_at)
+            )
+            db.session.commit()
+    return sent

@@ -1,0 +1,109 @@
+"""`flask send-reminders`: the day before, to people with a place, once, however often it runs."""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime
+
+import pytest
+
+from cpweek.extensions import db
+from cpweek.programme import services
+from cpweek.programme.models import Event
+from cpweek.timezones import from_local
+from tests.factories import make_edition, make_event
+
+# 09:00 UK time on Monday 28 June 2099; "tomorrow" is Tuesday 29 June.
+NOW = from_local(datetime(2099, 6, 28, 9, 0))
+
+
+@pytest.fixture
+def events():
+    edition = make_edition(2099)
+    tomorrow = make_event(
+        edition,
+        datetime(2099, 6, 29, 10, 0),
+        slug="tomorrow",
+        title="Tomorrow's",
+        capacity=1,
+        join_url="https://zoom.example/j/7",
+    )
+    later = make_event(edition, datetime(2099, 6, 30, 10, 0), slug="later", title="Later")
+    for event in (tomorrow, later):
+        for number in range(2):
+            services.register(
+                event,
+                services.Applicant(name=f"P{number}", email=f"p{number}-{event.slug}@example.org"),
+                now=NOW,
+            )
+    return tomorrow, later
+
+
+def test_reminders_go_once_to_people_with_a_place_tomorrow(events, mailbox):
+    mailbox.messages.clear()
+    assert services.send_reminders(NOW) == 1
+    [message] = mailbox.messages
+    assert message["X-Envelope-To"] == "p0-tomorrow@example.org"  # p1 is on the waiting list
+    assert message["Subject"] == "Tomorrow: Tomorrow's"
+    assert "https://zoom.example/j/7" in mailbox.text(message) and "020 7946 0123" in mailbox.text(
+        message
+    )
+    assert services.send_reminders(NOW) == 0
+    assert len(mailbox.messages) == 1
+
+
+def test_the_cli_command_is_safe_to_run_every_hour(runner, events, mailbox, monkeypatch):
+    monkeypatch.setattr(services, "utcnow", lambda: NOW)
+    mailbox.messages.clear()
+    first = runner.invoke(args=["send-reminders"])
+    second = runner.invoke(args=["send-reminders"])
+    assert "Reminders sent: 1." in first.output and "Reminders sent: 0." in second.output
+    assert len(mailbox.messages) == 1
+
+
+def test_two_runs_at_once_send_each_reminder_once(app, events, mailbox):
+    for number in range(2, 8):
+        services.register(
+            events[1],
+            services.Applicant(name=f"X{number}", email=f"x{number}@example.org"),
+            now=NOW,
+        )
+    mailbox.messages.clear()
+    day_after = from_local(datetime(2099, 6, 29, 9, 0))
+    results: list[int] = []
+    start = threading.Barrier(2)
+
+    def run() -> None:
+        with app.app_context():
+            start.wait(timeout=30)
+            results.append(services.send_reminders(day_after))
+            db.session.remove()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sum(results) == 9  # 8 with a place at "later", and 1 at "tomorrow" (not yet reminded)
+    recipients = [m["X-Envelope-To"] for m in mailbox.messages]
+    assert len(recipients) == len(set(recipients)) == 9
+
+
+def test_a_failed_send_is_retried_by_the_next_run(app, events, mailbox):
+    app.config["MAIL_PORT"], port = 1, app.config["MAIL_PORT"]
+    try:
+        assert services.send_reminders(NOW) == 0
+    finally:
+        app.config["MAIL_PORT"] = port
+    mailbox.messages.clear()
+    assert services.send_reminders(NOW) == 1 and len(mailbox.messages) == 1
+
+
+def test_no_reminders_for_cancelled_or_started_events(events, mailbox):
+    tomorrow, _ = events
+    db.session.get(Event, tomorrow.id).status = "cancelled"
+    db.session.commit()
+    mailbox.messages.clear()
+    assert services.send_reminders(NOW) == 0
+    assert services.send_reminders(from_local(datetime(2099, 7, 1, 9, 0))) == 0
+    assert mailbox.messages == []
