@@ -50,6 +50,7 @@ class DemoEvent:
     status: str = EventStatus.PUBLISHED.value
     registration_opens: datetime | None = None
     children: list[DemoEvent] = field(default_factory=list)
+    access_offer: list[str] = field(default_factory=lambda: ["live_captions", "breaks"])
 
 
 @dataclass
@@ -542,6 +543,7 @@ def _add_event(edition: Edition, demo: DemoEvent, parent: Event | None, existing
             registration_opens_at=(
                 from_local(demo.registration_opens, zone) if demo.registration_opens else None
             ),
+            access_offer=_offer(demo),
         )
         db.session.add(event)
         db.session.flush()
@@ -554,6 +556,17 @@ def _add_event(edition: Edition, demo: DemoEvent, parent: Event | None, existing
     for child in demo.children:
         added += _add_event(edition, child, event, existing)
     return added
+
+
+def _offer(demo: DemoEvent) -> list[str]:
+    """Captions and breaks everywhere; BSL at conferences; step-free, a loop and a quiet room
+    wherever people meet in person."""
+    offer = set(demo.access_offer)
+    if demo.kind == "conference":
+        offer |= {"bsl_interpreter", "easy_read"}
+    if demo.format != "online":
+        offer |= {"step_free", "hearing_loop", "quiet_space", "accessible_toilet"}
+    return sorted(offer)
 
 
 def _hm(text: str):

@@ -131,6 +131,37 @@ def public_events(edition: Edition) -> list[Event]:
     )
 
 
+@dataclass
+class ProgrammeFilter:
+    kinds: set[str] = field(default_factory=set)
+    formats: set[str] = field(default_factory=set)
+    access: set[str] = field(default_factory=set)  # events must offer all of these
+    text: str = ""
+
+    @property
+    def active(self) -> bool:
+        return bool(self.kinds or self.formats or self.access or self.text)
+
+
+def filter_events(events: list[Event], wanted: ProgrammeFilter) -> list[Event]:
+    """The events that match every part of the filter; a conference whose workshop matches
+    stays, so the workshop is shown in its place."""
+    words = wanted.text.lower().split()
+
+    def matches(event: Event) -> bool:
+        text = f"{event.title} {event.summary} {event.hosted_by}".lower()
+        return (
+            (not wanted.kinds or event.kind in wanted.kinds)
+            and (not wanted.formats or event.format in wanted.formats)
+            and wanted.access <= set(event.access_offer)
+            and all(word in text for word in words)
+        )
+
+    kept = {event.id for event in events if matches(event)}
+    kept |= {event.parent_id for event in events if event.id in kept and event.parent_id}
+    return [event for event in events if event.id in kept]
+
+
 def programme_by_day(edition: Edition, events: list[Event]) -> list[ProgrammeDay]:
     """Events grouped by day in the edition's zone; a conference's workshops sit inside it."""
     by_id = {event.id: event for event in events}

@@ -22,7 +22,13 @@ from cpweek.programme.forms import (
     RegistrationForm,
     RenewFeedForm,
 )
-from cpweek.programme.models import EventStatus, RegistrationStatus
+from cpweek.programme.models import (
+    AccessNeed,
+    EventFormat,
+    EventKind,
+    EventStatus,
+    RegistrationStatus,
+)
 from cpweek.timezones import NonexistentLocalTime, from_local, to_local
 from cpweek.urls import absolute_url
 
@@ -74,7 +80,14 @@ def editions():
 @public
 def programme(year: int):
     edition = _edition_or_404(year)
-    events = services.public_events(edition)
+    all_events = services.public_events(edition)
+    wanted = services.ProgrammeFilter(
+        kinds=set(request.args.getlist("kind")) & {kind.value for kind in EventKind},
+        formats=set(request.args.getlist("format")) & {f.value for f in EventFormat},
+        access=set(request.args.getlist("access")) & {need.value for need in AccessNeed},
+        text=request.args.get("q", "")[:200].strip(),
+    )
+    events = services.filter_events(all_events, wanted)
     # Calendar apps keep this address, so it is the site's public one, not this request's host.
     feed = absolute_url("programme.edition_feed", year=year)
     return render_template(
@@ -82,6 +95,11 @@ def programme(year: int):
         edition=edition,
         days=services.programme_by_day(edition, events),
         event_count=len(events),
+        total_count=len(all_events),
+        wanted=wanted,
+        kinds=list(EventKind),
+        formats=list(EventFormat),
+        access_needs=[need for need in AccessNeed if need is not AccessNeed.PERSONAL_ASSISTANT],
         places=services.places_left_for(events),
         feed_url=feed,
         webcal_url=calendar.webcal_url(feed),

@@ -275,3 +275,52 @@ def test_edition_phase(client, monkeypatch, today, phase, words):
     assert services.edition_phase(edition, today) == phase
     monkeypatch.setattr(services, "today_in", lambda zone_name=None: today)
     assert f"{words}:" in _page(client.get("/"))
+
+
+def test_programme_filters_by_kind_format_access_and_words(client):
+    edition = make_edition(2099)
+    conference = make_event(
+        edition,
+        datetime(2099, 6, 29, 10, 0),
+        datetime(2099, 6, 29, 16, 0),
+        kind="conference",
+        title="Big day",
+        slug="big",
+    )
+    make_event(
+        edition,
+        datetime(2099, 6, 29, 11, 0),
+        datetime(2099, 6, 29, 12, 0),
+        kind="workshop",
+        title="Carers workshop",
+        parent_id=conference.id,
+        access_offer=["bsl_interpreter"],
+    )
+    make_event(
+        edition,
+        datetime(2099, 6, 30, 11, 0),
+        kind="webinar",
+        title="Rural webinar",
+        format="online",
+        access_offer=["live_captions"],
+    )
+    make_event(
+        edition,
+        datetime(2099, 7, 1, 11, 0),
+        kind="other",
+        title="Leeds meet-up",
+        format="in_person",
+    )
+
+    def titles(query):
+        page = _page(client.get("/2099/?" + query))
+        return re.findall(r'<a href="/2099/events/[^"]+">([^<]+)</a>', page)
+
+    assert titles("") == ["Big day", "Carers workshop", "Rural webinar", "Leeds meet-up"]
+    assert titles("kind=webinar") == ["Rural webinar"]
+    assert titles("format=in_person") == ["Leeds meet-up"]
+    assert titles("access=bsl_interpreter") == ["Big day", "Carers workshop"]  # shown in place
+    assert titles("q=RURAL") == ["Rural webinar"]
+    assert titles("kind=webinar&access=bsl_interpreter") == []
+    assert titles("kind=nonsense&access=%3Cscript%3E") == titles("")
+    assert "1 of 4 events match" in _page(client.get("/2099/?kind=webinar"))
