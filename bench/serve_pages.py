@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import os
+import re
 import socket
 import statistics
 import subprocess
@@ -25,8 +26,12 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlencode
+
+from sqlalchemy import select
 
 ROOT = Path(__file__).resolve().parent.parent
+RUSH_PLACES = 200  # places at the rush event
 sys.path.insert(0, str(ROOT))
 
 
@@ -109,8 +114,98 @@ def prepare_database(url: str | None, events: int) -> tuple[dict, callable]:
                     capacity=100,
                 )
             )
+        db.session.add(
+            Event(
+                edition_id=edition.id,
+                slug="rush",
+                title="The rush",
+                kind="conference",
+                format="online",
+                summary="200 places.",
+                starts_at=from_local(datetime(2040, 7, 3, 10)),
+                ends_at=from_local(datetime(2040, 7, 3, 16)),
+                status="published",
+                capacity=RUSH_PLACES,
+            )
+        )
         db.session.commit()
+        # A person with a place at 20 events and a calendar feed.
+        from cpweek.auth.models import User
+        from cpweek.programme import services
+
+        person = User(email="feed@example.org", name="Feed Reader")
+        db.session.add(person)
+        db.session.commit()
+        for event in db.session.scalars(
+            select(Event).where(Event.edition_id == edition.id).limit(20)
+        ):
+            services.register(
+                event, services.Applicant(name="Feed Reader", email=None), person=person
+            )
+        env["FEED_TOKEN"] = services.calendar_token_for(person)
     return env, cleanup
+
+
+def rush(port: int, attempts: int, concurrency: int) -> dict:
+    """`attempts` people register for the rush event at once, each with a form and its token."""
+    token_re = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+    def one(number: int):
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        connection.request("GET", "/2040/events/rush")
+        page = connection.getresponse()
+        body = page.read().decode()
+        cookie = page.getheader("Set-Cookie", "").split(";")[0]
+        token = token_re.search(body).group(1)
+        form = urlencode(
+            {
+                "csrf_token": token,
+                "name": f"Rusher {number}",
+                "email": f"rusher{number}@example.org",
+            }
+        )
+        started = time.perf_counter()
+        connection.request(
+            "POST",
+            "/2040/events/rush",
+            body=form,
+            headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie},
+        )
+        response = connection.getresponse()
+        response.read()
+        connection.close()
+        return time.perf_counter() - started, response.status
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        results = list(pool.map(one, range(attempts)))
+    elapsed = time.perf_counter() - started
+    latencies = sorted(r[0] for r in results)
+    return {
+        "rps": attempts / elapsed,
+        "p50": statistics.median(latencies) * 1000,
+        "p99": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000,
+        "statuses": {status: sum(1 for r in results if r[1] == status) for _, status in results},
+    }
+
+
+def count_rush(env: dict) -> dict[str, int]:
+    from sqlalchemy import func
+
+    from cpweek import create_app
+    from cpweek.extensions import db
+    from cpweek.programme.models import Event, Registration
+
+    app = create_app()
+    with app.app_context():
+        event_id = db.session.scalar(select(Event.id).where(Event.slug == "rush"))
+        rows = db.session.execute(
+            select(Registration.status, func.count())
+            .where(Registration.event_id == event_id)
+            .group_by(Registration.status)
+        ).all()
+        db.engine.dispose()
+    return dict(rows)
 
 
 def measure(port: int, path: str, requests: int, concurrency: int, headers=None) -> dict:
@@ -144,6 +239,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--rush-attempts", type=int, default=1000)
+    parser.add_argument("--rush-concurrency", type=int, default=32)
     args = parser.parse_args()
 
     env, cleanup = prepare_database(args.database_url, args.events)
@@ -191,6 +288,7 @@ def main() -> None:
         pages += [
             (f"edition feed, {args.events} events (200)", "/2040/calendar.ics", None, 200),
             ("edition feed, unchanged (304)", "/2040/calendar.ics", {"If-None-Match": etag}, 304),
+            ("personal feed, 20 events", f"/calendar/{env['FEED_TOKEN']}.ics", None, 200),
         ]
         for label, path, *rest in pages:
             headers, expected = rest if rest else (None, 200)
@@ -198,6 +296,20 @@ def main() -> None:
             result = measure(port, path, args.requests, args.concurrency, headers)
             assert result["statuses"] == {expected}, result["statuses"]
             print(f"{label:<46} {result['rps']:>8.1f} {result['p50']:>8.1f} {result['p99']:>8.1f}")
+        result = rush(port, args.rush_attempts, args.rush_concurrency)
+        counts = count_rush(env)
+        print(
+            f"registration rush: {args.rush_attempts} attempts for {RUSH_PLACES} places, "
+            f"{args.rush_concurrency} at a time: {result['rps']:.1f} registrations/s, "
+            f"p50 {result['p50']:.0f} ms, p99 {result['p99']:.0f} ms; "
+            f"responses {result['statuses']}"
+        )
+        confirmed = counts.get("confirmed", 0)
+        print(
+            f"  confirmed {confirmed}, waiting {counts.get('waitlisted', 0)}: "
+            + ("no place oversold" if confirmed == RUSH_PLACES else "OVERSOLD OR UNDERFILLED")
+        )
+        assert confirmed == RUSH_PLACES and sum(counts.values()) == args.rush_attempts
     finally:
         server.terminate()
         server.wait(timeout=30)
