@@ -69,6 +69,14 @@ class RegistrationForm(BaseForm):
     consent_to_contact = BooleanField(
         "Tell me about future Co-production Week events (you can stop this at any time)"
     )
+    workshops = CheckboxListField(
+        "Workshops (optional)",
+        choices=[],
+        description="Each workshop has its own places. Choose ones that do not overlap.",
+    )
+    companion = BooleanField(
+        "A personal assistant or carer will come with me (they get a free place of their own)"
+    )
     submit = SubmitField("Register")
 
     def for_signed_in_person(self) -> RegistrationForm:

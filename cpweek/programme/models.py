@@ -255,6 +255,10 @@ class Registration(db.Model):
     contact_phone: Mapped[str] = mapped_column(String(40), default="", server_default="")
     contact_address: Mapped[str] = mapped_column(Text, default="", server_default="")
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The extra place of someone's personal assistant or carer points at that person's own.
+    companion_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("registrations.id", ondelete="CASCADE"), index=True
+    )
     # Set when the day-before reminder is claimed for sending, so it is sent once.
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Special category data: shown to organisers only.

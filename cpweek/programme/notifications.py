@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from cpweek.auth.models import User
 from cpweek.mail import Attachment, render_mail, send_mail
@@ -26,6 +26,7 @@ class RegistrationMail:
     promoted: bool = False
     event_changed: bool = False  # the event moved or was cancelled: tell, and update calendars
     reminder: bool = False
+    workshops: list[tuple[Event, str]] = field(default_factory=list)  # (workshop, status)
 
     @property
     def kind(self) -> str:
@@ -61,12 +62,15 @@ def invitation(mail: RegistrationMail) -> Attachment | None:
         return None
     cancelling = mail.kind in ("cancelled", "event_cancelled")
     method = "CANCEL" if cancelling else "REQUEST"
-    join_urls = (
-        {} if cancelling or not mail.event.join_url else {mail.event.id: mail.event.join_url}
-    )
+    join_urls = {}
+    if not cancelling:
+        join_urls = {
+            e.id: e.join_url for e in [mail.event, *(w for w, _ in mail.workshops)] if e.join_url
+        }
+    with_places = [w for w, status in mail.workshops if status in ("confirmed", "attended")]
     body = calendar.build_calendar(
         mail.edition,
-        [mail.event],
+        [mail.event, *([] if cancelling else with_places)],
         name=mail.event.title,
         method=method,
         join_urls=join_urls,

@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from itertools import pairwise
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -405,28 +406,44 @@ def _clean_needs(needs) -> list[str]:
     return sorted({need for need in needs if need in known})
 
 
-def register(
-    event: Event,
-    applicant: Applicant,
-    *,
-    person: User | None = None,
-    source: RegistrationSource = RegistrationSource.SELF,
-    actor: User | None = None,
-    now: datetime | None = None,
+class WorkshopClash(RegistrationError):
+    field = "workshops"
+
+
+def _chosen_workshops(conference: Event, workshop_ids, now: datetime | None) -> list[Event]:
+    """The workshops picked with a conference place: its own, open, and not at the same time."""
+    ids = {int(i) for i in workshop_ids if str(i).isdigit()}
+    if not ids:
+        return []
+    workshops = list(
+        db.session.scalars(
+            select(Event)
+            .where(Event.id.in_(ids), Event.parent_id == conference.id)
+            .order_by(Event.starts_at)
+        )
+    )
+    if len(workshops) != len(ids):
+        raise WorkshopClash("Choose workshops from this conference's list")
+    for workshop in workshops:
+        reason = registration_closed_reason(workshop, now)
+        if reason:
+            raise WorkshopClash(f"{workshop.title}: {reason}")
+    for earlier, later in pairwise(workshops):  # sorted by start: any overlap shows here
+        if later.starts_at < earlier.ends_at:
+            raise WorkshopClash(
+                f"“{earlier.title}” and “{later.title}” run at the same time: choose one"
+            )
+    return workshops
+
+
+def _new_place(
+    event: Event, person: User | None, applicant: Applicant, source: RegistrationSource, seats: int
 ) -> Registration:
-    """A place if there is one, else a place on the waiting list; never more than capacity."""
-    reason = registration_closed_reason(event, now)
-    if reason:
-        raise RegistrationClosed(reason)
-    if person is None and (applicant.email or source is not RegistrationSource.ASSISTED):
-        person = _person_for(applicant)
-    _lock_event(event.id)
-    existing = _live_registration(event.id, person.id) if person else None
-    if existing is not None:
-        db.session.rollback()
-        raise _already_registered(existing)
+    """A registration row: a place when `seats` places are free, else the waiting list.
+    The caller holds the event's lock."""
     taken = confirmed_counts([event.id])[event.id]
-    has_place = event.capacity is None or taken < event.capacity
+    has_place = event.capacity is None or taken + seats <= event.capacity
+    now = utcnow()
     registration = Registration(
         event_id=event.id,
         person_id=person.id if person else None,
@@ -439,10 +456,69 @@ def register(
         access_needs=_clean_needs(applicant.access_needs),
         access_notes=applicant.access_notes.strip(),
         consent_to_contact=applicant.consent_to_contact,
-        queued_at=utcnow(),
-        confirmed_at=utcnow() if has_place else None,
+        queued_at=now,
+        confirmed_at=now if has_place else None,
     )
     db.session.add(registration)
+    db.session.flush()
+    return registration
+
+
+def _companion_place(main: Registration) -> Registration:
+    """The free extra place for a personal assistant or carer: it moves with the person's own."""
+    companion = Registration(
+        event_id=main.event_id,
+        person_id=None,
+        companion_of_id=main.id,
+        status=main.status,
+        source=main.source,
+        name=f"Personal assistant or carer of {main.name}",
+        queued_at=main.queued_at,
+        confirmed_at=main.confirmed_at,
+    )
+    db.session.add(companion)
+    return companion
+
+
+def register(
+    event: Event,
+    applicant: Applicant,
+    *,
+    person: User | None = None,
+    source: RegistrationSource = RegistrationSource.SELF,
+    actor: User | None = None,
+    workshop_ids=(),
+    companion: bool = False,
+    now: datetime | None = None,
+) -> Registration:
+    """A place if there is one, else a place on the waiting list; never more than capacity.
+
+    With a conference, the chosen workshops are booked in the same transaction, each against
+    its own places. With `companion`, a personal assistant or carer gets the place beside the
+    person's, at the event and each workshop: both have places, or both wait.
+    """
+    reason = registration_closed_reason(event, now)
+    if reason:
+        raise RegistrationClosed(reason)
+    workshops = _chosen_workshops(event, workshop_ids, now)
+    if person is None and (applicant.email or source is not RegistrationSource.ASSISTED):
+        person = _person_for(applicant)
+    for event_id in sorted({event.id, *(w.id for w in workshops)}):
+        _lock_event(event_id)  # always in id order, so two registrations never deadlock
+    existing = _live_registration(event.id, person.id) if person else None
+    if existing is not None:
+        db.session.rollback()
+        raise _already_registered(existing)
+    seats = 2 if companion else 1
+    registration = _new_place(event, person, applicant, source, seats)
+    if companion:
+        _companion_place(registration)
+    for workshop in workshops:
+        if person and _live_registration(workshop.id, person.id):
+            continue
+        place = _new_place(workshop, person, applicant, source, seats)
+        if companion:
+            _companion_place(place)
     try:
         db.session.commit()
     except IntegrityError:
@@ -457,14 +533,12 @@ def register(
 
 
 def _fill_free_places(event: Event) -> list[Registration]:
-    """Confirm people from the waiting list, first come first served, while places are free.
+    """Confirm people from the waiting list, first come first served, while places are free;
+    someone with a personal assistant or carer moves up when two places are free.
     The caller holds the event's lock and commits."""
-    if event.capacity is None:
-        free = None
-    else:
-        free = places_left(event)
-        if not free:
-            return []
+    free = None if event.capacity is None else places_left(event)
+    if free == 0:
+        return []
     waiting = db.session.scalars(
         select(Registration)
         .where(
@@ -472,27 +546,72 @@ def _fill_free_places(event: Event) -> list[Registration]:
             Registration.status == RegistrationStatus.WAITLISTED.value,
         )
         .order_by(Registration.queued_at, Registration.id)
-        .limit(free)
     ).all()
+    companions: dict[int, list[Registration]] = defaultdict(list)
     for registration in waiting:
-        registration.status = RegistrationStatus.CONFIRMED.value
-        registration.confirmed_at = utcnow()
-    return list(waiting)
+        if registration.companion_of_id is not None:
+            companions[registration.companion_of_id].append(registration)
+    promoted = []
+    for registration in waiting:
+        if registration.companion_of_id is not None:
+            continue
+        group = [registration, *companions[registration.id]]
+        if free is not None and len(group) > free:
+            break  # first come, first served: nobody jumps the queue
+        for member in group:
+            member.status = RegistrationStatus.CONFIRMED.value
+            member.confirmed_at = utcnow()
+        promoted.append(registration)
+        if free is not None:
+            free -= len(group)
+    return promoted
+
+
+def _cancellation_group(registration: Registration) -> list[Registration]:
+    """What goes with a registration when it is cancelled: the companion's place, and for a
+    conference the same person's workshop places (with their companions)."""
+    group = [registration]
+    if registration.person_id is not None:
+        group += db.session.scalars(
+            select(Registration)
+            .join(Event, Event.id == Registration.event_id)
+            .where(
+                Event.parent_id == registration.event_id,
+                Registration.person_id == registration.person_id,
+                Registration.status.in_(LIVE_STATUSES),
+            )
+        ).all()
+    ids = [member.id for member in group]
+    group += db.session.scalars(
+        select(Registration).where(
+            Registration.companion_of_id.in_(ids), Registration.status.in_(LIVE_STATUSES)
+        )
+    ).all()
+    return group
 
 
 def cancel_registration(registration: Registration) -> list[Registration]:
     """Cancel a place or leave the waiting list; returns the people promoted into a freed place."""
-    event = db.session.get(Event, registration.event_id)
-    _lock_event(event.id)
     db.session.refresh(registration)
     if registration.status == RegistrationStatus.CANCELLED.value:
         db.session.rollback()
         return []
-    had_place = registration.status in TAKING_A_PLACE
-    registration.status = RegistrationStatus.CANCELLED.value
-    registration.cancelled_at = utcnow()
+    group = _cancellation_group(registration)
+    for event_id in sorted({member.event_id for member in group}):
+        _lock_event(event_id)
+    freed = set()
+    for member in group:
+        db.session.refresh(member)
+        if member.status == RegistrationStatus.CANCELLED.value:
+            continue
+        if member.status in TAKING_A_PLACE:
+            freed.add(member.event_id)
+        member.status = RegistrationStatus.CANCELLED.value
+        member.cancelled_at = utcnow()
     db.session.flush()
-    promoted = _fill_free_places(event) if had_place else []
+    promoted = []
+    for event_id in sorted(freed):
+        promoted += _fill_free_places(db.session.get(Event, event_id))
     db.session.commit()
     _notify(registration)
     for person in promoted:
@@ -528,6 +647,7 @@ def waitlist_position(registration: Registration) -> int | None:
         .where(
             Registration.event_id == registration.event_id,
             Registration.status == RegistrationStatus.WAITLISTED.value,
+            Registration.companion_of_id.is_(None),
             or_(
                 Registration.queued_at < registration.queued_at,
                 and_(
@@ -592,6 +712,23 @@ def event_with_edition(event_id: int) -> tuple[Event, Edition]:
     return event, db.session.get(Edition, event.edition_id)
 
 
+def _workshops_of(registration: Registration) -> list[tuple[Event, str]]:
+    """The same person's live places at the workshops of this registration's event."""
+    if registration.person_id is None:
+        return []
+    rows = db.session.execute(
+        select(Event, Registration.status)
+        .join(Registration, Registration.event_id == Event.id)
+        .where(
+            Event.parent_id == registration.event_id,
+            Registration.person_id == registration.person_id,
+            Registration.status.in_(LIVE_STATUSES),
+        )
+        .order_by(Event.starts_at)
+    ).all()
+    return [(event, status) for event, status in rows]
+
+
 def _notify(
     registration: Registration,
     *,
@@ -615,6 +752,7 @@ def _notify(
             promoted=promoted,
             event_changed=event_changed,
             reminder=reminder,
+            workshops=_workshops_of(registration),
         )
     )
 

@@ -29,7 +29,7 @@ from cpweek.programme.models import (
     EventStatus,
     RegistrationStatus,
 )
-from cpweek.timezones import NonexistentLocalTime, from_local, to_local
+from cpweek.timezones import NonexistentLocalTime, format_time_range, from_local, to_local
 from cpweek.urls import absolute_url
 
 bp = Blueprint("programme", __name__)
@@ -121,7 +121,14 @@ def event(year: int, slug: str):
     if found is None:
         abort(404)
     signed_in = current_user.is_authenticated
+    parent, children = services.related_events(found)
+    workshop_places = services.places_left_for(children)
     form = RegistrationForm()
+    form.workshops.choices = [
+        SelectChoice(str(child.id), _workshop_label(child, edition, workshop_places[child.id]))
+        for child in children
+        if child.id in workshop_places
+    ]
     if signed_in:
         form.for_signed_in_person()
     if form.validate_on_submit():
@@ -135,7 +142,11 @@ def event(year: int, slug: str):
         )
         try:
             registration = services.register(
-                found, applicant, person=current_user if signed_in else None
+                found,
+                applicant,
+                person=current_user if signed_in else None,
+                workshop_ids=form.workshops.data or (),
+                companion=form.companion.data,
             )
         except services.AlreadyRegistered as error:
             if signed_in:
@@ -154,7 +165,6 @@ def event(year: int, slug: str):
         else:
             flash(_registered_message(registration), "success")
             return redirect(_manage_path(registration))
-    parent, children = services.related_events(found)
     mine = services.registrations_of(current_user, [found.id]).get(found.id) if signed_in else None
     return render_template(
         "programme/event.html",
@@ -171,6 +181,17 @@ def event(year: int, slug: str):
         google_url=calendar.google_calendar_link(edition, found),
         outlook_url=calendar.outlook_calendar_link(edition, found),
     )
+
+
+def _workshop_label(workshop, edition, places) -> str:
+    when = format_time_range(workshop.starts_at, workshop.ends_at, edition.timezone)
+    if places is None:
+        left = "no limit on places"
+    elif places == 0:
+        left = "full: you would join its waiting list"
+    else:
+        left = f"{places} {'place' if places == 1 else 'places'} left"
+    return f"{when}: {workshop.title} ({left})"
 
 
 def _manage_path(registration) -> str:

@@ -199,3 +199,47 @@ def test_event_page_query_count_is_small_and_fixed(client, event, count_queries)
     with count_queries() as queries:
         assert client.get("/2099/events/webinar").status_code == 200
     assert len(queries) <= 6
+
+
+def test_conference_page_offers_workshops_and_refuses_clashes(browser):
+    edition = make_edition(2099)
+    conference = make_event(
+        edition,
+        datetime(2099, 6, 29, 10, 0),
+        datetime(2099, 6, 29, 16, 0),
+        kind="conference",
+        slug="conf",
+        title="Conference",
+    )
+    one = make_event(
+        edition,
+        datetime(2099, 6, 29, 11, 0),
+        datetime(2099, 6, 29, 12, 0),
+        kind="workshop",
+        parent_id=conference.id,
+        title="One",
+        capacity=4,
+    )
+    two = make_event(
+        edition,
+        datetime(2099, 6, 29, 11, 30),
+        datetime(2099, 6, 29, 12, 30),
+        kind="workshop",
+        parent_id=conference.id,
+        title="Two",
+        capacity=4,
+    )
+    page = _page(browser.get("/2099/events/conf"))
+    assert "11:00 to 12:00: One (4 places left)" in page and problems(page) == []
+    response = browser.submit(
+        "/2099/events/conf", {**FORM, "workshops": [str(one.id), str(two.id)]}
+    )
+    page = _page(response)
+    assert response.status_code == 200 and "run at the same time: choose one" in page
+    assert 'href="#workshops-0"' in page
+    response = browser.submit(
+        "/2099/events/conf", {**FORM, "workshops": [str(one.id)], "companion": "y"}
+    )
+    assert response.status_code == 302
+    page = _page(browser.get("/2099/events/conf"))
+    assert "11:00 to 12:00: One (2 places left)" in page
