@@ -233,3 +233,34 @@ def test_built_files_are_reused_only_while_unchanged(client, summer_and_winter, 
     db.session.commit()
     changed = client.get("/2027/calendar.ics").data
     assert len(builds) == 2 and b"STATUS:CANCELLED" in changed and changed != first
+
+
+def test_personal_feeds_and_invitations_parse_in_both_parsers(client, summer_and_winter, mailbox):
+    from cpweek.auth.models import User
+    from tests.factories import make_user
+
+    _, july, january = summer_and_winter
+    person = make_user(email="both@example.org")
+    for event in (july, january):
+        services.register(event, services.Applicant(name="Both", email=None), person=person)
+    token = services.calendar_token_for(db.session.get(User, person.id))
+    feed = client.get(f"/calendar/{token}.ics").data
+    ours, theirs = _parse_both(feed)
+    assert sorted(e.decoded("dtstart").isoformat() for e in ours.walk("VEVENT")) == [
+        "2027-01-12T10:00:00+00:00",
+        "2027-07-01T10:30:00+01:00",
+    ]
+    assert sorted(v.dtstart.value.isoformat() for v in theirs.vevent_list) == [
+        "2027-01-12T10:00:00+00:00",
+        "2027-07-01T10:30:00+01:00",
+    ]
+    # The registrant's own feed carries the join link, as the place and in the description.
+    assert all(
+        str(e["location"]) == JOIN and JOIN in str(e["description"]) for e in ours.walk("VEVENT")
+    )
+    for message in mailbox.to("both@example.org"):
+        [attachment] = list(message.iter_attachments())
+        body = attachment.get_payload(decode=True)
+        ours, theirs = _parse_both(body)
+        assert ours["method"] == "REQUEST" and theirs.method.value == "REQUEST"
+        assert theirs.vevent.dtstart.value.utcoffset() in (timedelta(0), timedelta(hours=1))
