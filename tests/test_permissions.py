@@ -21,6 +21,7 @@ PROTECTED = {
     "auth.person_roles": ({Role.ADMIN}, "GET", {"user_id": "self"}),
     "programme.manage": ({Role.ORGANISER}, "GET", {}),
     "programme.my_calendar": ({Role.ATTENDEE}, "GET", {}),
+    "programme.access_profile": ({Role.ATTENDEE}, "GET", {}),
     "programme.manage_edition": ({Role.ORGANISER}, "GET", {"year": 2027}),
     "programme.new_event": ({Role.ORGANISER}, "GET", {"year": 2027}),
     "programme.edit_event": ({Role.ORGANISER}, "GET", {"event_id": "event"}),

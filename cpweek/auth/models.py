@@ -4,7 +4,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cpweek.extensions import db
@@ -62,6 +62,9 @@ class User(UserMixin, db.Model):
     login_version: Mapped[int] = mapped_column(Integer, default=0)
     # The secret in the address of the person's own calendar feed; None until they ask for one.
     calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
+    # A saved access profile, offered whenever the person registers, so they need not repeat it.
+    access_needs: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
+    access_notes: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_signed_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -77,11 +77,20 @@ class RegistrationForm(BaseForm):
     companion = BooleanField(
         "A personal assistant or carer will come with me (they get a free place of their own)"
     )
+    save_profile = BooleanField("Save my access needs for next time")
     submit = SubmitField("Register")
 
-    def for_signed_in_person(self) -> RegistrationForm:
+    def for_signed_in_person(self, person) -> RegistrationForm:
+        """No name or email (we know them); the saved access profile filled in."""
         del self.name
         del self.email
+        if not self.is_submitted():
+            self.access_needs.data = list(person.access_needs)
+            self.access_notes.data = person.access_notes
+        return self
+
+    def for_anonymous_person(self) -> RegistrationForm:
+        del self.save_profile
         return self
 
 

@@ -660,6 +660,13 @@ def waitlist_position(registration: Registration) -> int | None:
     return (ahead or 0) + 1
 
 
+def save_access_profile(person: User, needs, notes: str) -> None:
+    """The needs offered the next time the person registers; theirs to change or clear."""
+    person.access_needs = _clean_needs(needs)
+    person.access_notes = (notes or "").strip()
+    db.session.commit()
+
+
 def update_access_needs(registration: Registration, needs, notes: str) -> None:
     registration.access_needs = _clean_needs(needs)
     registration.access_notes = (notes or "").strip()

@@ -130,7 +130,9 @@ def event(year: int, slug: str):
         if child.id in workshop_places
     ]
     if signed_in:
-        form.for_signed_in_person()
+        form.for_signed_in_person(current_user)
+    else:
+        form.for_anonymous_person()
     if form.validate_on_submit():
         applicant = services.Applicant(
             name=current_user.name if signed_in else form.name.data,
@@ -140,6 +142,10 @@ def event(year: int, slug: str):
             access_notes=form.access_notes.data or "",
             consent_to_contact=form.consent_to_contact.data,
         )
+        if signed_in and form.save_profile.data:
+            services.save_access_profile(
+                current_user, applicant.access_needs, applicant.access_notes
+            )
         try:
             registration = services.register(
                 found,
@@ -621,3 +627,19 @@ def mark_arrived(registration_id: int):
         url_for("programme.check_in", event_id=registration.event_id)
         + f"#registration-{registration.id}"
     )
+
+
+@bp.route("/account/access", methods=["GET", "POST"])
+@requires(Role.ATTENDEE)
+def access_profile():
+    form = AccessNeedsForm()
+    if request.method == "GET":
+        form.access_needs.data = list(current_user.access_needs)
+        form.access_notes.data = current_user.access_notes
+    if form.validate_on_submit():
+        services.save_access_profile(
+            current_user, form.access_needs.data or [], form.access_notes.data or ""
+        )
+        flash("Your access profile is saved. We will offer it whenever you register.", "success")
+        return redirect(url_for("programme.access_profile"))
+    return render_template("programme/access_profile.html", form=form)

@@ -243,3 +243,34 @@ def test_conference_page_offers_workshops_and_refuses_clashes(browser):
     assert response.status_code == 302
     page = _page(browser.get("/2099/events/conf"))
     assert "11:00 to 12:00: One (2 places left)" in page
+
+
+def test_a_saved_access_profile_is_offered_and_kept_up_to_date(browser, event):
+    from cpweek.auth.models import User
+
+    make_user(email="profile@example.org")
+    browser.sign_in("profile@example.org")
+    page = _page(browser.get("/account/access"))
+    assert problems(page) == []
+    browser.submit(
+        "/account/access", {"access_needs": ["large_print"], "access_notes": "Aisle seat"}
+    )
+    page = _page(browser.get("/2099/events/webinar"))
+    assert (
+        'checked id="access_needs-5" name="access_needs" type="checkbox" value="large_print"'
+        in page
+    )
+    assert "Aisle seat" in page
+    browser.submit(
+        "/2099/events/webinar",
+        {"access_needs": ["breaks"], "access_notes": "", "save_profile": "y"},
+    )
+    person = db.session.scalar(select(User).where(User.email == "profile@example.org"))
+    db.session.refresh(person)
+    assert person.access_needs == ["breaks"] and person.access_notes == ""
+    registration = db.session.scalar(select(Registration))
+    assert registration.access_needs == ["breaks"]
+
+
+def test_anonymous_people_are_not_offered_a_profile(client, event):
+    assert "Save my access needs" not in _page(client.get("/2099/events/webinar"))
