@@ -23,6 +23,8 @@ PROTECTED = {
     "programme.my_calendar": ({Role.ATTENDEE}, "GET", {}),
     "programme.access_profile": ({Role.ATTENDEE}, "GET", {}),
     "programme.manage_edition": ({Role.ORGANISER}, "GET", {"year": 2027}),
+    "programme.new_edition": ({Role.ORGANISER}, "GET", {}),
+    "programme.edit_edition": ({Role.ORGANISER}, "GET", {"year": 2027}),
     "programme.new_event": ({Role.ORGANISER}, "GET", {"year": 2027}),
     "programme.edit_event": ({Role.ORGANISER}, "GET", {"event_id": "event"}),
     "programme.publish_event": ({Role.ORGANISER}, "POST", {"event_id": "event"}),

@@ -248,3 +248,33 @@ class AssistedRegistrationForm(BaseForm):
     access_notes = _access_notes_field()
     consent_to_contact = BooleanField("They are happy to hear about future events")
     submit = SubmitField("Register them")
+
+
+class EditionForm(BaseForm):
+    year = IntegerField(
+        "Year",
+        validators=[
+            InputRequired("Enter the year, like 2028"),
+            NumberRange(min=2000, max=2200, message="Enter a year between 2000 and 2200"),
+        ],
+    )
+    theme = StringField(
+        "Theme",
+        validators=[
+            DataRequired("Enter the theme"),
+            Length(max=200, message="The theme must be 200 characters or fewer"),
+        ],
+        render_kw={"maxlength": 200},
+    )
+    starts_on = DateField("First day", validators=[InputRequired("Enter the first day")])
+    ends_on = DateField("Last day", validators=[InputRequired("Enter the last day")])
+    summary = TextAreaField("Summary", validators=[Length(max=2000)], render_kw={"rows": 4})
+    status = RadioField(
+        "Programme",
+        choices=[
+            SelectChoice("draft", "Draft: shown, marked as still changing"),
+            SelectChoice("published", "Published"),
+        ],
+        default="draft",
+    )
+    submit = SubmitField("Save")

@@ -27,6 +27,7 @@ from cpweek.programme.models import (
     LIVE_STATUSES,
     AccessNeed,
     Edition,
+    EditionStatus,
     Event,
     EventHost,
     EventStatus,
@@ -1296,3 +1297,57 @@ def send_reminders(now: datetime | None = None) -> int:
             )
             db.session.commit()
     return sent
+
+
+# --- organisers: editions -----------------------------------------------------------------------
+
+
+@dataclass
+class EditionDetails:
+    year: int
+    theme: str
+    starts_on: date
+    ends_on: date
+    summary: str = ""
+    status: str = EditionStatus.DRAFT.value
+
+
+class EditionInvalid(DomainError):
+    pass
+
+
+def save_edition(details: EditionDetails, actor: User, edition: Edition | None = None) -> Edition:
+    """Create an edition, or change one. Its events keep their times when its dates move."""
+    if details.ends_on < details.starts_on:
+        raise EditionInvalid("The last day must be on or after the first day", "ends_on")
+    if not 2000 <= details.year <= 2200:
+        raise EditionInvalid("Enter a year between 2000 and 2200", "year")
+    clash = db.session.scalar(
+        select(Edition.id).where(
+            Edition.year == details.year, Edition.id != (edition.id if edition else -1)
+        )
+    )
+    if clash:
+        raise EditionInvalid(f"There is already a Co-production Week {details.year}", "year")
+    creating = edition is None
+    if creating:
+        edition = Edition(timezone=current_app.config["CPWEEK_TIMEZONE"])
+        db.session.add(edition)
+    for name in ("year", "theme", "starts_on", "ends_on", "summary", "status"):
+        setattr(edition, name, getattr(details, name))
+    db.session.flush()
+    audit.record(
+        actor.id,
+        "edition.create" if creating else "edition.update",
+        "edition",
+        edition.id,
+        after={"year": edition.year, "theme": edition.theme, "status": edition.status},
+    )
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise EditionInvalid(
+            f"There is already a Co-production Week {details.year}", "year"
+        ) from None
+    return edition

@@ -18,6 +18,7 @@ from cpweek.programme.forms import (
     AccessNeedsForm,
     AssistedRegistrationForm,
     ConfirmForm,
+    EditionForm,
     EventForm,
     RegistrationForm,
     RenewFeedForm,
@@ -643,3 +644,45 @@ def access_profile():
         flash("Your access profile is saved. We will offer it whenever you register.", "success")
         return redirect(url_for("programme.access_profile"))
     return render_template("programme/access_profile.html", form=form)
+
+
+def _edition_details(form: EditionForm) -> services.EditionDetails:
+    return services.EditionDetails(
+        year=form.year.data,
+        theme=form.theme.data.strip(),
+        starts_on=form.starts_on.data,
+        ends_on=form.ends_on.data,
+        summary=(form.summary.data or "").strip(),
+        status=form.status.data,
+    )
+
+
+@bp.route("/manage/editions/new", methods=["GET", "POST"])
+@requires(Role.ORGANISER)
+def new_edition():
+    form = EditionForm()
+    if form.validate_on_submit():
+        try:
+            edition = services.save_edition(_edition_details(form), current_user)
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            flash(f"Co-production Week {edition.year} is saved. Now add its events.", "success")
+            return redirect(url_for("programme.manage_edition", year=edition.year))
+    return render_template("programme/edition_form.html", form=form, edition=None)
+
+
+@bp.route("/manage/<int:year>/edit", methods=["GET", "POST"])
+@requires(Role.ORGANISER)
+def edit_edition(year: int):
+    edition = _edition_or_404(year)
+    form = EditionForm(obj=edition if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            services.save_edition(_edition_details(form), current_user, edition)
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            flash("Saved.", "success")
+            return redirect(url_for("programme.manage_edition", year=edition.year))
+    return render_template("programme/edition_form.html", form=form, edition=edition)

@@ -257,3 +257,63 @@ def test_organisers_see_every_event_with_its_numbers(organiser, busy_event):
 def test_unknown_events_are_404_for_organisers(organiser):
     assert organiser.get("/manage/events/424242/edit").status_code == 404
     assert organiser.get("/manage/1999/").status_code == 404
+
+
+def test_organisers_add_and_change_a_year(organiser):
+    page = _page(organiser.get("/manage/editions/new"))
+    assert problems(page) == []
+    response = organiser.submit(
+        "/manage/editions/new",
+        {
+            "year": "2028",
+            "theme": "Everyday equity",
+            "starts_on": "2028-07-03",
+            "ends_on": "2028-07-07",
+            "summary": "Next year.",
+            "status": "draft",
+        },
+    )
+    assert response.headers["Location"] == "/manage/2028/"
+    assert "Everyday equity" in _page(organiser.get("/2028/"))
+    response = organiser.submit(
+        "/manage/2028/edit",
+        {
+            "year": "2028",
+            "theme": "Everyday equity",
+            "starts_on": "2028-07-03",
+            "ends_on": "2028-07-07",
+            "summary": "Next year.",
+            "status": "published",
+        },
+        form_url="/manage/2028/edit",
+    )
+    assert response.status_code == 302
+    assert "Draft programme" not in _page(organiser.get("/2028/"))
+    assert db.session.scalars(select(AuditEntry.action)).all() == [
+        "edition.create",
+        "edition.update",
+    ]
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"ends_on": "2028-07-01"}, "on or after the first day"),
+        ({"year": "2099"}, "There is already a Co-production Week 2099"),
+        ({"year": "1850"}, "between 2000 and 2200"),
+        ({"starts_on": "2028-13-01"}, "Enter a real date"),
+        ({"theme": ""}, "Enter the theme"),
+    ],
+)
+def test_bad_edition_input_is_refused(organiser, edition, changes, message):
+    form = {
+        "year": "2028",
+        "theme": "T",
+        "starts_on": "2028-07-03",
+        "ends_on": "2028-07-07",
+        "summary": "",
+        "status": "draft",
+        **changes,
+    }
+    page = _page(organiser.submit("/manage/editions/new", form))
+    assert message in page and "There is a problem" in page
