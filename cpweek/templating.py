@@ -7,7 +7,7 @@ from flask import Flask
 from cpweek import timezones
 from cpweek.auth.models import Role
 from cpweek.auth.permissions import nav_visible
-from cpweek.programme.models import AccessNeed
+from cpweek.programme.models import ATTENDANCE_LABELS, AccessNeed
 from cpweek.text import render_markdown
 
 
@@ -29,4 +29,5 @@ def init_app(app: Flask) -> None:
             "nav_visible": nav_visible,
             "config": app.config,
             "access_labels": {need.value: need.label for need in AccessNeed},
+            "attendance_labels": ATTENDANCE_LABELS,
         }

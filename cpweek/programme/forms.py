@@ -77,6 +77,11 @@ class RegistrationForm(BaseForm):
     companion = BooleanField(
         "A personal assistant or carer will come with me (they get a free place of their own)"
     )
+    attendance = RadioField(
+        "How will you take part?",
+        choices=[SelectChoice("in_person", "In person"), SelectChoice("online", "Online")],
+        validate_choice=False,
+    )
     save_profile = BooleanField("Save my access needs for next time")
     submit = SubmitField("Register")
 
@@ -174,7 +179,15 @@ class EventForm(BaseForm):
             Optional(),
             NumberRange(min=0, max=100000, message="Enter a number of places from 0 to 100,000"),
         ],
-        description="Leave blank for no limit.",
+        description="Leave blank for no limit. For a hybrid event: the places in the room.",
+    )
+    online_capacity = IntegerField(
+        "Online places (hybrid events only, optional)",
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=100000, message="Enter a number of places from 0 to 100,000"),
+        ],
+        description="Leave blank for no limit online.",
     )
     registration_opens_at = DateTimeLocalField(
         "Registration opens (optional)", validators=[Optional()], format="%Y-%m-%dT%H:%M"

@@ -60,6 +60,11 @@ class EventFormat(LabelledEnum):
         ]
 
 
+IN_PERSON, ONLINE = "in_person", "online"
+ATTENDANCE_MODES = (IN_PERSON, ONLINE)
+ATTENDANCE_LABELS = {IN_PERSON: "In person", ONLINE: "Online", "": ""}
+
+
 class EventStatus(LabelledEnum):
     DRAFT = "draft"  # organisers only
     PUBLISHED = "published"
@@ -120,7 +125,9 @@ class Event(db.Model):
     online_platform: Mapped[str] = mapped_column(String(100), default="")
     # Shown to confirmed registrants only, never on public pages or feeds.
     join_url: Mapped[str] = mapped_column(String(500), default="")
-    capacity: Mapped[int | None] = mapped_column(Integer)  # None = unlimited
+    capacity: Mapped[int | None] = mapped_column(Integer)  # None = unlimited; in person if hybrid
+    # A hybrid event's online places, kept apart from the room's (None = unlimited).
+    online_capacity: Mapped[int | None] = mapped_column(Integer)
     registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(String(20), default=EventStatus.DRAFT.value)
@@ -145,6 +152,18 @@ class Event(db.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.status == EventStatus.CANCELLED.value
+
+    @property
+    def is_hybrid(self) -> bool:
+        return self.format == EventFormat.HYBRID.value
+
+    @property
+    def attendance_modes(self) -> tuple[str, ...]:
+        """The separate pools of places: in the room and online for hybrid, else just one."""
+        return ATTENDANCE_MODES if self.is_hybrid else ("",)
+
+    def capacity_for(self, mode: str) -> int | None:
+        return self.online_capacity if mode == ONLINE else self.capacity
 
 
 class EventHost(db.Model):
@@ -255,6 +274,8 @@ class Registration(db.Model):
     contact_phone: Mapped[str] = mapped_column(String(40), default="", server_default="")
     contact_address: Mapped[str] = mapped_column(Text, default="", server_default="")
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # At a hybrid event, whether the place is in the room or online ('' for other events).
+    attendance: Mapped[str] = mapped_column(String(20), default="", server_default="")
     # The extra place of someone's personal assistant or carer points at that person's own.
     companion_of_id: Mapped[int | None] = mapped_column(
         ForeignKey("registrations.id", ondelete="CASCADE"), index=True

@@ -24,6 +24,9 @@ from cpweek.errors import DomainError
 from cpweek.extensions import db
 from cpweek.programme import calendar, notifications
 from cpweek.programme.models import (
+    ATTENDANCE_LABELS,
+    ATTENDANCE_MODES,
+    IN_PERSON,
     LIVE_STATUSES,
     AccessNeed,
     Edition,
@@ -301,6 +304,7 @@ class Applicant:
     consent_to_contact: bool = False
     contact_phone: str = ""  # for people registered by phone or post
     contact_address: str = ""
+    attendance: str = ""  # at a hybrid event: 'in_person' or 'online'
 
 
 def registration_closed_reason(event: Event, now: datetime | None = None) -> str | None:
@@ -341,22 +345,67 @@ def confirmed_counts(event_ids: list[int]) -> dict[int, int]:
     return counts
 
 
-def places_left_for(events: list[Event]) -> dict[int, int | None]:
-    """Places left at each event still to come (None: unlimited), in one query whatever their
-    number; events that have started or are cancelled are left out: places mean nothing there."""
-    now = utcnow()
-    upcoming = [e for e in events if e.starts_at > now and not e.is_cancelled]
-    taken = confirmed_counts([event.id for event in upcoming])
-    return {event.id: places_left(event, taken[event.id]) for event in upcoming}
+def taken_by_mode(events: list[Event]) -> dict[tuple[int, str], int]:
+    """Places taken per event and attendance mode (in person / online for hybrid events), in
+    one query. Hybrid registrations from before modes existed count as in person."""
+    if not events:
+        return {}
+    hybrid = {event.id for event in events if event.is_hybrid}
+    rows = db.session.execute(
+        select(Registration.event_id, Registration.attendance, func.count())
+        .where(
+            Registration.event_id.in_([event.id for event in events]),
+            Registration.status.in_(TAKING_A_PLACE),
+        )
+        .group_by(Registration.event_id, Registration.attendance)
+    ).all()
+    counts = {(event.id, mode): 0 for event in events for mode in event.attendance_modes}
+    for event_id, attendance, number in rows:
+        mode = (attendance or IN_PERSON) if event_id in hybrid else ""
+        counts[(event_id, mode)] = counts.get((event_id, mode), 0) + number
+    return counts
 
 
-def places_left(event: Event, taken: int | None = None) -> int | None:
-    """None when places are unlimited."""
-    if event.capacity is None:
+def places_left(event: Event, mode: str = "", taken: int | None = None) -> int | None:
+    """Places left in one pool (None: unlimited). For a hybrid event, name the mode."""
+    if event.is_hybrid and not mode:
+        mode = IN_PERSON
+    limit = event.capacity_for(mode)
+    if limit is None:
         return None
     if taken is None:
-        taken = confirmed_counts([event.id])[event.id]
-    return max(event.capacity - taken, 0)
+        taken = taken_by_mode([event])[(event.id, mode if event.is_hybrid else "")]
+    return max(limit - taken, 0)
+
+
+def places_by_mode(event: Event) -> dict[str, int | None]:
+    """{'': n} for most events; {'in_person': n, 'online': m} for hybrid ones."""
+    taken = taken_by_mode([event])
+    return {
+        mode: places_left(event, mode, taken[(event.id, mode)]) for mode in event.attendance_modes
+    }
+
+
+def total_places_left(event: Event) -> int | None:
+    """All the event's free places (a hybrid event's pools added up); None: unlimited."""
+    pools = list(places_by_mode(event).values())
+    return None if None in pools else sum(pools)
+
+
+def places_left_for(events: list[Event]) -> dict[int, int | None]:
+    """Places left at each event still to come (None: unlimited; a hybrid event's pools added
+    up), in one query whatever their number; events that have started or are cancelled are left
+    out: places mean nothing there."""
+    now = utcnow()
+    upcoming = [e for e in events if e.starts_at > now and not e.is_cancelled]
+    taken = taken_by_mode(upcoming)
+    result: dict[int, int | None] = {}
+    for event in upcoming:
+        pools = [
+            places_left(event, mode, taken[(event.id, mode)]) for mode in event.attendance_modes
+        ]
+        result[event.id] = None if None in pools else sum(pools)
+    return result
 
 
 def _lock_event(event_id: int) -> None:
@@ -437,13 +486,25 @@ def _chosen_workshops(conference: Event, workshop_ids, now: datetime | None) -> 
     return workshops
 
 
+def _attendance_for(event: Event, applicant: Applicant) -> str:
+    if not event.is_hybrid:
+        return ""
+    if applicant.attendance not in ATTENDANCE_MODES:
+        raise RegistrationError(
+            f"Choose whether you will come to {event.title} in person or join online",
+            "attendance",
+        )
+    return applicant.attendance
+
+
 def _new_place(
     event: Event, person: User | None, applicant: Applicant, source: RegistrationSource, seats: int
 ) -> Registration:
-    """A registration row: a place when `seats` places are free, else the waiting list.
-    The caller holds the event's lock."""
-    taken = confirmed_counts([event.id])[event.id]
-    has_place = event.capacity is None or taken + seats <= event.capacity
+    """A registration row: a place when `seats` places are free in the person's pool (in the
+    room or online at a hybrid event), else the waiting list. The caller holds the lock."""
+    mode = _attendance_for(event, applicant)
+    left = places_left(event, mode)
+    has_place = left is None or seats <= left
     now = utcnow()
     registration = Registration(
         event_id=event.id,
@@ -459,6 +520,7 @@ def _new_place(
         consent_to_contact=applicant.consent_to_contact,
         queued_at=now,
         confirmed_at=now if has_place else None,
+        attendance=mode,
     )
     db.session.add(registration)
     db.session.flush()
@@ -474,6 +536,7 @@ def _companion_place(main: Registration) -> Registration:
         status=main.status,
         source=main.source,
         name=f"Personal assistant or carer of {main.name}",
+        attendance=main.attendance,
         queued_at=main.queued_at,
         confirmed_at=main.confirmed_at,
     )
@@ -534,17 +597,30 @@ def register(
 
 
 def _fill_free_places(event: Event) -> list[Registration]:
-    """Confirm people from the waiting list, first come first served, while places are free;
-    someone with a personal assistant or carer moves up when two places are free.
-    The caller holds the event's lock and commits."""
-    free = None if event.capacity is None else places_left(event)
+    """Confirm people from the waiting list, first come first served, while places are free
+    (each pool of a hybrid event on its own); someone with a personal assistant or carer moves
+    up when two places are free. The caller holds the event's lock and commits."""
+    promoted = []
+    for mode in event.attendance_modes:
+        promoted += _fill_pool(event, mode)
+    return promoted
+
+
+def _fill_pool(event: Event, mode: str) -> list[Registration]:
+    free = places_left(event, mode)
     if free == 0:
         return []
+    in_pool = (
+        Registration.attendance.in_([mode, ""] if mode == IN_PERSON else [mode])
+        if event.is_hybrid
+        else True
+    )
     waiting = db.session.scalars(
         select(Registration)
         .where(
             Registration.event_id == event.id,
             Registration.status == RegistrationStatus.WAITLISTED.value,
+            in_pool,
         )
         .order_by(Registration.queued_at, Registration.id)
     ).all()
@@ -620,16 +696,29 @@ def cancel_registration(registration: Registration) -> list[Registration]:
     return promoted
 
 
-def set_capacity(event: Event, capacity: int | None) -> list[Registration]:
-    """Change how many places there are; more places go to the waiting list straight away."""
-    _lock_event(event.id)
-    taken = confirmed_counts([event.id])[event.id]
+def _check_new_capacity(event: Event, capacity: int | None, mode: str, field: str) -> None:
+    """Refuse fewer places than people already holding one in that pool."""
+    taken = taken_by_mode([event]).get((event.id, mode if event.is_hybrid else ""), 0)
     if capacity is not None and capacity < taken:
         db.session.rollback()
+        where = {IN_PERSON: " in person", "online": " online"}.get(mode, "")
         raise CapacityTooLow(
-            f"{taken} people already have a place, so there must be at least {taken} places. "
-            "To take places away, cancel registrations first."
+            f"{taken} people already have a place{where}, so there must be at least {taken} "
+            "places. To take places away, cancel registrations first.",
+            field,
         )
+
+
+def set_capacity(
+    event: Event, capacity: int | None, online_capacity: int | None = None
+) -> list[Registration]:
+    """Change how many places there are (a hybrid event's online places too); more places go
+    to the waiting list straight away."""
+    _lock_event(event.id)
+    _check_new_capacity(event, capacity, IN_PERSON, "capacity")
+    if event.is_hybrid:
+        _check_new_capacity(event, online_capacity, "online", "online_capacity")
+        event.online_capacity = online_capacity
     event.capacity = capacity
     promoted = _fill_free_places(event)
     db.session.commit()
@@ -861,6 +950,7 @@ class EventDetails:
     online_platform: str = ""
     join_url: str = ""
     capacity: int | None = None
+    online_capacity: int | None = None  # hybrid events: online places, apart from the room's
     registration_opens_at: datetime | None = None
     registration_closes_at: datetime | None = None
     access_offer: list[str] = field(default_factory=list)
@@ -898,6 +988,10 @@ def _check_details(edition: Edition, details: EventDetails, event: Event | None)
         raise EventInvalid("The end time must be after the start time", "end_time")
     if details.capacity is not None and details.capacity < 0:
         raise EventInvalid("Places cannot be fewer than 0", "capacity")
+    if details.online_capacity is not None and details.format != "hybrid":
+        raise EventInvalid(
+            "Online places are only for hybrid events: leave them blank", "online_capacity"
+        )
     if (
         details.registration_opens_at
         and details.registration_closes_at
@@ -983,6 +1077,7 @@ def create_event(edition: Edition, details: EventDetails, actor: User) -> tuple[
         edition_id=edition.id,
         status=EventStatus.DRAFT.value,
         capacity=details.capacity,
+        online_capacity=details.online_capacity,
         **{name: getattr(details, name) for name in SIMPLE_FIELDS},
     )
     event.access_offer = _clean_needs(details.access_offer)
@@ -1000,13 +1095,9 @@ def update_event(event: Event, details: EventDetails, actor: User) -> tuple[set[
     edition = db.session.get(Edition, event.edition_id)
     warnings = _check_details(edition, details, event)
     _lock_event(event.id)
-    taken = confirmed_counts([event.id])[event.id]
-    if details.capacity is not None and details.capacity < taken:
-        db.session.rollback()
-        raise CapacityTooLow(
-            f"{taken} people already have a place, so there must be at least {taken} places. "
-            "To take places away, cancel registrations first."
-        )
+    _check_new_capacity(event, details.capacity, IN_PERSON, "capacity")
+    if details.format == "hybrid" and event.is_hybrid:
+        _check_new_capacity(event, details.online_capacity, "online", "online_capacity")
     changes = {name: getattr(details, name) for name in SIMPLE_FIELDS}
     changes["access_offer"] = _clean_needs(details.access_offer)
     before = {name: _audit_value(getattr(event, name)) for name in changes}
@@ -1016,9 +1107,11 @@ def update_event(event: Event, details: EventDetails, actor: User) -> tuple[set[
         _replace_hosts(event, details)
         changed.add("hosts")
     promoted = []
-    if details.capacity != event.capacity:
-        event.capacity = details.capacity
-        changed.add("capacity")
+    for name in ("capacity", "online_capacity"):
+        if getattr(details, name) != getattr(event, name):
+            setattr(event, name, getattr(details, name))
+            changed.add(name)
+    if changed & {"capacity", "online_capacity", "format"}:
         promoted = _fill_free_places(event)
     if changed:
         audit.record(
@@ -1207,6 +1300,7 @@ CSV_COLUMNS = [
     "Postal address",
     "Organisation",
     "Status",
+    "Taking part",
     "How registered",
     "Registered (UK time)",
     "Access needs",
@@ -1236,6 +1330,7 @@ def registrations_csv(event: Event) -> str:
                     registration.contact_address,
                     registration.organisation,
                     registration.status,
+                    ATTENDANCE_LABELS[registration.attendance],
                     registration.source,
                     to_local(registration.created_at, zone_name).strftime("%Y-%m-%d %H:%M"),
                     "; ".join(AccessNeed(need).label for need in registration.access_needs),

@@ -134,6 +134,8 @@ def event(year: int, slug: str):
         form.for_signed_in_person(current_user)
     else:
         form.for_anonymous_person()
+    if not found.is_hybrid:
+        del form.attendance
     if form.validate_on_submit():
         applicant = services.Applicant(
             name=current_user.name if signed_in else form.name.data,
@@ -142,6 +144,7 @@ def event(year: int, slug: str):
             access_needs=tuple(form.access_needs.data or ()),
             access_notes=form.access_notes.data or "",
             consent_to_contact=form.consent_to_contact.data,
+            attendance=form.attendance.data or "" if form.attendance else "",
         )
         if signed_in and form.save_profile.data:
             services.save_access_profile(
@@ -179,7 +182,8 @@ def event(year: int, slug: str):
         event=found,
         parent=parent,
         children=children,
-        places_left=services.places_left(found),
+        places_left=services.total_places_left(found),
+        places_by_mode=services.places_by_mode(found) if found.is_hybrid else None,
         closed_reason=services.registration_closed_reason(found),
         mine=mine,
         manage_path=_manage_path(mine) if mine else None,
@@ -386,6 +390,7 @@ def _details_from(form: EventForm, edition) -> services.EventDetails | None:
         online_platform=(form.online_platform.data or "").strip(),
         join_url=(form.join_url.data or "").strip(),
         capacity=form.capacity.data,
+        online_capacity=form.online_capacity.data,
         access_offer=list(form.access_offer.data or []),
         **window,
     )
@@ -407,6 +412,7 @@ def _event_form(edition, event=None) -> EventForm:
         form.end_time.data = to_local(event.ends_at, edition.timezone).time()
         form.venue.data, form.online_platform.data = event.venue, event.online_platform
         form.join_url.data, form.capacity.data = event.join_url, event.capacity
+        form.online_capacity.data = event.online_capacity
         for name in ("registration_opens_at", "registration_closes_at"):
             value = getattr(event, name)
             getattr(form, name).data = (
