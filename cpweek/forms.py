@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectMultipleField, ValidationError, fields, widgets
+from wtforms import (
+    EmailField,
+    SelectMultipleField,
+    StringField,
+    ValidationError,
+    fields,
+    widgets,
+)
+from wtforms.validators import DataRequired, Length
 
 from cpweek.text import strip_control_characters
 
@@ -28,6 +36,25 @@ class NormalisedEmail:
             field.normalised = normalise_email(field.data or "")
         except InvalidEmail as error:
             raise ValidationError(error.message) from None
+
+
+def required_text(
+    label: str, missing: str, max_length: int = 200, *, noun: str | None = None, **kwargs
+) -> StringField:
+    """A text field that must be filled in, with the two messages people see."""
+    render_kw = {"maxlength": max_length, **kwargs.pop("render_kw", {})}
+    return StringField(
+        label,
+        validators=[
+            DataRequired(missing),
+            Length(
+                max=max_length,
+                message=f"{noun or label} must be {max_length:,} characters or fewer",
+            ),
+        ],
+        render_kw=render_kw,
+        **kwargs,
+    )
 
 
 def email_field(label: str = "Email address", hint: str | None = None) -> EmailField:

@@ -4,7 +4,6 @@ from wtforms import (
     BooleanField,
     PasswordField,
     SelectChoice,
-    StringField,
     SubmitField,
     ValidationError,
 )
@@ -12,7 +11,7 @@ from wtforms.validators import DataRequired, EqualTo, Length
 
 from cpweek.auth.models import GRANTABLE_ROLES
 from cpweek.auth.services import MAX_PASSWORD_LENGTH, password_problems
-from cpweek.forms import BaseForm, CheckboxListField, email_field
+from cpweek.forms import BaseForm, CheckboxListField, email_field, required_text
 
 
 class StrongPassword:
@@ -55,14 +54,11 @@ def _confirm(field: str = "password") -> PasswordField:
 
 
 class SignUpForm(BaseForm):
-    name = StringField(
+    name = required_text(
         "Your name",
-        validators=[
-            DataRequired("Enter your name"),
-            Length(max=200, message="Your name must be 200 characters or fewer"),
-        ],
+        "Enter your name",
         description="The name you would like us to use.",
-        render_kw={"autocomplete": "name", "maxlength": 200},
+        render_kw={"autocomplete": "name"},
     )
     email = email_field(hint="We will send confirmations and updates here.")
     password = _new_password()

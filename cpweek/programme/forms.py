@@ -20,6 +20,7 @@ from cpweek.forms import (
     DateTimeLocalField,
     TimeField,
     email_field,
+    required_text,
 )
 from cpweek.programme.models import AccessNeed, EventFormat, EventKind
 
@@ -50,14 +51,7 @@ class AccessNeedsForm(BaseForm):
 class RegistrationForm(BaseForm):
     """Signed-in people see only the access questions: we know their name and email."""
 
-    name = StringField(
-        "Your name",
-        validators=[
-            DataRequired("Enter your name"),
-            Length(max=200, message="Your name must be 200 characters or fewer"),
-        ],
-        render_kw={"autocomplete": "name", "maxlength": 200},
-    )
+    name = required_text("Your name", "Enter your name", render_kw={"autocomplete": "name"})
     email = email_field(hint="We will send your confirmation and the joining details here.")
     organisation = StringField(
         "Organisation (optional)",
@@ -119,14 +113,7 @@ def _optional_int(value):
 class EventForm(BaseForm):
     """An event as organisers enter it: day and times in UK time."""
 
-    title = StringField(
-        "Title",
-        validators=[
-            DataRequired("Enter a title"),
-            Length(max=200, message="The title must be 200 characters or fewer"),
-        ],
-        render_kw={"maxlength": 200},
-    )
+    title = required_text("Title", "Enter a title", noun="The title")
     slug = StringField(
         "Web address (optional)",
         validators=[Length(max=100, message="The web address must be 100 characters or fewer")],
@@ -232,14 +219,7 @@ class EventForm(BaseForm):
 class AssistedRegistrationForm(BaseForm):
     """For organisers registering someone who phoned, wrote or came in person."""
 
-    name = StringField(
-        "Their name",
-        validators=[
-            DataRequired("Enter their name"),
-            Length(max=200, message="The name must be 200 characters or fewer"),
-        ],
-        render_kw={"maxlength": 200},
-    )
+    name = required_text("Their name", "Enter their name", noun="The name")
     email = StringField(
         "Email address (optional)",
         validators=[Length(max=320)],
@@ -271,14 +251,7 @@ class EditionForm(BaseForm):
             NumberRange(min=2000, max=2200, message="Enter a year between 2000 and 2200"),
         ],
     )
-    theme = StringField(
-        "Theme",
-        validators=[
-            DataRequired("Enter the theme"),
-            Length(max=200, message="The theme must be 200 characters or fewer"),
-        ],
-        render_kw={"maxlength": 200},
-    )
+    theme = required_text("Theme", "Enter the theme", noun="The theme")
     starts_on = DateField("First day", validators=[InputRequired("Enter the first day")])
     ends_on = DateField("Last day", validators=[InputRequired("Enter the last day")])
     summary = TextAreaField("Summary", validators=[Length(max=2000)], render_kw={"rows": 4})
