@@ -28,7 +28,12 @@ from cpweek.programme.models import AccessNeed, EventFormat, EventKind
 def _access_needs_field() -> CheckboxListField:
     return CheckboxListField(
         "Access needs (optional)",
-        choices=[SelectChoice(need.value, need.label) for need in AccessNeed],
+        # A personal assistant or carer gets a place of their own: the companion question.
+        choices=[
+            SelectChoice(need.value, need.label)
+            for need in AccessNeed
+            if need is not AccessNeed.PERSONAL_ASSISTANT
+        ],
         description="Tick anything that would help you take part. Only the organisers see this.",
     )
 
@@ -239,6 +244,14 @@ class AssistedRegistrationForm(BaseForm):
     )
     access_needs = _access_needs_field()
     access_notes = _access_notes_field()
+    companion = BooleanField(
+        "A personal assistant or carer will come with them (a free place of their own)"
+    )
+    attendance = RadioField(
+        "How will they take part? (hybrid events)",
+        choices=[SelectChoice("in_person", "In person"), SelectChoice("online", "Online")],
+        validate_choice=False,
+    )
     consent_to_contact = BooleanField("They are happy to hear about future events")
     submit = SubmitField("Register them")
 

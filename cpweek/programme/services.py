@@ -1232,7 +1232,18 @@ class AccessSummary:
     people: list[Registration]
 
 
-def register_assisted(event: Event, applicant: Applicant, actor: User) -> Registration:
+def check_in_list(event: Event) -> list[tuple[Registration, str]]:
+    """The people expected in the room: a place, and not taking part online."""
+    return [
+        (registration, email)
+        for registration, email in event_registrations(event)
+        if registration.status in TAKING_A_PLACE and registration.attendance != "online"
+    ]
+
+
+def register_assisted(
+    event: Event, applicant: Applicant, actor: User, *, companion: bool = False
+) -> Registration:
     """An organiser registers someone who phoned or wrote: an email, or a phone number or
     postal address to reach them by, is needed."""
     if not (
@@ -1241,7 +1252,9 @@ def register_assisted(event: Event, applicant: Applicant, actor: User) -> Regist
         raise AssistedContactMissing(
             "Give an email address, a phone number or a postal address, so we can reach them"
         )
-    return register(event, applicant, source=RegistrationSource.ASSISTED, actor=actor)
+    return register(
+        event, applicant, source=RegistrationSource.ASSISTED, actor=actor, companion=companion
+    )
 
 
 def event_registrations(event: Event) -> list[tuple[Registration, str]]:

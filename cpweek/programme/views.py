@@ -144,7 +144,7 @@ def event(year: int, slug: str):
             access_needs=tuple(form.access_needs.data or ()),
             access_notes=form.access_notes.data or "",
             consent_to_contact=form.consent_to_contact.data,
-            attendance=form.attendance.data or "" if form.attendance else "",
+            attendance=(form.attendance.data or "") if form.attendance else "",
         )
         if signed_in and form.save_profile.data:
             services.save_access_profile(
@@ -566,6 +566,8 @@ def event_registrations_csv(event_id: int):
 def assisted_registration(event_id: int):
     event = _event_or_404(event_id)
     form = AssistedRegistrationForm()
+    if not event.is_hybrid:
+        del form.attendance
     if form.validate_on_submit():
         applicant = services.Applicant(
             name=form.name.data,
@@ -576,9 +578,12 @@ def assisted_registration(event_id: int):
             consent_to_contact=form.consent_to_contact.data,
             contact_phone=form.contact_phone.data or "",
             contact_address=form.contact_address.data or "",
+            attendance=(form.attendance.data or "") if form.attendance else "",
         )
         try:
-            registration = services.register_assisted(event, applicant, current_user)
+            registration = services.register_assisted(
+                event, applicant, current_user, companion=form.companion.data
+            )
         except DomainError as error:
             show_error(form, error)
         else:
@@ -601,11 +606,7 @@ def assisted_registration(event_id: int):
 @requires(Role.ORGANISER)
 def check_in(event_id: int):
     event = _event_or_404(event_id)
-    rows = [
-        (registration, email)
-        for registration, email in services.event_registrations(event)
-        if registration.status in services.TAKING_A_PLACE
-    ]
+    rows = services.check_in_list(event)
     return render_template(
         "programme/check_in.html",
         event=event,

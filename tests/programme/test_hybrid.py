@@ -104,3 +104,23 @@ def test_online_places_only_for_hybrid_events():
 
     with pytest.raises(services.EventInvalid, match="only for hybrid events"):
         services.create_event(edition, details, make_user())
+
+
+def test_check_in_lists_only_people_coming_in_person(hybrid):
+    services.register(hybrid, _person(1, "in_person"))
+    services.register(hybrid, _person(2, "online"))
+    assert [r.name for r, _ in services.check_in_list(hybrid)] == ["P1"]
+
+
+def test_an_organiser_registers_someone_with_their_carer(hybrid):
+    from tests.factories import make_user
+
+    services.set_capacity(hybrid, 2, online_capacity=2)
+    main = services.register_assisted(
+        hybrid,
+        Applicant(name="Gil", email=None, contact_phone="01632 960000", attendance="in_person"),
+        make_user(),
+        companion=True,
+    )
+    assert main.status == "confirmed"
+    assert services.places_by_mode(hybrid) == {"in_person": 0, "online": 2}
