@@ -359,3 +359,38 @@ def test_locking_the_event_does_not_touch_its_calendar_fingerprint(webinar):
     services.register(webinar, _applicant(1))
     db.session.expire_all()
     assert db.session.get(Event, webinar.id).updated_at == before
+
+
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "confirmed",
+        "promoted",
+        "waitlisted",
+        "cancelled",
+        "changed",
+        "changed_waiting",
+        "event_cancelled",
+        "reminder",
+    ],
+)
+def test_every_registration_mail_has_text_html_and_the_help_line(app, webinar, kind):
+    from cpweek.mail import render_mail
+    from cpweek.programme.notifications import SUBJECTS, RegistrationMail
+
+    registration = services.register(webinar, _applicant(1))
+    event, edition = services.event_with_edition(webinar.id)
+    mail = RegistrationMail(
+        registration=registration,
+        person=db.session.get(User, registration.person_id),
+        event=event,
+        edition=edition,
+        manage_url="http://cpweek.test/registrations/x",
+        position=3,
+    )
+    text, html = render_mail(f"registration_{kind}", mail=mail)
+    assert kind in SUBJECTS
+    for body in (text, html):
+        assert "Person 1" in body and app.config["CPWEEK_HELP_PHONE"] in body
+        assert "Carers" in body  # the event's title
+    assert "<p>" not in text and "<p>" in html
