@@ -6,8 +6,10 @@
 Loads the demo data plus `--events` generated events into one edition of a fresh database
 (a temporary SQLite file, or a PostgreSQL schema dropped afterwards), starts gunicorn with
 `--workers` workers on 127.0.0.1, and fires `--requests` GETs per page from `--concurrency`
-threads. Prints requests per second and p50 / p99 latency for each page. Traffic goes only to
-127.0.0.1 and every loop is bounded.
+threads. Prints requests per second and p50 / p99 latency for each page and feed. Then a
+registration rush: `--rush-attempts` people (each a GET of the form and a POST with its CSRF
+token) for 200 places, `--rush-concurrency` at a time; it fails unless exactly 200 are
+confirmed. Traffic goes only to 127.0.0.1 and every loop is bounded.
 """
 
 from __future__ import annotations

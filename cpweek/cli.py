@@ -1,4 +1,5 @@
-"""Flask commands: `flask seed-demo`, `flask create-admin EMAIL`, `flask demo-info`."""
+"""Flask commands: `flask seed-demo`, `flask create-admin EMAIL`, `flask demo-info`,
+`flask send-reminders`."""
 
 from __future__ import annotations
 

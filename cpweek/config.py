@@ -104,6 +104,10 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
             "SIGN_IN_LIMIT_PER_ADDRESS_AND_EMAIL", "5 per 15 minutes"
         ),
         "SIGN_IN_LIMIT_PER_ADDRESS": os.environ.get("SIGN_IN_LIMIT_PER_ADDRESS", "50 per hour"),
+        # Generous: an office behind one address may register a whole team.
+        "REGISTRATION_LIMIT_PER_ADDRESS": os.environ.get(
+            "REGISTRATION_LIMIT_PER_ADDRESS", "100 per hour"
+        ),
         "PASSWORD_RESET_MAX_AGE": _int("PASSWORD_RESET_MAX_AGE", 3600),
         # Werkzeug's scrypt (memory-hard KDF); tests pass a cheaper cost to stay fast.
         "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD", "scrypt"),

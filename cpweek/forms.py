@@ -1,4 +1,6 @@
-"""Form pieces shared by every domain: the email field and a checkbox list."""
+"""Form pieces shared by every domain: the base form (control characters dropped), the email
+and required-text fields, a checkbox list, date and time fields that say what to type, and
+show_error for a DomainError."""
 
 from __future__ import annotations
 

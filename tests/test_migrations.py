@@ -59,3 +59,12 @@ def test_upgrading_an_existing_sqlite_database_keeps_its_rows(base_config, tmp_p
                 connection.execute(text("SELECT email FROM users")).scalar() == "kept@example.org"
             )
         db.engine.dispose()
+
+
+def test_foreign_keys_are_enforced_after_migrating(app):
+    from sqlalchemy import text
+
+    with db.engine.connect() as connection:
+        if connection.dialect.name != "sqlite":
+            return
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1

@@ -145,9 +145,15 @@ def get_user(user_id: int) -> User | None:
     return db.session.get(User, user_id)
 
 
+class ConfirmByEmail(DomainError):
+    """The address is known from registrations: its owner must prove it before the account
+    (with those registrations and access needs) is theirs."""
+
+
 def sign_up(name: str, email: str, password: str) -> User:
-    """A new account with a password. An address already used by a registration-only record
-    (no password) is taken over; one with a password is refused."""
+    """A new account with a password. An address with an account is refused; an address known
+    only from registrations is sent a link to set the password, since whoever typed it here has
+    not shown it is theirs (ConfirmByEmail)."""
     address = normalise_email(email)
     name = name.strip()
     _check_password_rules(password, address, name)
@@ -157,11 +163,14 @@ def sign_up(name: str, email: str, password: str) -> User:
             "There is already an account with this email address. "
             "Sign in, or reset your password if you have forgotten it"
         )
-    if user is None:
-        user = User(email=address, name=name)
-        db.session.add(user)
-    else:
-        user.name = name
+    if user is not None:
+        request_password_reset(address)
+        raise ConfirmByEmail(
+            "You have registered for events with this address before. We have emailed it a "
+            "link: open it to choose your password and see your registrations"
+        )
+    user = User(email=address, name=name)
+    db.session.add(user)
     user.password_hash = hash_password(password)
     try:
         db.session.commit()

@@ -52,6 +52,10 @@ def sign_up():
     if form.validate_on_submit():
         try:
             user = services.sign_up(form.name.data, form.email.data, form.password.data)
+        except services.ConfirmByEmail as error:
+            return render_template(
+                "auth/reset_sent.html", email=form.email.normalised, message=error.message
+            )
         except DomainError as error:
             show_error(form, error)
         else:

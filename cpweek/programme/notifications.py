@@ -67,10 +67,16 @@ def invitation(mail: RegistrationMail) -> Attachment | None:
         join_urls = {
             e.id: e.join_url for e in [mail.event, *(w for w, _ in mail.workshops)] if e.join_url
         }
-    with_places = [w for w, status in mail.workshops if status in ("confirmed", "attended")]
+    if mail.kind == "cancelled":
+        # The person's own cancellation takes their workshop places with it.
+        workshops = [w for w, _ in mail.workshops]
+    elif cancelling:
+        workshops = []  # the event was cancelled; its workshops are told about separately
+    else:
+        workshops = [w for w, status in mail.workshops if status in ("confirmed", "attended")]
     body = calendar.build_calendar(
         mail.edition,
-        [mail.event, *([] if cancelling else with_places)],
+        [mail.event, *workshops],
         name=mail.event.title,
         method=method,
         join_urls=join_urls,

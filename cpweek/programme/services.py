@@ -1,4 +1,6 @@
-"""The rules of the programme: which edition is current, what the public sees, and when."""
+"""The rules of the programme: editions and events, what the public sees, registration with
+its places and waiting lists, manage links, personal calendar feeds, organisers' editing and
+check-in, and the day-before reminders. Views call these; nothing here knows about HTTP."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from itertools import pairwise
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
 
 from cpweek import audit
@@ -504,7 +506,17 @@ def _new_place(
     room or online at a hybrid event), else the waiting list. The caller holds the lock."""
     mode = _attendance_for(event, applicant)
     left = places_left(event, mode)
-    has_place = left is None or seats <= left
+    # Nobody jumps the queue: while anyone waits for this pool, newcomers wait behind them.
+    someone_waiting = db.session.scalar(
+        select(Registration.id)
+        .where(
+            Registration.event_id == event.id,
+            Registration.status == RegistrationStatus.WAITLISTED.value,
+            _in_pool(event, mode),
+        )
+        .limit(1)
+    )
+    has_place = (left is None or seats <= left) and someone_waiting is None
     now = utcnow()
     registration = Registration(
         event_id=event.id,
@@ -569,6 +581,9 @@ def register(
         person = _person_for(applicant)
     for event_id in sorted({event.id, *(w.id for w in workshops)}):
         _lock_event(event_id)  # always in id order, so two registrations never deadlock
+    # Read again under the lock: places as they are now, not as first read.
+    event = db.session.get(Event, event.id, populate_existing=True)
+    workshops = [db.session.get(Event, w.id, populate_existing=True) for w in workshops]
     existing = _live_registration(event.id, person.id) if person else None
     if existing is not None:
         db.session.rollback()
@@ -583,15 +598,17 @@ def register(
         place = _new_place(workshop, person, applicant, source, seats)
         if companion:
             _companion_place(place)
+    if source is RegistrationSource.ASSISTED and actor is not None:
+        audit.record(actor.id, "registration.assisted", "registration", registration.id)
     try:
         db.session.commit()
     except IntegrityError:
         # A double click that slipped past the check: the unique index kept one row.
         db.session.rollback()
-        raise _already_registered(_live_registration(event.id, person.id)) from None
-    if source is RegistrationSource.ASSISTED and actor is not None:
-        audit.record(actor.id, "registration.assisted", "registration", registration.id)
-        db.session.commit()
+        existing = _live_registration(event.id, person.id) if person else None
+        if existing is None:
+            raise
+        raise _already_registered(existing) from None
     _notify(registration)
     return registration
 
@@ -606,15 +623,19 @@ def _fill_free_places(event: Event) -> list[Registration]:
     return promoted
 
 
+def _in_pool(event: Event, mode: str):
+    """SQL condition: registrations in this pool of places (all of them for most events)."""
+    if not event.is_hybrid:
+        return true()
+    # Registrations from before hybrid pools existed count as in person.
+    return Registration.attendance.in_([mode, ""] if mode == IN_PERSON else [mode])
+
+
 def _fill_pool(event: Event, mode: str) -> list[Registration]:
     free = places_left(event, mode)
     if free == 0:
         return []
-    in_pool = (
-        Registration.attendance.in_([mode, ""] if mode == IN_PERSON else [mode])
-        if event.is_hybrid
-        else True
-    )
+    in_pool = _in_pool(event, mode)
     waiting = db.session.scalars(
         select(Registration)
         .where(
@@ -690,15 +711,41 @@ def cancel_registration(registration: Registration) -> list[Registration]:
     for event_id in sorted(freed):
         promoted += _fill_free_places(db.session.get(Event, event_id))
     db.session.commit()
-    _notify(registration)
+    # The workshop places went too: the message names them and takes them out of calendars.
+    workshops = [
+        (db.session.get(Event, member.event_id), member.status)
+        for member in group
+        if member is not registration and member.companion_of_id is None
+    ]
+    _notify(registration, workshops=workshops)
     for person in promoted:
         _notify(person, promoted=True)
     return promoted
 
 
-def _check_new_capacity(event: Event, capacity: int | None, mode: str, field: str) -> None:
-    """Refuse fewer places than people already holding one in that pool."""
-    taken = taken_by_mode([event]).get((event.id, mode if event.is_hybrid else ""), 0)
+def _taken_after_format(event: Event, new_format: str) -> dict[str, int]:
+    """Places taken per pool as they would be counted once the event has `new_format`: a
+    hybrid event keeps online places apart; any other format counts everyone together."""
+    rows = db.session.execute(
+        select(Registration.attendance, func.count())
+        .where(Registration.event_id == event.id, Registration.status.in_(TAKING_A_PLACE))
+        .group_by(Registration.attendance)
+    ).all()
+    by_attendance = dict(rows)
+    total = sum(by_attendance.values())
+    if new_format != "hybrid":
+        return {"": total}
+    online = by_attendance.get("online", 0)
+    return {IN_PERSON: total - online, "online": online}
+
+
+def _check_new_capacity(
+    event: Event, capacity: int | None, mode: str, field: str, new_format: str | None = None
+) -> None:
+    """Refuse fewer places than people already holding one in that pool (under the format
+    the event is about to have)."""
+    pools = _taken_after_format(event, new_format or event.format)
+    taken = pools.get(mode if len(pools) > 1 else "", 0)
     if capacity is not None and capacity < taken:
         db.session.rollback()
         where = {IN_PERSON: " in person", "online": " online"}.get(mode, "")
@@ -731,6 +778,8 @@ def waitlist_position(registration: Registration) -> int | None:
     """1 for the first person waiting; None when not on the waiting list."""
     if registration.status != RegistrationStatus.WAITLISTED.value:
         return None
+    event = db.session.get(Event, registration.event_id)
+    mode = (registration.attendance or IN_PERSON) if event.is_hybrid else ""
     ahead = db.session.scalar(
         select(func.count())
         .select_from(Registration)
@@ -738,6 +787,7 @@ def waitlist_position(registration: Registration) -> int | None:
             Registration.event_id == registration.event_id,
             Registration.status == RegistrationStatus.WAITLISTED.value,
             Registration.companion_of_id.is_(None),
+            _in_pool(event, mode),
             or_(
                 Registration.queued_at < registration.queued_at,
                 and_(
@@ -832,6 +882,7 @@ def _notify(
     promoted: bool = False,
     event_changed: bool = False,
     reminder: bool = False,
+    workshops: list[tuple[Event, str]] | None = None,
 ) -> bool:
     """Tell the person what just happened to their registration (after the commit)."""
     person = db.session.get(User, registration.person_id) if registration.person_id else None
@@ -849,7 +900,7 @@ def _notify(
             promoted=promoted,
             event_changed=event_changed,
             reminder=reminder,
-            workshops=_workshops_of(registration),
+            workshops=_workshops_of(registration) if workshops is None else workshops,
         )
     )
 
@@ -1095,9 +1146,11 @@ def update_event(event: Event, details: EventDetails, actor: User) -> tuple[set[
     edition = db.session.get(Edition, event.edition_id)
     warnings = _check_details(edition, details, event)
     _lock_event(event.id)
-    _check_new_capacity(event, details.capacity, IN_PERSON, "capacity")
-    if details.format == "hybrid" and event.is_hybrid:
-        _check_new_capacity(event, details.online_capacity, "online", "online_capacity")
+    _check_new_capacity(event, details.capacity, IN_PERSON, "capacity", details.format)
+    if details.format == "hybrid":
+        _check_new_capacity(
+            event, details.online_capacity, "online", "online_capacity", details.format
+        )
     changes = {name: getattr(details, name) for name in SIMPLE_FIELDS}
     changes["access_offer"] = _clean_needs(details.access_offer)
     before = {name: _audit_value(getattr(event, name)) for name in changes}
@@ -1143,8 +1196,7 @@ def _tell_registrants(event: Event, skip: set[int] = frozenset()) -> int:
     ).all()
     told = 0
     for registration in registrations:
-        if registration.id not in skip:
-            _notify(registration, event_changed=True)
+        if registration.id not in skip and _notify(registration, event_changed=True):
             told += 1
     return told
 

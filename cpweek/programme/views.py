@@ -1,17 +1,29 @@
-"""Public pages: home, the archive of editions, an edition's programme, an event; and the
-organisers' overview."""
+"""Public pages (home, every year, an edition's programme with filters, an event with its
+registration form, calendars), the private manage-link pages, a person's own calendar and
+access profile, and the organisers' pages for editions, events, registrations and check-in."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from cpweek.auth.models import Role
 from cpweek.auth.permissions import public, requires
 from cpweek.errors import DomainError
+from cpweek.extensions import limiter
 from cpweek.forms import show_error
 from cpweek.programme import calendar, services
 from cpweek.programme.forms import (
@@ -116,6 +128,11 @@ def edition_feed(year: int):
 
 @bp.route("/<int:year>/events/<slug>", methods=["GET", "POST"])
 @public
+@limiter.limit(
+    lambda: current_app.config["REGISTRATION_LIMIT_PER_ADDRESS"],
+    methods=["POST"],
+    scope="registration",
+)
 def event(year: int, slug: str):
     edition = _edition_or_404(year)
     found = services.get_public_event(edition, slug)
@@ -146,10 +163,6 @@ def event(year: int, slug: str):
             consent_to_contact=form.consent_to_contact.data,
             attendance=(form.attendance.data or "") if form.attendance else "",
         )
-        if signed_in and form.save_profile.data:
-            services.save_access_profile(
-                current_user, applicant.access_needs, applicant.access_notes
-            )
         try:
             registration = services.register(
                 found,
@@ -173,6 +186,10 @@ def event(year: int, slug: str):
         except DomainError as error:
             show_error(form, error)
         else:
+            if signed_in and form.save_profile.data:
+                services.save_access_profile(
+                    current_user, applicant.access_needs, applicant.access_notes
+                )
             flash(_registered_message(registration), "success")
             return redirect(_manage_path(registration))
     mine = services.registrations_of(current_user, [found.id]).get(found.id) if signed_in else None
@@ -543,7 +560,7 @@ def event_registrations(event_id: int):
         edition=services.get_edition_by_id(event.edition_id),
         rows=services.event_registrations(event),
         summary=services.access_summary(event),
-        places_left=services.places_left(event),
+        places_left=services.total_places_left(event),
     )
 
 

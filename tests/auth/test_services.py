@@ -30,10 +30,16 @@ def test_an_email_cannot_have_two_accounts_whatever_its_case():
     assert db.session.scalar(select(db.func.count()).select_from(User)) == 1
 
 
-def test_sign_up_takes_over_a_registration_only_record():
+def test_sign_up_for_a_registration_only_address_must_be_confirmed_by_email(mailbox):
     record = make_user(email="phoned@example.org", password=None)
-    user = services.sign_up("Pat", "phoned@example.org", "lantern orchard pebble")
-    assert user.id == record.id and user.has_password
+    with pytest.raises(services.ConfirmByEmail, match="emailed it a link"):
+        services.sign_up("Intruder", "phoned@example.org", "lantern orchard pebble")
+    db.session.refresh(record)
+    assert record.password_hash is None and record.name == "Test Person"
+    [message] = mailbox.to("phoned@example.org")
+    token = mailbox.text(message).split("/password-reset/")[1].split()[0]
+    services.reset_password(token, "owner chooses this")
+    assert services.authenticate("phoned@example.org", "owner chooses this").id == record.id
 
 
 @pytest.mark.parametrize(

@@ -367,3 +367,21 @@ def test_sign_ups_from_one_address_are_rate_limited(browser):
         assert response.status_code == 200
     response = browser.client.post("/sign-up", data={"csrf_token": token, "name": "Bot"})
     assert response.status_code == 429 and "Too many attempts" in _page(response)
+
+
+def test_signing_up_with_a_registration_only_address_asks_its_owner(browser, mailbox):
+    make_user(email="registered@example.org", password=None)
+    page = _page(
+        browser.submit(
+            "/sign-up",
+            {
+                "name": "Someone",
+                "email": "registered@example.org",
+                "password": "lantern orchard pebble",
+                "confirm": "lantern orchard pebble",
+            },
+        )
+    )
+    assert "You have registered for events with this address before" in page
+    assert browser.get("/account").status_code == 302  # not signed in
+    assert len(mailbox.to("registered@example.org")) == 1

@@ -124,3 +124,30 @@ def test_an_organiser_registers_someone_with_their_carer(hybrid):
     )
     assert main.status == "confirmed"
     assert services.places_by_mode(hybrid) == {"in_person": 0, "online": 2}
+
+
+def test_waiting_list_positions_are_per_pool(hybrid):
+    services.register(hybrid, _person(1, "in_person"))
+    services.register(hybrid, _person(2, "online"))
+    services.register(hybrid, _person(3, "online"))
+    room = services.register(hybrid, _person(4, "in_person"))
+    online = services.register(hybrid, _person(5, "online"))
+    assert services.waitlist_position(room) == 1 and services.waitlist_position(online) == 1
+
+
+def test_making_a_hybrid_event_single_format_counts_everyone_together(hybrid):
+    from tests.factories import make_user
+
+    services.register(hybrid, _person(1, "in_person"))
+    services.register(hybrid, _person(2, "online"))
+    details = services.EventDetails(
+        title=hybrid.title,
+        slug=hybrid.slug,
+        kind=hybrid.kind,
+        format="in_person",
+        starts_at=hybrid.starts_at,
+        ends_at=hybrid.ends_at,
+        capacity=1,
+    )
+    with pytest.raises(services.CapacityTooLow, match="2 people already have a place"):
+        services.update_event(hybrid, details, make_user())

@@ -158,3 +158,14 @@ def test_unknown_registrations_are_404(organiser, event):
         form_url=f"/manage/events/{event.id}/check-in",
     )
     assert response.status_code == 404
+
+
+def test_cancelling_an_event_counts_only_the_people_emailed(event, mailbox):
+    organiser = make_user(roles=(Role.ORGANISER,))
+    services.register_assisted(
+        event, services.Applicant(name="Phone", email=None, contact_phone="01632 960111"), organiser
+    )
+    services.publish_event(event, organiser)
+    mailbox.messages.clear()
+    assert services.cancel_event(event, organiser) == 2  # Bea and Cal; Phone has no email
+    assert len(mailbox.messages) == 2

@@ -274,3 +274,33 @@ def test_a_saved_access_profile_is_offered_and_kept_up_to_date(browser, event):
 
 def test_anonymous_people_are_not_offered_a_profile(client, event):
     assert "Save my access needs" not in _page(client.get("/2099/events/webinar"))
+
+
+def test_registrations_from_one_address_are_rate_limited(app, browser, event):
+    app.config["REGISTRATION_LIMIT_PER_ADDRESS"], before = (
+        "3 per hour",
+        app.config["REGISTRATION_LIMIT_PER_ADDRESS"],
+    )
+    try:
+        for number in range(3):
+            response = browser.submit(
+                "/2099/events/webinar", {**FORM, "email": f"r{number}@example.org"}
+            )
+            assert response.status_code == 302
+        response = browser.submit("/2099/events/webinar", {**FORM, "email": "r9@example.org"})
+        assert response.status_code == 429 and "Too many attempts" in _page(response)
+    finally:
+        app.config["REGISTRATION_LIMIT_PER_ADDRESS"] = before
+
+
+def test_a_failed_registration_does_not_change_the_saved_profile(browser, event):
+    from cpweek.auth.models import User
+
+    make_user(email="keep@example.org")
+    browser.sign_in("keep@example.org")
+    event.status = "cancelled"
+    db.session.commit()
+    browser.submit("/2099/events/webinar", {"access_needs": ["breaks"], "save_profile": "y"})
+    person = db.session.scalar(select(User).where(User.email == "keep@example.org"))
+    db.session.refresh(person)
+    assert person.access_needs == []

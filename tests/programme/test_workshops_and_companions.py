@@ -166,11 +166,12 @@ def test_with_one_place_left_a_person_and_companion_wait_together(conference):
     assert companion.status == "waitlisted"
     assert services.waitlist_position(main) == 1
     later = services.register(edition_event, Applicant(name="Di", email="di@example.org"))
-    assert later.status == "confirmed"  # one place, one person: Cy needs two
+    assert later.status == "waitlisted"  # one place is free, but Cy was first: nobody jumps
     services.set_capacity(edition_event, 3)
     db.session.expire_all()
     assert db.session.get(Registration, main.id).status == "confirmed"
     assert db.session.get(Registration, companion.id).status == "confirmed"
+    assert db.session.get(Registration, later.id).status == "confirmed"
 
 
 def test_promotion_keeps_the_queue_order_for_pairs(conference):
@@ -188,3 +189,24 @@ def test_promotion_keeps_the_queue_order_for_pairs(conference):
     db.session.expire_all()
     assert db.session.get(Registration, pair.id).status == "confirmed"
     assert db.session.get(Registration, single.id).status == "waitlisted"
+
+
+def test_cancelling_the_conference_withdraws_the_workshops_from_calendars(conference, mailbox):
+    conf, morning_a, _, afternoon = conference
+    main = services.register(
+        conf,
+        Applicant(name="Ada", email="ada@example.org"),
+        workshop_ids=[morning_a.id, afternoon.id],
+    )
+    mailbox.messages.clear()
+    services.cancel_registration(main)
+    [message] = mailbox.messages
+    assert "Your workshop places are cancelled too" in mailbox.text(message)
+    [invite] = list(message.iter_attachments())
+    calendar = icalendar.Calendar.from_ical(invite.get_payload(decode=True))
+    assert calendar["method"] == "CANCEL"
+    assert sorted(str(e["summary"]) for e in calendar.walk("VEVENT")) == [
+        "Afternoon",
+        "Conference",
+        "Morning A",
+    ]
