@@ -43,7 +43,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def prepare_database(url: str | None, events: int) -> tuple[dict, callable]:
+def prepare_database(
+    url: str | None, events: int, editions: int = 1, registrations: int = 0
+) -> tuple[dict, callable]:
     """Environment for the app, and a function that removes the database afterwards."""
     from sqlalchemy import create_engine, text
 
@@ -82,39 +84,58 @@ def prepare_database(url: str | None, events: int) -> tuple[dict, callable]:
     from cpweek import create_app
     from cpweek.demo import seed_demo
     from cpweek.extensions import db
-    from cpweek.programme.models import Edition, Event
+    from cpweek.programme.models import Edition, Event, Registration
     from cpweek.timezones import from_local
 
     app = create_app()
     with app.app_context():
         upgrade()
         seed_demo()
-        edition = Edition(
-            year=2040,
-            theme="Benchmark week",
-            summary="Generated.",
-            starts_on=datetime(2040, 7, 2).date(),
-            ends_on=datetime(2040, 7, 6).date(),
-            status="published",
-        )
-        db.session.add(edition)
-        db.session.flush()
-        first = datetime(2040, 7, 2, 9, 0)
-        for number in range(events):
-            starts = first + timedelta(days=number % 5, minutes=15 * (number % 32))
-            db.session.add(
-                Event(
-                    edition_id=edition.id,
-                    slug=f"event-{number}",
-                    title=f"Generated event {number}",
-                    kind="webinar",
-                    format="online",
-                    summary="A generated event for the benchmark.",
-                    starts_at=from_local(starts),
-                    ends_at=from_local(starts + timedelta(minutes=45)),
-                    status="published",
-                    capacity=100,
+        # `editions` generated years (2040, 2041, ...), each with `events` events holding
+        # `registrations` confirmed registrations; the pages measured are 2040's.
+        for offset in range(editions):
+            year = 2040 + offset
+            generated = Edition(
+                year=year,
+                theme="Benchmark week",
+                summary="Generated.",
+                starts_on=datetime(year, 7, 2).date(),
+                ends_on=datetime(year, 7, 6).date(),
+                status="published",
+            )
+            db.session.add(generated)
+            db.session.flush()
+            if offset == 0:
+                edition = generated  # the rush event and the feed reader's events live here
+            first = datetime(year, 7, 2, 9, 0)
+            made = []
+            for number in range(events):
+                starts = first + timedelta(days=number % 5, minutes=15 * (number % 32))
+                made.append(
+                    Event(
+                        edition_id=generated.id,
+                        slug=f"event-{number}",
+                        title=f"Generated event {number}",
+                        kind="webinar",
+                        format="online",
+                        summary="A generated event for the benchmark.",
+                        starts_at=from_local(starts),
+                        ends_at=from_local(starts + timedelta(minutes=45)),
+                        status="published",
+                        capacity=max(100, registrations),
+                    )
                 )
+            db.session.add_all(made)
+            db.session.flush()
+            db.session.add_all(
+                Registration(
+                    event_id=event.id,
+                    status="confirmed",
+                    name=f"Person {n}",
+                    access_needs=["live_captions"] if n % 7 == 0 else [],
+                )
+                for event in made
+                for n in range(registrations)
             )
         db.session.add(
             Event(
@@ -235,7 +256,11 @@ def run_concurrently(one, count: int, concurrency: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default=None, help="PostgreSQL URL; SQLite when absent")
-    parser.add_argument("--events", type=int, default=300)
+    parser.add_argument("--events", type=int, default=300, help="events per generated edition")
+    parser.add_argument("--editions", type=int, default=1, help="generated editions")
+    parser.add_argument(
+        "--registrations", type=int, default=20, help="confirmed registrations per event"
+    )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--concurrency", type=int, default=8)
@@ -243,7 +268,9 @@ def main() -> None:
     parser.add_argument("--rush-concurrency", type=int, default=32)
     args = parser.parse_args()
 
-    env, cleanup = prepare_database(args.database_url, args.events)
+    env, cleanup = prepare_database(
+        args.database_url, args.events, args.editions, args.registrations
+    )
     port = free_port()
     server = subprocess.Popen(
         [
