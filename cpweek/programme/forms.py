@@ -22,7 +22,13 @@ from cpweek.forms import (
     email_field,
     required_text,
 )
-from cpweek.programme.models import AccessNeed, EventFormat, EventKind
+from cpweek.programme.models import (
+    ATTENDANCE_LABELS,
+    ATTENDANCE_MODES,
+    AccessNeed,
+    EventFormat,
+    EventKind,
+)
 
 
 def _access_needs_field() -> CheckboxListField:
@@ -44,6 +50,16 @@ def _access_notes_field() -> TextAreaField:
         validators=[Length(max=2000, message="Tell us in 2,000 characters or fewer")],
         description="For example dietary needs, a language, or how we can make it easier for you.",
         render_kw={"rows": 4, "maxlength": 2000},
+    )
+
+
+def _attendance_field(label: str) -> RadioField:
+    """In the room or online: asked only for hybrid events (views remove it otherwise); the
+    service says what is missing when it matters."""
+    return RadioField(
+        label,
+        choices=[SelectChoice(mode, ATTENDANCE_LABELS[mode]) for mode in ATTENDANCE_MODES],
+        validate_choice=False,
     )
 
 
@@ -76,11 +92,7 @@ class RegistrationForm(BaseForm):
     companion = BooleanField(
         "A personal assistant or carer will come with me (they get a free place of their own)"
     )
-    attendance = RadioField(
-        "How will you take part?",
-        choices=[SelectChoice("in_person", "In person"), SelectChoice("online", "Online")],
-        validate_choice=False,
-    )
+    attendance = _attendance_field("How will you take part?")
     save_profile = BooleanField("Save my access needs for next time")
     submit = SubmitField("Register")
 
@@ -247,11 +259,7 @@ class AssistedRegistrationForm(BaseForm):
     companion = BooleanField(
         "A personal assistant or carer will come with them (a free place of their own)"
     )
-    attendance = RadioField(
-        "How will they take part? (hybrid events)",
-        choices=[SelectChoice("in_person", "In person"), SelectChoice("online", "Online")],
-        validate_choice=False,
-    )
+    attendance = _attendance_field("How will they take part? (hybrid events)")
     consent_to_contact = BooleanField("They are happy to hear about future events")
     submit = SubmitField("Register them")
 
