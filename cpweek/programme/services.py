@@ -18,6 +18,7 @@ from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import and_, delete, func, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
 from cpweek import audit
 from cpweek.auth import services as auth_services
@@ -1423,10 +1424,25 @@ def send_reminders(now: datetime | None = None) -> int:
     released for the next run."""
     now = now or utcnow()
     window_end = _reminder_window_end(now, current_app.config["CPWEEK_TIMEZONE"])
+    # A workshop place whose person also has the conference is named in the conference's
+    # reminder: one message, not one per workshop.
+    conference = aliased(Registration)
+    workshop_event = aliased(Event)
+    covered = (
+        select(conference.id)
+        .where(
+            conference.person_id == Registration.person_id,
+            conference.event_id == workshop_event.parent_id,
+            workshop_event.id == Registration.event_id,
+            conference.status.in_(TAKING_A_PLACE),
+        )
+        .exists()
+    )
     due = db.session.scalars(
         select(Registration.id)
         .join(Event, Event.id == Registration.event_id)
         .where(
+            ~covered,
             Registration.status == RegistrationStatus.CONFIRMED.value,
             Registration.reminded_at.is_(None),
             Registration.person_id.is_not(None),

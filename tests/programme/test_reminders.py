@@ -107,3 +107,44 @@ def test_no_reminders_for_cancelled_or_started_events(events, mailbox):
     assert services.send_reminders(NOW) == 0
     assert services.send_reminders(from_local(datetime(2099, 7, 1, 9, 0))) == 0
     assert mailbox.messages == []
+
+
+def test_a_conference_and_its_workshops_make_one_reminder(mailbox):
+    edition = make_edition(2099)
+    conference = make_event(
+        edition,
+        datetime(2099, 6, 29, 10, 0),
+        datetime(2099, 6, 29, 16, 0),
+        kind="conference",
+        slug="conf",
+        title="Conference",
+    )
+    workshops = [
+        make_event(
+            edition,
+            datetime(2099, 6, 29, hour, 0),
+            datetime(2099, 6, 29, hour, 45),
+            kind="workshop",
+            parent_id=conference.id,
+            title=f"Workshop at {hour}",
+        )
+        for hour in (11, 14)
+    ]
+    services.register(
+        conference,
+        services.Applicant(name="Ada", email="ada@example.org"),
+        workshop_ids=[w.id for w in workshops],
+        now=NOW,
+    )
+    only_workshop = services.register(
+        workshops[0], services.Applicant(name="Bo", email="bo@example.org"), now=NOW
+    )
+    mailbox.messages.clear()
+    assert services.send_reminders(NOW) == 2
+    [ada] = mailbox.to("ada@example.org")
+    text = mailbox.text(ada)
+    assert ada["Subject"] == "Tomorrow: Conference"
+    assert "Workshop at 11" in text and "Workshop at 14" in text
+    assert mailbox.to("bo@example.org")[0]["Subject"] == "Tomorrow: Workshop at 11"
+    assert services.send_reminders(NOW) == 0
+    assert only_workshop.id
