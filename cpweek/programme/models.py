@@ -236,6 +236,7 @@ class RegistrationSource(LabelledEnum):
     ASSISTED = "assisted"  # an organiser registered someone who phoned or wrote
 
 
+HOLDING_A_PLACE = (RegistrationStatus.CONFIRMED.value, RegistrationStatus.ATTENDED.value)
 LIVE_STATUSES = (
     RegistrationStatus.CONFIRMED.value,
     RegistrationStatus.WAITLISTED.value,
@@ -296,6 +297,11 @@ class Registration(db.Model):
     @property
     def is_live(self) -> bool:
         return self.status in LIVE_STATUSES
+
+    @property
+    def has_place(self) -> bool:
+        """Confirmed or already arrived: entitled to the join link and a calendar entry."""
+        return self.status in HOLDING_A_PLACE
 
     @property
     def needs_attention(self) -> bool:

@@ -10,7 +10,13 @@ from dataclasses import dataclass, field
 from cpweek.auth.models import User
 from cpweek.mail import Attachment, render_mail, send_mail
 from cpweek.programme import calendar
-from cpweek.programme.models import Edition, Event, Registration, RegistrationStatus
+from cpweek.programme.models import (
+    HOLDING_A_PLACE,
+    Edition,
+    Event,
+    Registration,
+    RegistrationStatus,
+)
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +79,7 @@ def invitation(mail: RegistrationMail) -> Attachment | None:
     elif cancelling:
         workshops = []  # the event was cancelled; its workshops are told about separately
     else:
-        workshops = [w for w, status in mail.workshops if status in ("confirmed", "attended")]
+        workshops = [w for w, status in mail.workshops if status in HOLDING_A_PLACE]
     body = calendar.build_calendar(
         mail.edition,
         [mail.event, *workshops],

@@ -29,6 +29,7 @@ from cpweek.programme import calendar, notifications
 from cpweek.programme.models import (
     ATTENDANCE_LABELS,
     ATTENDANCE_MODES,
+    HOLDING_A_PLACE,
     IN_PERSON,
     LIVE_STATUSES,
     AccessNeed,
@@ -52,7 +53,6 @@ from cpweek.timezones import (
 from cpweek.urls import absolute_url
 
 PUBLIC_EVENT_STATUSES = (EventStatus.PUBLISHED.value, EventStatus.CANCELLED.value)
-TAKING_A_PLACE = (RegistrationStatus.CONFIRMED.value, RegistrationStatus.ATTENDED.value)
 
 
 @dataclass
@@ -339,7 +339,7 @@ def confirmed_counts(event_ids: list[int]) -> dict[int, int]:
         select(Registration.event_id, func.count())
         .where(
             Registration.event_id.in_(event_ids),
-            Registration.status.in_(TAKING_A_PLACE),
+            Registration.status.in_(HOLDING_A_PLACE),
         )
         .group_by(Registration.event_id)
     ).all()
@@ -358,7 +358,7 @@ def taken_by_mode(events: list[Event]) -> dict[tuple[int, str], int]:
         select(Registration.event_id, Registration.attendance, func.count())
         .where(
             Registration.event_id.in_([event.id for event in events]),
-            Registration.status.in_(TAKING_A_PLACE),
+            Registration.status.in_(HOLDING_A_PLACE),
         )
         .group_by(Registration.event_id, Registration.attendance)
     ).all()
@@ -703,7 +703,7 @@ def cancel_registration(registration: Registration) -> list[Registration]:
         db.session.refresh(member)
         if member.status == RegistrationStatus.CANCELLED.value:
             continue
-        if member.status in TAKING_A_PLACE:
+        if member.status in HOLDING_A_PLACE:
             freed.add(member.event_id)
         member.status = RegistrationStatus.CANCELLED.value
         member.cancelled_at = utcnow()
@@ -729,7 +729,7 @@ def _taken_after_format(event: Event, new_format: str) -> dict[str, int]:
     hybrid event keeps online places apart; any other format counts everyone together."""
     rows = db.session.execute(
         select(Registration.attendance, func.count())
-        .where(Registration.event_id == event.id, Registration.status.in_(TAKING_A_PLACE))
+        .where(Registration.event_id == event.id, Registration.status.in_(HOLDING_A_PLACE))
         .group_by(Registration.attendance)
     ).all()
     by_attendance = dict(rows)
@@ -930,7 +930,7 @@ def personal_calendar(token: str) -> CalendarFile | None:
             .join(Registration, Registration.event_id == Event.id)
             .where(
                 Registration.person_id == person.id,
-                Registration.status.in_(TAKING_A_PLACE),
+                Registration.status.in_(HOLDING_A_PLACE),
                 Event.status.in_(PUBLIC_EVENT_STATUSES),
             )
             .order_by(Event.starts_at)
@@ -1141,7 +1141,15 @@ def create_event(edition: Edition, details: EventDetails, actor: User) -> tuple[
     return event, warnings
 
 
-def update_event(event: Event, details: EventDetails, actor: User) -> tuple[set[str], list[str]]:
+@dataclass
+class EventUpdate:
+    changed: set[str]
+    warnings: list[str]
+    calendars_updated: bool = False  # registrants were told, with a new invitation
+    told: int = 0
+
+
+def update_event(event: Event, details: EventDetails, actor: User) -> EventUpdate:
     """Save an organiser's changes. A change of time, place or status raises SEQUENCE and
     tells everyone registered, with an updated calendar invitation (one message each)."""
     edition = db.session.get(Edition, event.edition_id)
@@ -1179,9 +1187,11 @@ def update_event(event: Event, details: EventDetails, actor: User) -> tuple[set[
     db.session.commit()
     for registration in promoted:
         _notify(registration, promoted=True)
+    update = EventUpdate(changed, warnings)
     if changed & CALENDAR_FIELDS and event.status == EventStatus.PUBLISHED.value:
-        _tell_registrants(event, skip={r.id for r in promoted})
-    return changed, warnings
+        update.calendars_updated = True
+        update.told = _tell_registrants(event, skip={r.id for r in promoted})
+    return update
 
 
 def _audit_value(value):
@@ -1290,7 +1300,7 @@ def check_in_list(event: Event) -> list[tuple[Registration, str]]:
     return [
         (registration, email)
         for registration, email in event_registrations(event)
-        if registration.status in TAKING_A_PLACE and registration.attendance != "online"
+        if registration.status in HOLDING_A_PLACE and registration.attendance != "online"
     ]
 
 
@@ -1325,7 +1335,7 @@ def access_summary(event: Event) -> AccessSummary:
     live = [
         registration
         for registration, _ in event_registrations(event)
-        if registration.status in TAKING_A_PLACE
+        if registration.status in HOLDING_A_PLACE
         or registration.status == RegistrationStatus.WAITLISTED.value
     ]
     counts = {need: 0 for need in AccessNeed}
@@ -1340,7 +1350,7 @@ def access_summary(event: Event) -> AccessSummary:
 
 def set_checked_in(registration: Registration, attended: bool, actor: User) -> None:
     """Mark someone as arrived (or undo it); only people with a place can be checked in."""
-    if registration.status not in TAKING_A_PLACE:
+    if registration.status not in HOLDING_A_PLACE:
         raise RegistrationError("Only people with a place can be checked in")
     registration.status = (
         RegistrationStatus.ATTENDED if attended else RegistrationStatus.CONFIRMED
@@ -1434,7 +1444,7 @@ def send_reminders(now: datetime | None = None) -> int:
             conference.person_id == Registration.person_id,
             conference.event_id == workshop_event.parent_id,
             workshop_event.id == Registration.event_id,
-            conference.status.in_(TAKING_A_PLACE),
+            conference.status.in_(HOLDING_A_PLACE),
         )
         .exists()
     )

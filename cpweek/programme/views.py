@@ -488,12 +488,12 @@ def edit_event(event_id: int):
         details = _details_from(form, edition)
         if details is not None:
             try:
-                changed, warnings = services.update_event(event, details, current_user)
+                update = services.update_event(event, details, current_user)
             except DomainError as error:
                 show_error(form, error)
             else:
-                flash(_saved_message(event, changed), "success")
-                for warning in warnings:
+                flash(_saved_message(update), "success")
+                for warning in update.warnings:
                     flash(warning, "info")
                 return redirect(url_for("programme.edit_event", event_id=event.id))
     return render_template(
@@ -505,10 +505,10 @@ def edit_event(event_id: int):
     )
 
 
-def _saved_message(event, changed: set[str]) -> str:
-    if not changed:
+def _saved_message(update: services.EventUpdate) -> str:
+    if not update.changed:
         return "Nothing had changed."
-    if changed & services.CALENDAR_FIELDS and event.status == EventStatus.PUBLISHED.value:
+    if update.calendars_updated:
         return (
             "Saved. Everyone registered has been emailed the new details with an updated "
             "calendar invitation, and subscribed calendars will update."
