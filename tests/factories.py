@@ -86,3 +86,9 @@ def make_event(
     db.session.add(event)
     db.session.commit()
     return event
+
+
+def make_workshop(conference: Event, starts: datetime, ends: datetime, **fields) -> Event:
+    """A workshop inside `conference` (same edition); times in UK wall-clock time."""
+    edition = db.session.get(Edition, conference.edition_id)
+    return make_event(edition, starts, ends, kind="workshop", parent_id=conference.id, **fields)

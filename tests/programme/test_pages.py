@@ -10,7 +10,7 @@ import pytest
 from cpweek.auth.models import Role
 from cpweek.programme import services
 from cpweek.programme.models import EditionStatus, EventStatus
-from tests.factories import make_edition, make_event, make_user
+from tests.factories import make_edition, make_event, make_user, make_workshop
 
 
 def _page(response) -> str:
@@ -74,13 +74,11 @@ def test_programme_lists_events_by_day_in_uk_time(client):
         kind="conference",
         slug="conference",
     )
-    make_event(
-        edition,
+    make_workshop(
+        conference,
         datetime(2025, 7, 1, 11, 0),
         datetime(2025, 7, 1, 12, 15),
         title="Carers workshop",
-        kind="workshop",
-        parent_id=conference.id,
     )
     make_event(
         edition,
@@ -137,14 +135,12 @@ def test_event_page_shows_everything_a_person_needs(client):
         kind="conference",
         capacity=500,
     )
-    make_event(
-        edition,
+    make_workshop(
+        conference,
         datetime(2025, 6, 29, 11, 0),
         datetime(2025, 6, 29, 12, 0),
         slug="ws",
         title="A workshop",
-        kind="workshop",
-        parent_id=conference.id,
     )
     page = _page(client.get("/2025/events/conf"))
     assert "<h1>The conference</h1>" in page
@@ -311,13 +307,11 @@ def test_programme_filters_by_kind_format_access_and_words(client):
         title="Big day",
         slug="big",
     )
-    make_event(
-        edition,
+    make_workshop(
+        conference,
         datetime(2099, 6, 29, 11, 0),
         datetime(2099, 6, 29, 12, 0),
-        kind="workshop",
         title="Carers workshop",
-        parent_id=conference.id,
         access_offer=["bsl_interpreter"],
     )
     make_event(

@@ -13,7 +13,7 @@ from cpweek.extensions import db
 from cpweek.programme import services
 from cpweek.programme.models import EventStatus, Registration
 from tests.a11y import problems
-from tests.factories import make_edition, make_event, make_user
+from tests.factories import make_edition, make_event, make_user, make_workshop
 
 
 def _page(response) -> str:
@@ -211,21 +211,17 @@ def test_conference_page_offers_workshops_and_refuses_clashes(browser):
         slug="conf",
         title="Conference",
     )
-    one = make_event(
-        edition,
+    one = make_workshop(
+        conference,
         datetime(2099, 6, 29, 11, 0),
         datetime(2099, 6, 29, 12, 0),
-        kind="workshop",
-        parent_id=conference.id,
         title="One",
         capacity=4,
     )
-    two = make_event(
-        edition,
+    two = make_workshop(
+        conference,
         datetime(2099, 6, 29, 11, 30),
         datetime(2099, 6, 29, 12, 30),
-        kind="workshop",
-        parent_id=conference.id,
         title="Two",
         capacity=4,
     )

@@ -11,7 +11,7 @@ from cpweek.extensions import db
 from cpweek.programme import services
 from cpweek.programme.models import Event
 from cpweek.timezones import from_local
-from tests.factories import make_edition, make_event
+from tests.factories import make_edition, make_event, make_workshop
 
 # 09:00 UK time on Monday 28 June 2099; "tomorrow" is Tuesday 29 June.
 NOW = from_local(datetime(2099, 6, 28, 9, 0))
@@ -120,12 +120,10 @@ def test_a_conference_and_its_workshops_make_one_reminder(mailbox):
         title="Conference",
     )
     workshops = [
-        make_event(
-            edition,
+        make_workshop(
+            conference,
             datetime(2099, 6, 29, hour, 0),
             datetime(2099, 6, 29, hour, 45),
-            kind="workshop",
-            parent_id=conference.id,
             title=f"Workshop at {hour}",
         )
         for hour in (11, 14)

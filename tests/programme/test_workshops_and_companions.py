@@ -13,7 +13,7 @@ from cpweek.extensions import db
 from cpweek.programme import services
 from cpweek.programme.models import Registration
 from cpweek.programme.services import Applicant
-from tests.factories import make_edition, make_event
+from tests.factories import make_edition, make_event, make_workshop
 
 
 @pytest.fixture
@@ -28,31 +28,25 @@ def conference():
         title="Conference",
         capacity=10,
     )
-    morning_a = make_event(
-        edition,
+    morning_a = make_workshop(
+        conference,
         datetime(2099, 6, 29, 11, 0),
         datetime(2099, 6, 29, 12, 15),
-        kind="workshop",
-        parent_id=conference.id,
         title="Morning A",
         capacity=1,
         join_url="https://zoom.example/a",
     )
-    morning_b = make_event(
-        edition,
+    morning_b = make_workshop(
+        conference,
         datetime(2099, 6, 29, 11, 30),
         datetime(2099, 6, 29, 12, 30),
-        kind="workshop",
-        parent_id=conference.id,
         title="Morning B",
         capacity=5,
     )
-    afternoon = make_event(
-        edition,
+    afternoon = make_workshop(
+        conference,
         datetime(2099, 6, 29, 13, 30),
         datetime(2099, 6, 29, 14, 45),
-        kind="workshop",
-        parent_id=conference.id,
         title="Afternoon",
         capacity=5,
     )
