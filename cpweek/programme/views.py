@@ -367,24 +367,18 @@ def _event_or_404(event_id: int):
 
 def _details_from(form: EventForm, edition) -> services.EventDetails | None:
     """The form as EventDetails, or None after putting a time error on the form."""
-    zone_name = edition.timezone
-    try:
-        starts = from_local(datetime.combine(form.day.data, form.start_time.data), zone_name)
-    except NonexistentLocalTime as error:
-        form.start_time.errors = [*form.start_time.errors, str(error)]
-        return None
-    try:
-        ends = from_local(datetime.combine(form.day.data, form.end_time.data), zone_name)
-    except NonexistentLocalTime as error:
-        form.end_time.errors = [*form.end_time.errors, str(error)]
-        return None
-    window = {}
-    for name in ("registration_opens_at", "registration_closes_at"):
-        value = getattr(form, name).data
+    wall_clock = {
+        "start_time": datetime.combine(form.day.data, form.start_time.data),
+        "end_time": datetime.combine(form.day.data, form.end_time.data),
+        "registration_opens_at": form.registration_opens_at.data,
+        "registration_closes_at": form.registration_closes_at.data,
+    }
+    instants = {}
+    for name, value in wall_clock.items():
         try:
-            window[name] = from_local(value, zone_name) if value else None
+            instants[name] = from_local(value, edition.timezone) if value else None
         except NonexistentLocalTime as error:
-            getattr(form, name).errors = [str(error)]
+            form[name].errors = [*form[name].errors, str(error)]
             return None
     try:
         hosts = services.parse_hosts(form.hosts.data or "")
@@ -397,8 +391,8 @@ def _details_from(form: EventForm, edition) -> services.EventDetails | None:
         kind=form.kind.data,
         format=form.format.data,
         parent_id=form.parent_id.data,
-        starts_at=starts,
-        ends_at=ends,
+        starts_at=instants["start_time"],
+        ends_at=instants["end_time"],
         summary=(form.summary.data or "").strip(),
         description=(form.description.data or "").strip(),
         hosted_by=(form.hosted_by.data or "").strip(),
@@ -409,7 +403,8 @@ def _details_from(form: EventForm, edition) -> services.EventDetails | None:
         capacity=form.capacity.data,
         online_capacity=form.online_capacity.data,
         access_offer=list(form.access_offer.data or []),
-        **window,
+        registration_opens_at=instants["registration_opens_at"],
+        registration_closes_at=instants["registration_closes_at"],
     )
 
 
