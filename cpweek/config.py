@@ -124,6 +124,11 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "REMEMBER_COOKIE_DURATION": 60 * 60 * 24 * 30,
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,
+        # Reciprocity: warn before approving when a contributor's fees and vouchers in one tax
+        # year would pass this (the trading allowance, £1,000: shared DOMAIN.md).
+        "FEE_WARNING_THRESHOLD_PENCE": _int("FEE_WARNING_THRESHOLD_PENCE", 100_000),
+        # Receipts: PDF, PNG or JPEG up to this size, kept in the database.
+        "RECEIPT_MAX_BYTES": _int("RECEIPT_MAX_BYTES", 5 * 1024 * 1024),
     }
     config.update(overrides)
     if "SECRET_KEY" not in overrides:

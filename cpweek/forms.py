@@ -1,6 +1,6 @@
 """Form pieces shared by every domain: the base form (control characters dropped), the email
 and required-text fields, a checkbox list, date and time fields that say what to type, and
-show_error for a DomainError."""
+show_error for a DomainError, a money field and a form that is only a button."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length
 
+from cpweek.money import AmountError, parse_pounds
 from cpweek.text import strip_control_characters
 
 
@@ -73,6 +74,26 @@ class CheckboxListField(SelectMultipleField):
 
     widget = widgets.ListWidget(prefix_label=False)
     option_widget = widgets.CheckboxInput()
+
+
+class ActionForm(BaseForm):
+    """Only the CSRF token: for a button that does one thing (its words are in the template)."""
+
+
+class MoneyField(StringField):
+    """An amount in pounds as typed ('12.50', '£1,200'); `pence` holds it once valid. What was
+    typed is kept for the page to show again."""
+
+    pence: int | None = None
+
+    def pre_validate(self, form) -> None:
+        self.pence = None
+        if not (self.data or "").strip():
+            return  # DataRequired or Optional decides whether that is allowed
+        try:
+            self.pence = parse_pounds(self.data)
+        except AmountError as error:
+            raise ValidationError(str(error)) from None
 
 
 def show_error(form, error) -> None:

@@ -3,5 +3,41 @@
 from cpweek.audit import AuditEntry
 from cpweek.auth.models import RoleGrant, User
 from cpweek.programme.models import Edition, Event, EventHost, Registration
+from cpweek.reciprocity.models import (
+    Activity,
+    ContributorProfile,
+    EntryQuery,
+    ExpenseClaim,
+    Guidance,
+    HostingPromptDismissed,
+    Involvement,
+    LedgerEntry,
+    PaymentRun,
+    Rate,
+    Receipt,
+    Recognition,
+    WarningSeen,
+)
 
-__all__ = ["AuditEntry", "Edition", "Event", "EventHost", "Registration", "RoleGrant", "User"]
+__all__ = [
+    "Activity",
+    "AuditEntry",
+    "ContributorProfile",
+    "Edition",
+    "EntryQuery",
+    "Event",
+    "EventHost",
+    "ExpenseClaim",
+    "Guidance",
+    "HostingPromptDismissed",
+    "Involvement",
+    "LedgerEntry",
+    "PaymentRun",
+    "Rate",
+    "Receipt",
+    "Recognition",
+    "Registration",
+    "RoleGrant",
+    "User",
+    "WarningSeen",
+]

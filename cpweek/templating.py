@@ -7,8 +7,19 @@ from flask import Flask
 from cpweek import timezones
 from cpweek.auth.models import Role
 from cpweek.auth.permissions import nav_visible
+from cpweek.money import format_pence
 from cpweek.programme.models import ATTENDANCE_LABELS, AccessNeed
+from cpweek.reciprocity.models import Choice, RateUnit, RecognitionKind
+from cpweek.reciprocity.services import format_amount, format_hours
 from cpweek.text import render_markdown
+
+
+def _ledger_amount(value, kind: str | None = None) -> str:
+    """An entry's amount (`entry | ledger_amount`) or a number of a kind (`n | ledger_amount(k)`):
+    pounds, or credits for time credits."""
+    if kind is None:
+        return format_amount(value.kind, value.amount)
+    return format_amount(kind, value)
 
 
 def init_app(app: Flask) -> None:
@@ -20,6 +31,9 @@ def init_app(app: Flask) -> None:
         local_date=timezones.local_date,
         zone_abbr=timezones.zone_abbreviation,
         markdown=render_markdown,
+        pence=format_pence,
+        hours=format_hours,
+        ledger_amount=_ledger_amount,
     )
 
     @app.context_processor
@@ -30,4 +44,7 @@ def init_app(app: Flask) -> None:
             "config": app.config,
             "access_labels": {need.value: need.label for need in AccessNeed},
             "attendance_labels": ATTENDANCE_LABELS,
+            "rate_units": {unit.value: unit.label for unit in RateUnit},
+            "choice_labels": {choice.value: choice.label for choice in Choice},
+            "recognition_labels": {kind.value: kind.label for kind in RecognitionKind},
         }

@@ -4,8 +4,6 @@ check-in, and the day-before reminders. Views call these; nothing here knows abo
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import secrets
 from collections import defaultdict
@@ -23,6 +21,7 @@ from sqlalchemy.orm import aliased
 from cpweek import audit
 from cpweek.auth import services as auth_services
 from cpweek.auth.models import User
+from cpweek.csvfiles import csv_text
 from cpweek.errors import DomainError
 from cpweek.extensions import db
 from cpweek.programme import calendar, notifications
@@ -1272,6 +1271,37 @@ def conferences_of(edition: Edition) -> list[Event]:
     )
 
 
+def events_hosted_by(person_id: int, ended_before: datetime | None = None) -> list[Event]:
+    """Published events the person is named as a host of (by account), oldest first;
+    with `ended_before`, only those that had ended by then."""
+    query = (
+        select(Event)
+        .join(EventHost, EventHost.event_id == Event.id)
+        .where(EventHost.person_id == person_id, Event.status == EventStatus.PUBLISHED.value)
+        .order_by(Event.starts_at, Event.id)
+        .distinct()
+    )
+    if ended_before is not None:
+        query = query.where(Event.ends_at <= ended_before)
+    return list(db.session.scalars(query))
+
+
+def event_local_date(event: Event) -> date:
+    """The day an event starts on, in its edition's zone."""
+    edition = get_edition_by_id(event.edition_id)
+    return local_date(event.starts_at, edition.timezone if edition else None)
+
+
+def event_choices() -> list[tuple[int, str]]:
+    """Every event as (id, "2026: title") for a select box: newest edition first, then by time."""
+    rows = db.session.execute(
+        select(Event.id, Event.title, Edition.year)
+        .join(Edition, Edition.id == Event.edition_id)
+        .order_by(Edition.year.desc(), Event.starts_at, Event.id)
+    )
+    return [(event_id, f"{year}: {title}") for event_id, title, year in rows]
+
+
 def event_hosts(event: Event) -> list[EventHost]:
     return list(
         db.session.scalars(
@@ -1385,21 +1415,13 @@ CSV_COLUMNS = [
 ]
 
 
-def _csv_safe(value: str) -> str:
-    # A cell starting with = + - @ would run as a formula in a spreadsheet.
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def registrations_csv(event: Event) -> str:
-    output = io.StringIO()
-    writer = csv.writer(output)
-    writer.writerow(CSV_COLUMNS)
     zone_name = current_app.config["CPWEEK_TIMEZONE"]
-    for registration, email in event_registrations(event):
-        writer.writerow(
-            [
-                _csv_safe(value)
-                for value in (
+    return csv_text(
+        [
+            CSV_COLUMNS,
+            *(
+                (
                     registration.name,
                     email,
                     registration.contact_phone,
@@ -1413,9 +1435,10 @@ def registrations_csv(event: Event) -> str:
                     registration.access_notes,
                     "yes" if registration.consent_to_contact else "no",
                 )
-            ]
-        )
-    return output.getvalue()
+                for registration, email in event_registrations(event)
+            ),
+        ]
+    )
 
 
 # --- the day-before reminder ------------------------------------------------------------------

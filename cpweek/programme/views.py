@@ -42,6 +42,7 @@ from cpweek.programme.models import (
     EventStatus,
     RegistrationStatus,
 )
+from cpweek.reciprocity import services as reciprocity
 from cpweek.timezones import NonexistentLocalTime, format_time_range, from_local, to_local
 from cpweek.urls import absolute_url
 
@@ -206,6 +207,7 @@ def event(year: int, slug: str):
         manage_path=_manage_path(mine) if mine else None,
         form=form,
         ics_url=url_for("programme.event_ics", year=year, slug=found.slug),
+        credits=reciprocity.public_credits(found.id),
         google_url=calendar.google_calendar_link(edition, found),
         outlook_url=calendar.outlook_calendar_link(edition, found),
     )

@@ -1,0 +1,366 @@
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    URLField,
+    ValidationError,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from cpweek.forms import (
+    BaseForm,
+    CheckboxListField,
+    DateField,
+    MoneyField,
+    email_field,
+    required_text,
+)
+from cpweek.reciprocity.models import (
+    Choice,
+    ExpenseCategory,
+    PaymentMethod,
+    PublicCredit,
+    RateUnit,
+    RecognitionKind,
+    RecognitionPreference,
+)
+
+_HOURS_AND_MINUTES = re.compile(r"^(\d{1,2}):([0-5]\d)$")
+
+
+class HoursField(StringField):
+    """Time spent, typed as hours ('1.5') or hours and minutes ('1:30'); `minutes` once valid."""
+
+    minutes: int | None = None
+
+    def pre_validate(self, form) -> None:
+        self.minutes = None
+        text = (self.data or "").strip().replace(",", ".")
+        if not text:
+            raise ValidationError("Enter how long it took, in hours, like 1.5")
+        clock = _HOURS_AND_MINUTES.match(text)
+        if clock:
+            minutes = int(clock[1]) * 60 + int(clock[2])
+        else:
+            try:
+                hours = Decimal(text)
+            except InvalidOperation:
+                raise ValidationError("Enter hours as a number, like 1.5, or as 1:30") from None
+            if not hours.is_finite():
+                raise ValidationError("Enter hours as a number, like 1.5, or as 1:30")
+            minutes = int((hours * 60).to_integral_value())
+        if minutes <= 0:
+            raise ValidationError("Enter a time of more than 0 hours")
+        if minutes > 24 * 60:
+            raise ValidationError("Enter 24 hours or less: log each day separately")
+        self.minutes = minutes
+
+
+def _event_field(label: str = "Which event was it for? (optional)") -> SelectField:
+    return SelectField(label, coerce=_optional_int, validators=[Optional()])
+
+
+def _optional_int(value):
+    if value in (None, "", "None"):
+        return None
+    return int(value)
+
+
+def _enum_choices(enum_class) -> list[SelectChoice]:
+    return [SelectChoice(member.value, member.label) for member in enum_class]
+
+
+class ProfileForm(BaseForm):
+    preferred_name = required_text("The name you would like us to use", "Enter your name")
+    contact_email = email_field("Email address we should use")
+    contact_phone = StringField(
+        "Phone number (optional)",
+        validators=[
+            Optional(),
+            Length(max=40, message="Phone number must be 40 characters or fewer"),
+        ],
+        render_kw={"autocomplete": "tel", "maxlength": 40},
+    )
+    preference = RadioField(
+        "How would you usually like to be recognised?",
+        choices=_enum_choices(RecognitionPreference),
+        validators=[InputRequired("Choose how you would usually like to be recognised")],
+        description="You can still choose differently for each activity.",
+    )
+    benefits_guidance = BooleanField(
+        "Show me guidance about benefits before I accept a payment or vouchers",
+        description="Tick this if you receive benefits and would like a reminder to check. "
+        "We never give benefits advice; we point you to independent advisers.",
+    )
+    public_sector_employee = BooleanField(
+        "I work for a public-sector organisation (for example the NHS or a council)",
+        description="Some employers do not allow a separate fee for work done in work time.",
+    )
+    public_credit = RadioField(
+        "When we thank contributors in public, how should we name you?",
+        choices=_enum_choices(PublicCredit),
+        validators=[InputRequired("Choose how you would like to be credited")],
+    )
+    pseudonym = StringField(
+        "The name to credit you by (if you chose a pseudonym)",
+        validators=[Length(max=100, message="The name must be 100 characters or fewer")],
+        render_kw={"maxlength": 100},
+    )
+    payee_reference = StringField(
+        "Payee reference in the finance system",
+        description="Bank details are kept by the finance system, never here.",
+        validators=[Length(max=60, message="The reference must be 60 characters or fewer")],
+        render_kw={"maxlength": 60, "spellcheck": "false"},
+    )
+    submit = SubmitField("Save")
+
+
+class InvolvementForm(BaseForm):
+    activity_id = SelectField(
+        "Activity", coerce=_optional_int, validators=[InputRequired("Choose the activity")]
+    )
+    activity_on = DateField(
+        "Date",
+        validators=[InputRequired("Enter the date of the activity")],
+        description="For example 2026-07-01",
+    )
+    hours = HoursField(
+        "How long did it take, in hours?",
+        description="Include preparation if it was part of the activity. For example 1.5 or 1:30.",
+        render_kw={"inputmode": "decimal", "maxlength": 6},
+    )
+    units = IntegerField(
+        "How many half days, days or sessions? (for rates that are not hourly)",
+        default=1,
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=20, message="Enter a number from 1 to 20"),
+        ],
+        render_kw={"inputmode": "numeric", "maxlength": 2},
+    )
+    event_id = _event_field()
+    related_to = StringField(
+        "Anything else it related to (optional)",
+        description="For example a proposal or a resource.",
+        validators=[Length(max=300, message="This must be 300 characters or fewer")],
+        render_kw={"maxlength": 300},
+    )
+    note = TextAreaField(
+        "Note (optional)",
+        validators=[Length(max=2000, message="The note must be 2,000 characters or fewer")],
+    )
+    choice = RadioField(
+        "What would you like for this activity?",
+        choices=_enum_choices(Choice),
+        validators=[InputRequired("Choose what you would like for this activity")],
+    )
+    less_amount = MoneyField(
+        "The amount to take (if you chose a smaller amount)",
+        description="In pounds, for example 20.00",
+        render_kw={"inputmode": "decimal", "maxlength": 12},
+    )
+    charity = StringField(
+        "The charity (if you chose to give the fee to a charity)",
+        validators=[Length(max=200, message="The charity's name must be 200 characters or fewer")],
+        render_kw={"maxlength": 200},
+    )
+    check = SubmitField("Work out the fee")
+    submit = SubmitField("Log this activity")
+
+
+class ExpenseForm(BaseForm):
+    category = RadioField(
+        "What was the cost for?",
+        choices=_enum_choices(ExpenseCategory),
+        validators=[InputRequired("Choose what the cost was for")],
+    )
+    description = required_text(
+        "What was it?",
+        "Say what the expense was, like “train to Leeds”",
+        300,
+        description="For example “return train to Leeds” or “2 hours of care cover”",
+    )
+    spent_on = DateField("Date", validators=[InputRequired("Enter the date of the cost")])
+    amount = MoneyField(
+        "Amount, in pounds",
+        validators=[DataRequired("Enter the amount, like 12.50")],
+        render_kw={"inputmode": "decimal", "maxlength": 12},
+    )
+    in_advance = BooleanField(
+        "This cost is still to come: ask for it to be approved (and paid) in advance"
+    )
+    event_id = _event_field()
+    receipt = FileField(
+        "Receipt (optional)",
+        description="A PDF, or a photo in JPEG or PNG format, up to 5 MB. "
+        "You can add it later too.",
+        render_kw={"accept": ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"},
+    )
+    submit = SubmitField("Claim this expense")
+
+
+class ReceiptForm(BaseForm):
+    receipt = FileField(
+        "Add a receipt",
+        description="A PDF, or a photo in JPEG or PNG format, up to 5 MB.",
+        render_kw={"accept": ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"},
+    )
+    upload = SubmitField("Upload the receipt")
+
+
+class AnswerForm(BaseForm):
+    answer = TextAreaField(
+        "Your answer",
+        validators=[
+            DataRequired("Write your answer"),
+            Length(max=2000, message="The answer must be 2,000 characters or fewer"),
+        ],
+    )
+    send_answer = SubmitField("Send the answer")
+
+
+class ApproveForm(BaseForm):
+    acknowledge = BooleanField("I have read the warnings above and approve anyway")
+    approve = SubmitField("Approve")
+
+
+class QueryForm(BaseForm):
+    question = TextAreaField(
+        "Ask the contributor a question",
+        validators=[
+            DataRequired("Write the question for the contributor"),
+            Length(max=2000, message="The question must be 2,000 characters or fewer"),
+        ],
+    )
+    send_question = SubmitField("Send the question")
+
+
+class RejectForm(BaseForm):
+    reason = TextAreaField(
+        "Why is it not approved?",
+        description="The contributor sees this.",
+        validators=[
+            DataRequired("Give the reason, which the contributor will see"),
+            Length(max=2000, message="The reason must be 2,000 characters or fewer"),
+        ],
+    )
+    reject = SubmitField("Do not approve")
+
+
+class ReverseForm(BaseForm):
+    correction = TextAreaField(
+        "Why does it need correcting?",
+        validators=[
+            DataRequired("Give the reason for the correction"),
+            Length(max=2000, message="The reason must be 2,000 characters or fewer"),
+        ],
+    )
+    reverse = SubmitField("Record a reversing entry")
+
+
+class ActivityForm(BaseForm):
+    name = required_text("Activity", "Enter the activity's name", 120)
+    for_hosting = BooleanField("Offer this to contributors who hosted an event")
+    add_activity = SubmitField("Add the activity")
+
+
+class RateForm(BaseForm):
+    activity_id = SelectField(
+        "Activity", coerce=_optional_int, validators=[InputRequired("Choose an activity")]
+    )
+    unit = RadioField(
+        "Paid per",
+        choices=_enum_choices(RateUnit),
+        validators=[InputRequired("Choose what the rate is paid per")],
+    )
+    pounds = MoneyField(
+        "Rate, in pounds",
+        validators=[DataRequired("Enter the rate, like 25.00")],
+        render_kw={"inputmode": "decimal", "maxlength": 12},
+    )
+    starts_on = DateField("Starts on", validators=[InputRequired("Enter the date it starts")])
+    ends_on = DateField(
+        "Ends on (optional)",
+        validators=[Optional()],
+        description="Leave empty until a new rate replaces it: adding a later rate ends this "
+        "one the day before.",
+    )
+    source = required_text(
+        "Source",
+        "Say which guidance or decision this rate follows",
+        300,
+        description="For example “NIHR payment guidance v1.4, confirmed by the board on …”",
+    )
+    submit = SubmitField("Add the rate")
+
+
+class PaymentRunForm(BaseForm):
+    entries = CheckboxListField(
+        "Entries paid in this run",
+        coerce=int,
+        validators=[InputRequired("Choose at least one entry to pay")],
+    )
+    paid_on = DateField("Date paid", validators=[InputRequired("Enter the date it was paid")])
+    method = SelectField(
+        "How it was paid",
+        choices=_enum_choices(PaymentMethod),
+        validators=[InputRequired("Choose how it was paid")],
+    )
+    reference = required_text(
+        "Finance system reference",
+        "Enter the finance system's reference for this payment",
+        100,
+    )
+    submit = SubmitField("Record the payment")
+
+
+class GuidanceForm(BaseForm):
+    title = required_text("Title", "Enter a title")
+    body = TextAreaField(
+        "Wording",
+        description="Signpost, never advise. {threshold} is replaced by the tax-year threshold.",
+        validators=[
+            DataRequired("Enter the wording people see"),
+            Length(max=4000, message="The wording must be 4,000 characters or fewer"),
+        ],
+    )
+    link_text = StringField(
+        "Link words (optional)",
+        validators=[Length(max=200, message="The link words must be 200 characters or fewer")],
+    )
+    link_url = URLField(
+        "Link address (optional)",
+        validators=[Length(max=500, message="The address must be 500 characters or fewer")],
+    )
+    submit = SubmitField("Save the wording")
+
+
+class RecognitionForm(BaseForm):
+    kind = RadioField(
+        "What kind of recognition?",
+        choices=_enum_choices(RecognitionKind),
+        validators=[InputRequired("Choose what kind of recognition this is")],
+    )
+    title = required_text(
+        "Title",
+        "Enter a title, like “Co-facilitated the equity workshop”",
+        description="What the contributor will see on their portfolio.",
+    )
+    body = TextAreaField(
+        "Message (optional)",
+        description="A thank-you, or “you said, we did”: what changed because of their input.",
+        validators=[Length(max=4000, message="The message must be 4,000 characters or fewer")],
+    )
+    event_id = _event_field("Event (a credit appears on this event's page, by the name they chose)")
+    submit = SubmitField("Issue the recognition")
