@@ -159,6 +159,10 @@ def _empty_tables() -> None:
             connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
         else:
             for table in tables:
+                # Rows pointing at rows of their own table (a reversal at its entry) go first.
+                for key in table.foreign_keys:
+                    if key.column.table is table:
+                        connection.execute(table.delete().where(key.parent.is_not(None)))
                 connection.execute(table.delete())
 
 

@@ -1274,12 +1274,11 @@ def conferences_of(edition: Edition) -> list[Event]:
 def events_hosted_by(person_id: int, ended_before: datetime | None = None) -> list[Event]:
     """Published events the person is named as a host of (by account), oldest first;
     with `ended_before`, only those that had ended by then."""
+    hosted = select(EventHost.event_id).where(EventHost.person_id == person_id)
     query = (
         select(Event)
-        .join(EventHost, EventHost.event_id == Event.id)
-        .where(EventHost.person_id == person_id, Event.status == EventStatus.PUBLISHED.value)
+        .where(Event.id.in_(hosted), Event.status == EventStatus.PUBLISHED.value)
         .order_by(Event.starts_at, Event.id)
-        .distinct()
     )
     if ended_before is not None:
         query = query.where(Event.ends_at <= ended_before)

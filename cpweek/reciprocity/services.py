@@ -52,7 +52,7 @@ from cpweek.reciprocity.models import (
     RecognitionPreference,
     WarningSeen,
 )
-from cpweek.timezones import utcnow
+from cpweek.timezones import local_date, utcnow
 
 CONTRIBUTOR_ROLES = (Role.CONTRIBUTOR, Role.CO_PRODUCER)
 MONEY_KINDS = (EntryKind.FEE, EntryKind.CHARITY, EntryKind.VOUCHER, EntryKind.EXPENSE)
@@ -247,7 +247,7 @@ def list_rates() -> list[tuple[Rate, Activity]]:
             select(Rate, Activity)
             .join(Activity, Activity.id == Rate.activity_id)
             .order_by(func.lower(Activity.name), Rate.starts_on.desc())
-        ).tuples()
+        )
     )
 
 
@@ -285,6 +285,16 @@ def add_rate(details: RateDetails, by: User) -> Rate:
     db.session.execute(
         update(Activity).where(Activity.id == activity.id).values(name=Activity.name)
     )
+    try:
+        rate = _new_rate(activity, details, by)
+    except RateOverlaps:
+        db.session.rollback()
+        raise
+    db.session.commit()
+    return rate
+
+
+def _new_rate(activity: Activity, details: RateDetails, by: User) -> Rate:
     existing = list(db.session.scalars(select(Rate).where(Rate.activity_id == activity.id)))
     closing = None
     for rate in existing:
@@ -340,7 +350,6 @@ def add_rate(details: RateDetails, by: User) -> Rate:
             "source": rate.source,
         },
     )
-    db.session.commit()
     return rate
 
 
@@ -413,7 +422,7 @@ GUIDANCE_DEFAULTS = {
     BENEFITS: GuidanceText(
         BENEFITS,
         "Payments and vouchers can affect benefits",
-        "You told us you would like to see guidance about benefits. Fees, and sometimes "
+        "This contributor asked to see guidance about benefits. Fees, and sometimes "
         "vouchers, can affect benefits such as Universal Credit, Employment and Support "
         "Allowance or Pension Credit, and the rules differ between benefits. We cannot give "
         "benefits advice. Before you accept, you may want to talk to an independent "
@@ -569,8 +578,8 @@ def warning_codes(
 
 
 def warnings_for(entry: LedgerEntry) -> list[GuidanceText]:
-    if entry.is_reversal or entry.status not in (*OWED_STATUSES, EntryStatus.APPROVED):
-        return []
+    if entry.is_reversal or entry.status not in OWED_STATUSES:
+        return []  # warnings come before approval; who saw them stays on record
     involvement = (
         db.session.get(Involvement, entry.involvement_id) if entry.involvement_id else None
     )
@@ -622,7 +631,7 @@ def warnings_seen(entry_id: int) -> list[tuple[WarningSeen, str]]:
             .join(User, User.id == WarningSeen.user_id)
             .where(WarningSeen.entry_id == entry_id)
             .order_by(WarningSeen.seen_at, WarningSeen.id)
-        ).tuples()
+        )
     )
 
 
@@ -1272,8 +1281,6 @@ def payable_entries(today: date | None = None) -> list[PayableEntry]:
 
 
 def _days_since(entry: LedgerEntry, today: date) -> int:
-    from cpweek.timezones import local_date
-
     approved_on = local_date(entry.decided_at, current_app.config["CPWEEK_TIMEZONE"])
     return max(0, (today - approved_on).days)
 
@@ -1537,7 +1544,7 @@ def awaiting_decision() -> list[tuple[LedgerEntry, User]]:
             .join(User, User.id == LedgerEntry.contributor_id)
             .where(LedgerEntry.status.in_([s.value for s in OWED_STATUSES]))
             .order_by(LedgerEntry.created_at, LedgerEntry.id)
-        ).tuples()
+        )
     )
 
 
@@ -1587,7 +1594,11 @@ def statement(person: User, year: TaxYear) -> Statement:
     rows = db.session.execute(
         select(LedgerEntry, PaymentRun.paid_on, PaymentRun.reference)
         .outerjoin(PaymentRun, PaymentRun.id == LedgerEntry.payment_run_id)
-        .where(LedgerEntry.contributor_id == person.id, _year_filter(year))
+        .where(
+            LedgerEntry.contributor_id == person.id,
+            _year_filter(year),
+            LedgerEntry.status.notin_([s.value for s in CLOSED_STATUSES]),
+        )
         .order_by(LedgerEntry.occurred_on, LedgerEntry.id)
     ).all()
     lines: dict[EntryKind, list[StatementLine]] = {kind: [] for kind in EntryKind}
@@ -1798,10 +1809,11 @@ def hosting_prompts(person: User) -> list[Event]:
     dismissed = select(HostingPromptDismissed.event_id).where(
         HostingPromptDismissed.user_id == person.id
     )
+    done = set(db.session.scalars(logged)) | set(db.session.scalars(dismissed))
     return [
         event
         for event in programme.events_hosted_by(person.id, ended_before=utcnow())
-        if event.id not in set(db.session.scalars(logged)) | set(db.session.scalars(dismissed))
+        if event.id not in done
     ]
 
 
