@@ -35,6 +35,47 @@ PROTECTED = {
     "programme.check_in": ({Role.ORGANISER}, "GET", {"event_id": "event"}),
     "programme.mark_arrived": ({Role.ORGANISER}, "POST", {"registration_id": "registration"}),
 }
+_C = {Role.CONTRIBUTOR, Role.CO_PRODUCER}
+_O = {Role.ORGANISER}
+PROTECTED.update(
+    {
+        "reciprocity.home": (_C, "GET", {}),
+        "reciprocity.profile": (_C, "GET", {}),
+        "reciprocity.log": (_C, "GET", {}),
+        "reciprocity.dismiss_prompt": (_C, "POST", {"event_id": "hosted_event"}),
+        "reciprocity.claim_expense": (_C, "GET", {}),
+        "reciprocity.entry": (_C, "GET", {"entry_id": "own_entry"}),
+        "reciprocity.answer": (_C, "POST", {"entry_id": "own_entry"}),
+        "reciprocity.withdraw": (_C, "POST", {"entry_id": "own_entry"}),
+        "reciprocity.add_receipt": (_C | _O, "POST", {"entry_id": "own_entry"}),
+        "reciprocity.receipt": (_C | _O, "GET", {"receipt_id": "receipt"}),
+        "reciprocity.statement": (_C, "GET", {}),
+        "reciprocity.statement_csv": (_C, "GET", {}),
+        "reciprocity.portfolio": (_C, "GET", {}),
+        "reciprocity.certificate": (_C, "GET", {}),
+        "reciprocity.ledger": (_O, "GET", {}),
+        "reciprocity.review_entry": (_O, "GET", {"entry_id": "own_entry"}),
+        "reciprocity.approve_entry": (_O, "POST", {"entry_id": "own_entry"}),
+        "reciprocity.query_entry": (_O, "POST", {"entry_id": "own_entry"}),
+        "reciprocity.reject_entry": (_O, "POST", {"entry_id": "own_entry"}),
+        "reciprocity.reverse_entry": (_O, "POST", {"entry_id": "own_entry"}),
+        "reciprocity.contributor": (_O, "GET", {"user_id": "contributor"}),
+        "reciprocity.contributor_profile": (_O, "GET", {"user_id": "contributor"}),
+        "reciprocity.log_for": (_O, "GET", {"user_id": "contributor"}),
+        "reciprocity.expense_for": (_O, "GET", {"user_id": "contributor"}),
+        "reciprocity.contributor_statement": (_O, "GET", {"user_id": "contributor"}),
+        "reciprocity.contributor_statement_csv": (_O, "GET", {"user_id": "contributor"}),
+        "reciprocity.recognise": (_O, "GET", {"user_id": "contributor"}),
+        "reciprocity.rates": (_O, "GET", {}),
+        "reciprocity.add_activity": (_O, "POST", {}),
+        "reciprocity.confirm_rate": (_O, "POST", {"rate_id": "rate"}),
+        "reciprocity.new_payment_run": (_O, "GET", {}),
+        "reciprocity.payment_run": (_O, "GET", {"run_id": "run"}),
+        "reciprocity.payment_run_csv": (_O, "GET", {"run_id": "run"}),
+        "reciprocity.guidance": (_O, "GET", {}),
+        "reciprocity.edit_guidance": (_O, "GET", {"code": "benefits"}),
+    }
+)
 
 
 def _view_access(app, endpoint):
@@ -75,10 +116,78 @@ def _url(app, endpoint, values, user):
         event, services.Applicant(name="Sample", email=f"sample{event.id}@example.org")
     )
     samples = {"self": user.id, "event": event.id, "registration": registration.id}
+    samples.update(_ledger_samples(user, event))
     with app.test_request_context():
         return url_for(
             endpoint, **{key: samples.get(value, value) for key, value in values.items()}
         )
+
+
+def _ledger_samples(user, event) -> dict:
+    """Ledger records written straight to the tables (the services would refuse a person
+    without the contributor role): the signed-in person's own expense entry and receipt."""
+    from datetime import date
+
+    from cpweek.extensions import db
+    from cpweek.programme.models import EventHost
+    from cpweek.reciprocity.models import (
+        Activity,
+        ExpenseClaim,
+        LedgerEntry,
+        PaymentRun,
+        Rate,
+        Receipt,
+    )
+
+    claim = ExpenseClaim(
+        contributor_id=user.id,
+        category="travel",
+        spent_on=date(2026, 6, 1),
+        pence=500,
+        description="Bus",
+    )
+    db.session.add(claim)
+    db.session.flush()
+    entry = LedgerEntry(
+        contributor_id=user.id,
+        kind="expense",
+        amount=500,
+        occurred_on=date(2026, 6, 1),
+        description="Bus",
+        expense_id=claim.id,
+    )
+    receipt = Receipt(
+        expense_id=claim.id,
+        filename="r.pdf",
+        content_type="application/pdf",
+        size=5,
+        sha256="0" * 64,
+        data=b"%PDF-",
+    )
+    activity = Activity(name=f"Sample {event.id}")
+    db.session.add_all([entry, receipt, activity])
+    db.session.flush()
+    rate = Rate(
+        activity_id=activity.id,
+        unit="hour",
+        pence=100,
+        starts_on=date(2024, 4, 6),
+        source="s",
+        is_example=True,
+    )
+    run = PaymentRun(paid_on=date(2026, 7, 1), method="cash", reference="R")
+    host = EventHost(event_id=event.id, name=user.name, person_id=user.id)
+    contributor = make_user(roles=(Role.CONTRIBUTOR,))
+    db.session.add_all([rate, run, host])
+    db.session.commit()
+    return {
+        "own_entry": entry.id,
+        "receipt": receipt.id,
+        "rate": rate.id,
+        "run": run.id,
+        "hosted_event": event.id,
+        "contributor": contributor.id,
+    }
 
 
 @pytest.mark.parametrize("endpoint", sorted(PROTECTED))
