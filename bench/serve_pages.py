@@ -43,6 +43,33 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def start_gunicorn(env: dict, workers: int) -> tuple[subprocess.Popen, int]:
+    """gunicorn serving the app on a free port of 127.0.0.1, once it accepts connections."""
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "-w",
+            str(workers),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "app:app",
+        ],
+        cwd=ROOT,
+        env={**os.environ, **env},
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    return server, port
+
+
 def prepare_database(
     url: str | None, events: int, editions: int = 1, registrations: int = 0
 ) -> tuple[dict, callable]:
@@ -271,29 +298,8 @@ def main() -> None:
     env, cleanup = prepare_database(
         args.database_url, args.events, args.editions, args.registrations
     )
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            str(ROOT / ".venv/bin/gunicorn"),
-            "-w",
-            str(args.workers),
-            "-b",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            "app:app",
-        ],
-        cwd=ROOT,
-        env={**os.environ, **env},
-    )
+    server, port = start_gunicorn(env, args.workers)
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
         database = "PostgreSQL" if args.database_url else "SQLite"
         print(
             f"cpweek pages on {database}, gunicorn -w {args.workers}, "

@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
+    EmailField,
     IntegerField,
     RadioField,
     SelectField,
@@ -23,7 +24,7 @@ from cpweek.forms import (
     CheckboxListField,
     DateField,
     MoneyField,
-    email_field,
+    NormalisedEmail,
     required_text,
 )
 from cpweek.reciprocity.models import (
@@ -67,6 +68,29 @@ class HoursField(StringField):
         self.minutes = minutes
 
 
+class CountField(IntegerField):
+    """A whole number, with a message that says what to type."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError("Enter a whole number, like 1 or 2") from None
+
+
+def _long_text(label: str, missing: str, noun: str, description: str = "") -> TextAreaField:
+    """A required paragraph (a question, an answer, a reason) of up to 2,000 characters."""
+    return TextAreaField(
+        label,
+        description=description,
+        validators=[
+            DataRequired(missing),
+            Length(max=2000, message=f"{noun} must be 2,000 characters or fewer"),
+        ],
+    )
+
+
 def _event_field(label: str = "Which event was it for? (optional)") -> SelectField:
     return SelectField(label, coerce=_optional_int, validators=[Optional()])
 
@@ -83,7 +107,11 @@ def _enum_choices(enum_class) -> list[SelectChoice]:
 
 class ProfileForm(BaseForm):
     preferred_name = required_text("The name you would like us to use", "Enter your name")
-    contact_email = email_field("Email address we should use")
+    contact_email = EmailField(
+        "Email address we should use (optional)",
+        validators=[Optional(), NormalisedEmail()],
+        render_kw={"autocomplete": "email", "spellcheck": "false", "maxlength": 320},
+    )
     contact_phone = StringField(
         "Phone number (optional)",
         validators=[
@@ -140,7 +168,7 @@ class InvolvementForm(BaseForm):
         description="Include preparation if it was part of the activity. For example 1.5 or 1:30.",
         render_kw={"inputmode": "decimal", "maxlength": 6},
     )
-    units = IntegerField(
+    units = CountField(
         "How many half days, days or sessions? (for rates that are not hourly)",
         default=1,
         validators=[
@@ -220,13 +248,7 @@ class ReceiptForm(BaseForm):
 
 
 class AnswerForm(BaseForm):
-    answer = TextAreaField(
-        "Your answer",
-        validators=[
-            DataRequired("Write your answer"),
-            Length(max=2000, message="The answer must be 2,000 characters or fewer"),
-        ],
-    )
+    answer = _long_text("Your answer", "Write your answer", "The answer")
     send_answer = SubmitField("Send the answer")
 
 
@@ -236,35 +258,25 @@ class ApproveForm(BaseForm):
 
 
 class QueryForm(BaseForm):
-    question = TextAreaField(
-        "Ask the contributor a question",
-        validators=[
-            DataRequired("Write the question for the contributor"),
-            Length(max=2000, message="The question must be 2,000 characters or fewer"),
-        ],
+    question = _long_text(
+        "Ask the contributor a question", "Write the question for the contributor", "The question"
     )
     send_question = SubmitField("Send the question")
 
 
 class RejectForm(BaseForm):
-    reason = TextAreaField(
+    reason = _long_text(
         "Why is it not approved?",
+        "Give the reason, which the contributor will see",
+        "The reason",
         description="The contributor sees this.",
-        validators=[
-            DataRequired("Give the reason, which the contributor will see"),
-            Length(max=2000, message="The reason must be 2,000 characters or fewer"),
-        ],
     )
     reject = SubmitField("Do not approve")
 
 
 class ReverseForm(BaseForm):
-    correction = TextAreaField(
-        "Why does it need correcting?",
-        validators=[
-            DataRequired("Give the reason for the correction"),
-            Length(max=2000, message="The reason must be 2,000 characters or fewer"),
-        ],
+    correction = _long_text(
+        "Why does it need correcting?", "Give the reason for the correction", "The reason"
     )
     reverse = SubmitField("Record a reversing entry")
 

@@ -1077,6 +1077,17 @@ def _move(entry: LedgerEntry, allowed: tuple[EntryStatus, ...], to: EntryStatus,
     return before
 
 
+def _record_move(by: User, action: str, entry: LedgerEntry, before: str, to: EntryStatus, **after):
+    audit.record(
+        by.id,
+        f"reciprocity.{action}",
+        "ledger_entry",
+        entry.id,
+        before={"status": before},
+        after={"status": to.value, **after},
+    )
+
+
 def _status_refusal(entry: LedgerEntry, wanted: EntryStatus) -> str:
     status = EntryStatus(entry.status)
     verbs = {
@@ -1118,14 +1129,7 @@ def approve(entry: LedgerEntry, by: User, *, warnings_acknowledged: bool = False
         decided_at=utcnow(),
     )
     _record_seen(entry, codes, by)
-    audit.record(
-        by.id,
-        "reciprocity.entry_approved",
-        "ledger_entry",
-        entry.id,
-        before={"status": before},
-        after={"status": "approved", "warnings_seen": codes},
-    )
+    _record_move(by, "entry_approved", entry, before, EntryStatus.APPROVED, warnings_seen=codes)
     db.session.commit()
 
 
@@ -1137,14 +1141,7 @@ def query_entry(entry: LedgerEntry, question: str, by: User) -> EntryQuery:
     asked = EntryQuery(entry_id=entry.id, question=question.strip(), asked_by_id=by.id)
     db.session.add(asked)
     db.session.flush()
-    audit.record(
-        by.id,
-        "reciprocity.entry_queried",
-        "ledger_entry",
-        entry.id,
-        before={"status": before},
-        after={"status": "queried", "question": asked.question},
-    )
+    _record_move(by, "entry_queried", entry, before, EntryStatus.QUERIED, question=asked.question)
     db.session.commit()
     return asked
 
@@ -1163,14 +1160,7 @@ def answer_query(entry: LedgerEntry, answer: str, by: User) -> None:
         open_query.answer = answer.strip()
         open_query.answered_by_id = by.id
         open_query.answered_at = utcnow()
-    audit.record(
-        by.id,
-        "reciprocity.query_answered",
-        "ledger_entry",
-        entry.id,
-        before={"status": before},
-        after={"status": "pending", "answer": answer.strip()},
-    )
+    _record_move(by, "query_answered", entry, before, EntryStatus.PENDING, answer=answer.strip())
     db.session.commit()
 
 
@@ -1186,28 +1176,14 @@ def reject(entry: LedgerEntry, reason: str, by: User) -> None:
         decided_at=utcnow(),
         reason=reason.strip(),
     )
-    audit.record(
-        by.id,
-        "reciprocity.entry_rejected",
-        "ledger_entry",
-        entry.id,
-        before={"status": before},
-        after={"status": "rejected", "reason": reason.strip()},
-    )
+    _record_move(by, "entry_rejected", entry, before, EntryStatus.REJECTED, reason=reason.strip())
     db.session.commit()
 
 
 def withdraw(entry: LedgerEntry, by: User) -> None:
     """The contributor takes back an entry nobody has approved yet (to log it again, say)."""
     before = _move(entry, OWED_STATUSES, EntryStatus.WITHDRAWN)
-    audit.record(
-        by.id,
-        "reciprocity.entry_withdrawn",
-        "ledger_entry",
-        entry.id,
-        before={"status": before},
-        after={"status": "withdrawn"},
-    )
+    _record_move(by, "entry_withdrawn", entry, before, EntryStatus.WITHDRAWN)
     db.session.commit()
 
 

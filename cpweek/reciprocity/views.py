@@ -143,7 +143,7 @@ def _profile_page(person: User, *, organiser: bool, done_url: str, back_url: str
     if form.validate_on_submit():
         details = services.ProfileDetails(
             preferred_name=form.preferred_name.data,
-            contact_email=form.contact_email.normalised,
+            contact_email=getattr(form.contact_email, "normalised", ""),
             contact_phone=form.contact_phone.data or "",
             preference=form.preference.data,
             benefits_guidance=form.benefits_guidance.data,
@@ -653,10 +653,7 @@ def recognise(user_id: int):
 @requires(Role.ORGANISER)
 def rates():
     form = RateForm()
-    form.activity_id.choices = [
-        ("", "Choose an activity"),
-        *((activity.id, activity.name) for activity in services.list_activities()),
-    ]
+    _rate_choices(form)
     if form.validate_on_submit():
         details = services.RateDetails(
             activity_id=form.activity_id.data,
@@ -678,10 +675,18 @@ def rates():
     return _rates_page(form=form)
 
 
+def _rate_choices(form: RateForm) -> RateForm:
+    form.activity_id.choices = [
+        ("", "Choose an activity"),
+        *((activity.id, activity.name) for activity in services.list_activities()),
+    ]
+    return form
+
+
 def _rates_page(form=None, activity_form=None):
     return render_template(
         "reciprocity/rates.html",
-        form=form or RateForm(formdata=None),
+        form=form or _rate_choices(RateForm(formdata=None)),
         activity_form=activity_form or ActivityForm(formdata=None),
         rates=services.list_rates(),
         confirm_form=ActionForm(formdata=None),
@@ -701,9 +706,7 @@ def add_activity():
         else:
             flash("Activity added. Give it a rate below.", "success")
             return redirect(url_for("reciprocity.rates"))
-    form_for_rates = RateForm(formdata=None)
-    form_for_rates.activity_id.choices = [("", "Choose an activity")]
-    return _rates_page(form=form_for_rates, activity_form=form)
+    return _rates_page(activity_form=form)
 
 
 @bp.route("/ledger/rates/<int:rate_id>/confirm", methods=["POST"])
@@ -747,12 +750,17 @@ def new_payment_run():
     return render_template("reciprocity/payment_new.html", form=form, payable=payable)
 
 
-@bp.route("/ledger/payments/<int:run_id>")
-@requires(Role.ORGANISER)
-def payment_run(run_id: int):
+def _run_or_404(run_id: int):
     run = services.get_payment_run(run_id)
     if run is None:
         abort(404)
+    return run
+
+
+@bp.route("/ledger/payments/<int:run_id>")
+@requires(Role.ORGANISER)
+def payment_run(run_id: int):
+    run = _run_or_404(run_id)
     return render_template(
         "reciprocity/payment_run.html", run=run, lines=services.payment_run_lines(run)
     )
@@ -761,9 +769,7 @@ def payment_run(run_id: int):
 @bp.route("/ledger/payments/<int:run_id>.csv")
 @requires(Role.ORGANISER)
 def payment_run_csv(run_id: int):
-    run = services.get_payment_run(run_id)
-    if run is None:
-        abort(404)
+    run = _run_or_404(run_id)
     return _csv_response(services.payment_run_csv(run), f"payment-run-{run.id}.csv")
 
 
