@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask import current_app
-from sqlalchemy import case, func, or_, select, update
+from sqlalchemy import and_, case, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
 from cpweek import audit
 from cpweek.auth.models import Role, RoleGrant, User
@@ -1261,17 +1262,48 @@ def _days_since(entry: LedgerEntry, today: date) -> int:
     return max(0, (today - approved_on).days)
 
 
-def approved_not_paid(today: date | None = None) -> list[PayableEntry]:
-    """The "pay promptly" list: approved, unpaid, oldest first. An entry and its reversal that
-    are both unpaid cancel out and are left off."""
-    payable = payable_entries(today)
-    unpaid_ids = {item.entry.id for item in payable}
-    cancelled = {item.entry.reverses_id for item in payable if item.entry.reverses_id in unpaid_ids}
-    return [
-        item
-        for item in payable
-        if item.entry.id not in cancelled and item.entry.reverses_id not in cancelled
-    ]
+@dataclass
+class Oldest:
+    """The oldest few of a long list, with how many there are in all."""
+
+    items: list
+    count: int
+
+
+def _not_cancelled_out():
+    """An approved, unpaid entry whose approved, unpaid reversal cancels it (and that reversal)
+    is nothing to pay: both are left off the aged list."""
+    reversal, original = aliased(LedgerEntry), aliased(LedgerEntry)
+    return and_(
+        ~exists().where(
+            reversal.reverses_id == LedgerEntry.id,
+            reversal.status == EntryStatus.APPROVED.value,
+        ),
+        ~exists().where(
+            original.id == LedgerEntry.reverses_id,
+            original.status == EntryStatus.APPROVED.value,
+        ),
+    )
+
+
+def approved_not_paid(today: date | None = None, limit: int = 50) -> Oldest:
+    """The "pay promptly" list: approved and unpaid, oldest approval first, with the days each
+    has waited; the oldest `limit` of them and the count of all."""
+    today = today or programme.today_in()
+    waiting = and_(LedgerEntry.status == EntryStatus.APPROVED.value, _not_cancelled_out())
+    rows = db.session.execute(
+        select(LedgerEntry, User, ContributorProfile.payee_reference)
+        .join(User, User.id == LedgerEntry.contributor_id)
+        .outerjoin(ContributorProfile, ContributorProfile.user_id == User.id)
+        .where(waiting)
+        .order_by(LedgerEntry.decided_at, LedgerEntry.id)
+        .limit(limit)
+    ).all()
+    count = db.session.scalar(select(func.count()).select_from(LedgerEntry).where(waiting))
+    return Oldest(
+        [PayableEntry(e, person, ref or "", _days_since(e, today)) for e, person, ref in rows],
+        count,
+    )
 
 
 @dataclass
@@ -1512,16 +1544,19 @@ def all_balances(year: TaxYear | None = None) -> list[ContributorBalance]:
     return [ContributorBalance(p, ref or "", by_person[p.id]) for p, ref in people]
 
 
-def awaiting_decision() -> list[tuple[LedgerEntry, User]]:
-    """Entries waiting for an organiser (or for a contributor's answer), oldest first."""
-    return list(
-        db.session.execute(
-            select(LedgerEntry, User)
-            .join(User, User.id == LedgerEntry.contributor_id)
-            .where(LedgerEntry.status.in_([s.value for s in OWED_STATUSES]))
-            .order_by(LedgerEntry.created_at, LedgerEntry.id)
-        )
-    )
+def awaiting_decision(limit: int = 50) -> Oldest:
+    """Entries waiting for an organiser (or for a contributor's answer), oldest first: the
+    oldest `limit` and the count of all."""
+    waiting = LedgerEntry.status.in_([s.value for s in OWED_STATUSES])
+    rows = db.session.execute(
+        select(LedgerEntry, User)
+        .join(User, User.id == LedgerEntry.contributor_id)
+        .where(waiting)
+        .order_by(LedgerEntry.created_at, LedgerEntry.id)
+        .limit(limit)
+    ).all()
+    count = db.session.scalar(select(func.count()).select_from(LedgerEntry).where(waiting))
+    return Oldest([tuple(row) for row in rows], count)
 
 
 def tax_years_for(contributor_id: int, today: date | None = None) -> list[TaxYear]:

@@ -142,9 +142,11 @@ def test_aged_list_is_oldest_first_and_leaves_out_cancelled_pairs(books):
     ledger.reverse(cancelled, "duplicate", books.organiser)
     today = date.today() + timedelta(days=3)
     aged = ledger.approved_not_paid(today)
-    assert [item.entry.id for item in aged] == [old.id, new.id]
-    assert all(item.days_waiting == 3 for item in aged)
+    assert [item.entry.id for item in aged.items] == [old.id, new.id] and aged.count == 2
+    assert all(item.days_waiting == 3 for item in aged.items)
     assert len(ledger.payable_entries(today)) == 4  # the pair can still be closed in a run
+    oldest = ledger.approved_not_paid(today, limit=1)
+    assert [item.entry.id for item in oldest.items] == [old.id] and oldest.count == 2
 
 
 def test_all_balances_in_one_pass(books, count_queries):

@@ -365,3 +365,28 @@ def test_the_certificate_prints_activities_dates_and_hours(browser, books):
     page = text(browser.get("/involvement/certificate?year=2026"))
     assert "Certificate of contribution" in page and "Tuesday 12 May 2026" in page
     assert "1 h 30 min" in page
+
+
+def test_long_lists_show_the_oldest_and_say_how_many(browser, books):
+    from cpweek.reciprocity.models import LedgerEntry as Entry
+
+    # 55 approved entries written straight to the table: the page, not the rules, is tested.
+    db.session.add_all(
+        Entry(
+            contributor_id=books.contributor.id,
+            kind="fee",
+            amount=100 + n,
+            occurred_on=date(2026, 5, 1),
+            description=f"Old entry {n}",
+            status="approved",
+            decided_by_id=books.organiser.id,
+            decided_at=ledger.utcnow(),
+        )
+        for n in range(55)
+    )
+    db.session.commit()
+    browser.sign_in(books.organiser.email)
+    page = text(browser.get("/ledger/"))
+    assert "55 entries are waiting; the oldest 50 are shown" in page
+    assert page.count("Old entry") == 50
+    assert text(browser.get("/ledger/payments/new")).count("Old entry") == 55
