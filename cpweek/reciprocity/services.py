@@ -381,7 +381,8 @@ def credits_for(minutes: int) -> int:
 
 
 def format_credits(hundredths: int) -> str:
-    value = f"{hundredths / 100:.2f}".rstrip("0").rstrip(".")
+    whole, rest = divmod(abs(hundredths), 100)
+    value = ("−" if hundredths < 0 else "") + f"{whole}.{rest:02d}".rstrip("0").rstrip(".")
     return f"{value} credit{'' if hundredths == 100 else 's'}"
 
 
@@ -1397,11 +1398,25 @@ def list_payment_runs() -> list[PaymentRun]:
     return list(db.session.scalars(select(PaymentRun).order_by(PaymentRun.id.desc())))
 
 
-def payment_run_lines(run: PaymentRun) -> list[tuple[LedgerEntry, User, str]]:
+@dataclass
+class RunLine:
+    entry: LedgerEntry
+    person: User
+    payee_reference: str
+    name: str  # the contributor's preferred name, else their account's
+
+
+def payment_run_lines(run: PaymentRun) -> list[RunLine]:
+    """The entries a run paid, by contributor, with their payee references: one query."""
     return [
-        (entry, person, reference or "")
-        for entry, person, reference in db.session.execute(
-            select(LedgerEntry, User, ContributorProfile.payee_reference)
+        RunLine(entry, person, reference or "", preferred or person.name)
+        for entry, person, reference, preferred in db.session.execute(
+            select(
+                LedgerEntry,
+                User,
+                ContributorProfile.payee_reference,
+                ContributorProfile.preferred_name,
+            )
             .join(User, User.id == LedgerEntry.contributor_id)
             .outerjoin(ContributorProfile, ContributorProfile.user_id == User.id)
             .where(LedgerEntry.payment_run_id == run.id)
@@ -1428,7 +1443,8 @@ def payment_run_csv(run: PaymentRun) -> str:
             "time_credits",
         ]
     ]
-    for entry, person, payee in payment_run_lines(run):
+    for line in payment_run_lines(run):
+        entry = line.entry
         credits = EntryKind(entry.kind).in_credits
         rows.append(
             [
@@ -1436,14 +1452,14 @@ def payment_run_csv(run: PaymentRun) -> str:
                 run.paid_on.isoformat(),
                 run.method,
                 run.reference,
-                payee,
-                profile_or_default(person).preferred_name,
+                line.payee_reference,
+                line.name,
                 entry.id,
                 entry.occurred_on.isoformat(),
                 entry.kind,
                 entry.description,
                 "" if credits else pence_to_plain(entry.amount),
-                f"{entry.amount / 100:.2f}" if credits else "",
+                pence_to_plain(entry.amount) if credits else "",  # hundredths: same digits,
             ]
         )
     return csv_text(rows)
@@ -1672,7 +1688,7 @@ def statement_csv(statement: Statement) -> str:
                     entry.description,
                     entry.status,
                     "" if kind.in_credits else pence_to_plain(entry.amount),
-                    f"{entry.amount / 100:.2f}" if kind.in_credits else "",
+                    pence_to_plain(entry.amount) if kind.in_credits else "",
                     line.paid_on.isoformat() if line.paid_on else "",
                     line.payment_reference,
                 ]

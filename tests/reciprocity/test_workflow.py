@@ -376,3 +376,28 @@ def test_profile_keeps_the_payee_reference_for_organisers_only(books):
 
 def test_entries_are_only_written_through_the_services(books):
     assert db.session.scalar(select(LedgerEntry)) is None
+
+
+def test_the_run_file_takes_the_same_queries_for_any_number_of_people(books, count_queries):
+    from tests.factories import make_user as person
+
+    def run_with(people: int):
+        entries = []
+        for _ in range(people):
+            someone = person(roles=(ledger.Role.CONTRIBUTOR,), password=None)
+            ledger.save_profile(someone, ledger.ProfileDetails("Name"), books.organiser)
+            entries.append(books.approved(person=someone))
+        return books.pay(*entries, reference=f"R{people}")
+
+    small, large = run_with(2), run_with(7)
+    with count_queries() as few:
+        ledger.payment_run_csv(small)
+    with count_queries() as many:
+        text = ledger.payment_run_csv(large)
+    assert len(few) == len(many) and text.count("\n") == 8
+
+
+def test_credits_are_shown_without_floats():
+    assert ledger.format_credits(150) == "1.5 credits"
+    assert ledger.format_credits(100) == "1 credit"
+    assert ledger.format_credits(-33) == "−0.33 credits"
