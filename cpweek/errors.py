@@ -68,6 +68,14 @@ def register_error_pages(app: Flask) -> None:
         status = error.code if error.code in ERROR_PAGES else None
         if status is None:
             return error
+        if status == 413:
+            return _render(
+                413,
+                detail="The file was too large to send. Receipts can be up to "
+                f"{app.config['RECEIPT_MAX_BYTES'] // (1024 * 1024)} MB: a photo taken at a "
+                "lower resolution, or a PDF, is usually smaller. Go back: what you typed is "
+                "usually still in the form.",
+            )
         return _render(status)
 
     @app.errorhandler(500)

@@ -14,6 +14,8 @@ from datetime import date
 LARGEST_AMOUNT_PENCE = 500_000  # £5,000
 
 _POUNDS = re.compile(r"^(?P<pounds>\d{1,9})(?:\.(?P<pence>\d{1,2}))?$")
+# Commas only as thousands separators: "1,234.50". "12,50" is refused, not read as £1,250.
+_THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d{1,2})?$")
 
 
 class AmountError(ValueError):
@@ -38,9 +40,13 @@ def pence_to_plain(pence: int) -> str:
 
 def parse_pounds(text: str, *, largest: int = LARGEST_AMOUNT_PENCE) -> int:
     """'12', '12.5', '£1,234.50' -> pence. Refuses negatives, fractions of a penny, nonsense."""
-    cleaned = (text or "").strip().replace(",", "").replace(" ", "")
+    cleaned = (text or "").strip().replace(" ", "")
     if cleaned.startswith("£"):
         cleaned = cleaned[1:]
+    if "," in cleaned:
+        if not _THOUSANDS.match(cleaned):
+            raise AmountError("Use a full stop for pence, like 12.50")
+        cleaned = cleaned.replace(",", "")
     if not cleaned:
         raise AmountError("Enter an amount in pounds, like 12.50")
     if cleaned.startswith("-"):

@@ -34,4 +34,5 @@ def test_too_large_a_request_is_refused_clearly(client, app):
         "/sign-in", data={"email": "x" * (app.config["MAX_CONTENT_LENGTH"] + 10)}
     )
     assert response.status_code == 413
-    assert "That upload is too large" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "That upload is too large" in page and "Receipts can be up to 5 MB" in page

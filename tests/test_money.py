@@ -27,7 +27,14 @@ def test_plain_amounts_for_csv():
 
 @pytest.mark.parametrize(
     "text, pence",
-    [("12", 1200), ("12.5", 1250), ("12.50", 1250), ("£1,234.56", 123456), (" 0.01 ", 1)],
+    [
+        ("12", 1200),
+        ("12.5", 1250),
+        ("12.50", 1250),
+        ("£1,234.56", 123456),
+        (" 0.01 ", 1),
+        ("1,000", 100000),
+    ],
 )
 def test_parse_pounds(text, pence):
     assert parse_pounds(text) == pence
@@ -45,6 +52,8 @@ def test_parse_pounds(text, pence):
         ("NaN", "pounds and pence"),
         ("5000.01", "£5,000.00 or less"),
         ("99999999999", "pounds and pence"),
+        ("12,50", "full stop for pence"),
+        ("1,2,3", "full stop for pence"),
     ],
 )
 def test_parse_pounds_refuses_what_is_not_money(text, message):

@@ -176,7 +176,10 @@ def _ledger_samples(user, event) -> dict:
         is_example=True,
     )
     run = PaymentRun(paid_on=date(2026, 7, 1), method="cash", reference="R")
-    host = EventHost(event_id=event.id, name=user.name, person_id=user.id)
+    from cpweek.programme.services import get_edition
+
+    past = make_event(get_edition(2020) or make_edition(2020))  # hosted, and over
+    host = EventHost(event_id=past.id, name=user.name, person_id=user.id)
     contributor = make_user(roles=(Role.CONTRIBUTOR,))
     db.session.add_all([rate, run, host])
     db.session.commit()
@@ -185,7 +188,7 @@ def _ledger_samples(user, event) -> dict:
         "receipt": receipt.id,
         "rate": rate.id,
         "run": run.id,
-        "hosted_event": event.id,
+        "hosted_event": past.id,
         "contributor": contributor.id,
     }
 

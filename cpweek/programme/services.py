@@ -1292,10 +1292,12 @@ def event_local_date(event: Event) -> date:
 
 
 def event_choices() -> list[tuple[int, str]]:
-    """Every event as (id, "2026: title") for a select box: newest edition first, then by time."""
+    """Public events as (id, "2026: title") for a select box: newest edition first, then by
+    time. Drafts are left out: only organisers may see them."""
     rows = db.session.execute(
         select(Event.id, Event.title, Edition.year)
         .join(Edition, Edition.id == Event.edition_id)
+        .where(Event.status.in_(PUBLIC_EVENT_STATUSES))
         .order_by(Edition.year.desc(), Event.starts_at, Event.id)
     )
     return [(event_id, f"{year}: {title}") for event_id, title, year in rows]

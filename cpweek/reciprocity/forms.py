@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     EmailField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
@@ -38,6 +39,7 @@ from cpweek.reciprocity.models import (
 )
 
 _HOURS_AND_MINUTES = re.compile(r"^(\d{1,2}):([0-5]\d)$")
+_DECIMAL_HOURS = re.compile(r"^\d{1,2}(\.\d{1,2})?$|^\.\d{1,2}$")
 
 
 class HoursField(StringField):
@@ -53,16 +55,12 @@ class HoursField(StringField):
         clock = _HOURS_AND_MINUTES.match(text)
         if clock:
             minutes = int(clock[1]) * 60 + int(clock[2])
+        elif _DECIMAL_HOURS.match(text):
+            minutes = int((Decimal(text) * 60).to_integral_value())
         else:
-            try:
-                hours = Decimal(text)
-            except InvalidOperation:
-                raise ValidationError("Enter hours as a number, like 1.5, or as 1:30") from None
-            if not hours.is_finite():
-                raise ValidationError("Enter hours as a number, like 1.5, or as 1:30")
-            minutes = int((hours * 60).to_integral_value())
-        if minutes <= 0:
-            raise ValidationError("Enter a time of more than 0 hours")
+            raise ValidationError("Enter hours as a number, like 1.5, or as 1:30")
+        if minutes < 15:
+            raise ValidationError("Enter a time of at least 0.25 hours (15 minutes)")
         if minutes > 24 * 60:
             raise ValidationError("Enter 24 hours or less: log each day separately")
         self.minutes = minutes
@@ -203,6 +201,8 @@ class InvolvementForm(BaseForm):
         validators=[Length(max=200, message="The charity's name must be 200 characters or fewer")],
         render_kw={"maxlength": 200},
     )
+    # The warnings shown with the fee: logging waits until the person has seen them all.
+    warnings_shown = HiddenField()
     check = SubmitField("Work out the fee")
     submit = SubmitField("Log this activity")
 

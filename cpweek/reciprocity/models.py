@@ -312,6 +312,7 @@ class PaymentMethod(LabelledEnum):
     CHEQUE = "cheque"
     VOUCHERS_ISSUED = "vouchers_issued"
     TIME_CREDITS_ISSUED = "time_credits_issued"
+    MONEY_RETURNED = "money_returned"  # a contributor paid back an overpayment
     OTHER = "other"
 
 

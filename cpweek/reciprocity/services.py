@@ -301,7 +301,8 @@ def _new_rate(activity: Activity, details: RateDetails, by: User) -> Rate:
     for rate in existing:
         if not _overlaps(details.starts_on, details.ends_on, rate.starts_on, rate.ends_on):
             continue
-        if rate.ends_on is None and rate.starts_on < details.starts_on and closing is None:
+        replaces = details.ends_on is None and closing is None
+        if replaces and rate.ends_on is None and rate.starts_on < details.starts_on:
             closing = rate
             continue
         ends = f" to {rate.ends_on:%-d %B %Y}" if rate.ends_on else " with no end date"
@@ -498,7 +499,7 @@ def save_guidance(code: str, text: GuidanceText, by: User) -> None:
         raise ReciprocityError("Enter the wording people see", "body")
     if text.link_url and not text.link_url.startswith(("https://", "http://")):
         raise ReciprocityError("Enter a web address starting with https://", "link_url")
-    if bool(text.link_url) != bool(text.link_text):
+    if bool(text.link_url.strip()) != bool(text.link_text.strip()):
         raise ReciprocityError(
             "Enter both the link's words and its address, or neither", "link_text"
         )
@@ -536,12 +537,23 @@ def _fees_in_tax_year(contributor_id: int, year: TaxYear, exclude_entry_id: int 
     return db.session.scalar(query)
 
 
+def _still_counts():
+    """An involvement counts (portfolio, certificate, regular-role check, hosting prompts)
+    unless its entry was rejected or withdrawn; a declined fee still counts."""
+    closed = select(LedgerEntry.id).where(
+        LedgerEntry.involvement_id == Involvement.id,
+        LedgerEntry.status.in_([s.value for s in CLOSED_STATUSES]),
+    )
+    return ~closed.exists()
+
+
 def _weeks_of_activity(contributor_id: int, activity_id: int, on: date, exclude_id=None) -> int:
     """How many different weeks, in the 13 ending on `on`, hold this activity (counting `on`)."""
     query = select(Involvement.activity_on).where(
         Involvement.contributor_id == contributor_id,
         Involvement.activity_id == activity_id,
         Involvement.activity_on.between(on - timedelta(days=REGULAR_ROLE_WINDOW_DAYS), on),
+        _still_counts(),
     )
     if exclude_id is not None:
         query = query.where(Involvement.id != exclude_id)
@@ -685,11 +697,11 @@ def _check_activity_details(details: InvolvementDetails, today: date) -> Activit
         )
     if details.activity_on < today - timedelta(days=6 * 366):
         raise ReciprocityError("Enter a date in the last six years", "activity_on")
-    if not 0 < details.minutes <= 24 * 60:
+    if not 15 <= details.minutes <= 24 * 60:
         raise ReciprocityError("Enter the time it took, between 0.25 and 24 hours", "hours")
     if not 0 < details.units <= MAX_UNITS:
         raise ReciprocityError(f"Enter a number from 1 to {MAX_UNITS}", "units")
-    if details.event_id is not None and programme.get_event(details.event_id) is None:
+    if details.event_id is not None and not _listed_event(details.event_id):
         raise ReciprocityError("Choose an event from the list", "event_id")
     return activity
 
@@ -734,6 +746,8 @@ def work_out(contributor: User, details: InvolvementDetails) -> Offer:
         kind, amount = EntryKind.TIME_CREDIT, credits_for(details.minutes)
     else:
         kind, amount = None, 0
+    if kind is not None and amount < 1:
+        raise ReciprocityError("That comes to less than 1p: nothing to pay", "hours")
     offer = Offer(activity, rate, offered, kind, amount)
     if kind is not None:
         codes = warning_codes(
@@ -752,6 +766,7 @@ def log_involvement(contributor: User, details: InvolvementDetails, by: User) ->
     """Log an activity and, unless declined, the ledger entry for what was chosen. The choice
     is the contributor's: an organiser logging for them records what the person told them."""
     _require_contributor(contributor)
+    _require_self_or_organiser(contributor.id, by)
     offer = work_out(contributor, details)
     involvement = Involvement(
         contributor_id=contributor.id,
@@ -892,6 +907,7 @@ def claim_expense(
     """An expense claim and its ledger entry, with an optional receipt. An expense to be paid
     in advance may be dated in the future; anything else must have happened."""
     _require_contributor(contributor)
+    _require_self_or_organiser(contributor.id, by)
     if details.category not in ExpenseCategory._value2member_map_:
         raise ReciprocityError("Choose what the expense was for", "category")
     today = programme.today_in()
@@ -911,7 +927,7 @@ def claim_expense(
         )
     if not details.description.strip():
         raise ReciprocityError("Say what the expense was, like “train to Leeds”", "description")
-    if details.event_id is not None and programme.get_event(details.event_id) is None:
+    if details.event_id is not None and not _listed_event(details.event_id):
         raise ReciprocityError("Choose an event from the list", "event_id")
     if receipt is not None:
         _check_receipt(receipt)  # before anything is written
@@ -968,6 +984,13 @@ def entry_for_expense(expense_id: int) -> LedgerEntry | None:
 
 
 def add_receipt(expense: ExpenseClaim, upload: Upload, by: User) -> Receipt:
+    _require_self_or_organiser(expense.contributor_id, by)
+    entry = entry_for_expense(expense.id)
+    if entry is not None and entry.status in CLOSED_STATUSES:
+        raise BadReceipt(
+            f"This expense is “{EntryStatus(entry.status).label.lower()}”: no receipt is needed",
+            "receipt",
+        )
     receipt = _new_receipt(expense.id, upload, by)
     db.session.add(receipt)
     db.session.flush()
@@ -1108,6 +1131,11 @@ def _status_refusal(entry: LedgerEntry, wanted: EntryStatus) -> str:
     return f"This entry is “{status.label.lower()}”, so it cannot be {verbs[wanted]} now."
 
 
+def _require_self_or_organiser(person_id: int, by: User) -> None:
+    if by.id != person_id and not by.has_role(Role.ORGANISER):
+        raise ReciprocityError("Only the contributor or an organiser can do that")
+
+
 def _require_organiser(by: User) -> None:
     if not by.has_role(Role.ORGANISER):
         raise ReciprocityError("Only organisers can do that")
@@ -1117,6 +1145,7 @@ def approve(entry: LedgerEntry, by: User, *, warnings_acknowledged: bool = False
     """Approve an entry, which locks it. With warnings, the organiser must say they have read
     them, and that is recorded."""
     _require_organiser(by)
+    _refuse_own([entry], by)
     codes = [text.code for text in warnings_for(entry)]
     if entry.status == EntryStatus.PENDING and codes and not warnings_acknowledged:
         raise WarningsNotAcknowledged(
@@ -1137,6 +1166,7 @@ def approve(entry: LedgerEntry, by: User, *, warnings_acknowledged: bool = False
 
 def query_entry(entry: LedgerEntry, question: str, by: User) -> EntryQuery:
     _require_organiser(by)
+    _refuse_own([entry], by)
     if not question.strip():
         raise ReciprocityError("Write the question for the contributor", "question")
     before = _move(entry, (EntryStatus.PENDING,), EntryStatus.QUERIED)
@@ -1150,6 +1180,7 @@ def query_entry(entry: LedgerEntry, question: str, by: User) -> EntryQuery:
 
 def answer_query(entry: LedgerEntry, answer: str, by: User) -> None:
     """The contributor answers the open question; the entry goes back for approval."""
+    _require_self_or_organiser(entry.contributor_id, by)
     if not answer.strip():
         raise ReciprocityError("Write your answer", "answer")
     open_query = db.session.scalar(
@@ -1168,6 +1199,7 @@ def answer_query(entry: LedgerEntry, answer: str, by: User) -> None:
 
 def reject(entry: LedgerEntry, reason: str, by: User) -> None:
     _require_organiser(by)
+    _refuse_own([entry], by)
     if not reason.strip():
         raise ReciprocityError("Give the reason, which the contributor will see", "reason")
     before = _move(
@@ -1184,6 +1216,8 @@ def reject(entry: LedgerEntry, reason: str, by: User) -> None:
 
 def withdraw(entry: LedgerEntry, by: User) -> None:
     """The contributor takes back an entry nobody has approved yet (to log it again, say)."""
+    if by.id != entry.contributor_id:
+        raise ReciprocityError("Only the contributor can withdraw their entry")
     before = _move(entry, OWED_STATUSES, EntryStatus.WITHDRAWN)
     _record_move(by, "entry_withdrawn", entry, before, EntryStatus.WITHDRAWN)
     db.session.commit()
@@ -1193,6 +1227,7 @@ def reverse(entry: LedgerEntry, reason: str, by: User) -> LedgerEntry:
     """Correct an approved or paid entry with an equal and opposite one, approved at once.
     The original is untouched; both stay on every statement."""
     _require_organiser(by)
+    _refuse_own([entry], by)
     if entry.is_reversal:
         raise WrongStatus("A reversal cannot itself be reversed. Log a new entry instead.")
     if entry.status not in (EntryStatus.APPROVED, EntryStatus.PAID):
@@ -1225,6 +1260,7 @@ def reverse(entry: LedgerEntry, reason: str, by: User) -> LedgerEntry:
         "reciprocity.entry_reversed",
         "ledger_entry",
         entry.id,
+        before={"status": entry.status},
         after={"reversal_id": reversal.id, "amount": reversal.amount, "reason": reversal.reason},
     )
     db.session.commit()
@@ -1291,7 +1327,12 @@ def approved_not_paid(today: date | None = None, limit: int = 50) -> Oldest:
     """The "pay promptly" list: approved and unpaid, oldest approval first, with the days each
     has waited; the oldest `limit` of them and the count of all."""
     today = today or programme.today_in()
-    waiting = and_(LedgerEntry.status == EntryStatus.APPROVED.value, _not_cancelled_out())
+    # A negative entry (a paid amount corrected) is money to recover, not to pay.
+    waiting = and_(
+        LedgerEntry.status == EntryStatus.APPROVED.value,
+        LedgerEntry.amount > 0,
+        _not_cancelled_out(),
+    )
     rows = db.session.execute(
         select(LedgerEntry, User, ContributorProfile.payee_reference)
         .join(User, User.id == LedgerEntry.contributor_id)
@@ -1339,17 +1380,26 @@ def record_payment_run(entry_ids: list[int], details: PaymentDetails, by: User) 
             ": only approved entries can be paid.",
             "entries",
         )
+    _refuse_own(entries, by)
+    _check_pairs_paid_together(entries)
     net: dict[tuple[int, str], int] = defaultdict(int)
     for entry in entries:
         net[entry.contributor_id, entry.kind] += entry.amount
-    negative = [key for key, total in net.items() if total < 0]
-    if negative:
+    if details.method == PaymentMethod.MONEY_RETURNED:
+        if any(entry.amount > 0 for entry in entries):
+            raise ReciprocityError(
+                "Money returned settles corrections only: choose just the negative entries",
+                "entries",
+            )
+    elif any(total < 0 for total in net.values()):
         raise ReciprocityError(
             "That run would pay someone a negative amount (a correction larger than what is "
-            "paid with it). Pay the correction together with new entries, or record the money "
-            "returned with the finance team.",
+            "paid with it). Pay the correction together with new entries, or, once the person "
+            "has paid it back, record it with the method “Money returned”.",
             "entries",
         )
+    if details.paid_on < today - timedelta(days=6 * 366):
+        raise ReciprocityError("Enter a payment date in the last six years", "paid_on")
     run = PaymentRun(
         paid_on=details.paid_on,
         method=details.method,
@@ -1388,6 +1438,42 @@ def record_payment_run(entry_ids: list[int], details: PaymentDetails, by: User) 
     for entry in entries:
         db.session.expire(entry)
     return run
+
+
+def _check_pairs_paid_together(entries: list[LedgerEntry]) -> None:
+    """An approved entry and its approved reversal cancel out: they are paid (closed) in the
+    same run or not at all, so the original can never be paid on its own."""
+    chosen = {entry.id for entry in entries}
+    originals = [entry.reverses_id for entry in entries if entry.reverses_id is not None]
+    open_pairs = (
+        db.session.execute(
+            select(LedgerEntry.reverses_id, LedgerEntry.id).where(
+                LedgerEntry.status == EntryStatus.APPROVED.value,
+                LedgerEntry.reverses_id.in_(chosen),
+            )
+        ).all()
+        + db.session.execute(
+            select(LedgerEntry.id, LedgerEntry.id).where(
+                LedgerEntry.status == EntryStatus.APPROVED.value, LedgerEntry.id.in_(originals)
+            )
+        ).all()
+    )
+    reversal_of = {entry.reverses_id: entry.id for entry in entries if entry.reverses_id}
+    for original_id, other_id in open_pairs:
+        reversal_id = other_id if other_id != original_id else reversal_of[original_id]
+        if (original_id in chosen) != (reversal_id in chosen):
+            raise ReciprocityError(
+                f"Entries {original_id} and {reversal_id} cancel each other out (one corrects "
+                "the other): choose both or neither.",
+                "entries",
+            )
+
+
+def _refuse_own(entries: list[LedgerEntry], by: User) -> None:
+    if any(entry.contributor_id == by.id for entry in entries):
+        raise ReciprocityError(
+            "You cannot decide on or pay your own entries: another organiser must.", "entries"
+        )
 
 
 def get_payment_run(run_id: int) -> PaymentRun | None:
@@ -1787,7 +1873,7 @@ def portfolio(person: User, year: TaxYear | None = None) -> Portfolio:
         select(Involvement, Activity.name, Event)
         .join(Activity, Activity.id == Involvement.activity_id)
         .outerjoin(Event, Event.id == Involvement.event_id)
-        .where(Involvement.contributor_id == person.id)
+        .where(Involvement.contributor_id == person.id, _still_counts())
         .order_by(Involvement.activity_on, Involvement.id)
     )
     if year is not None:
@@ -1831,7 +1917,9 @@ def hosting_prompts(person: User) -> list[Event]:
     if not is_contributor(person):
         return []
     logged = select(Involvement.event_id).where(
-        Involvement.contributor_id == person.id, Involvement.event_id.is_not(None)
+        Involvement.contributor_id == person.id,
+        Involvement.event_id.is_not(None),
+        _still_counts(),
     )
     dismissed = select(HostingPromptDismissed.event_id).where(
         HostingPromptDismissed.user_id == person.id
@@ -1861,10 +1949,9 @@ def prefill_from_event(person: User, event: Event) -> InvolvementDetails:
 
 
 def hosted_event_or_none(person: User, event_id: int) -> Event | None:
-    event = programme.get_event(event_id)
-    if event is None or event.id not in {e.id for e in programme.events_hosted_by(person.id)}:
-        return None
-    return event
+    """An event the person hosted that has ended (to confirm or dismiss), else None."""
+    hosted = programme.events_hosted_by(person.id, ended_before=utcnow())
+    return next((event for event in hosted if event.id == event_id), None)
 
 
 def dismiss_prompt(person: User, event: Event) -> None:
@@ -1877,5 +1964,10 @@ def dismiss_prompt(person: User, event: Event) -> None:
 
 
 def event_choices() -> list[tuple[int, str]]:
-    """Events to relate an activity or expense to: newest edition first."""
+    """Events to relate an activity or expense to (public ones): newest edition first."""
     return programme.event_choices()
+
+
+def _listed_event(event_id: int) -> bool:
+    event = programme.get_event(event_id)
+    return event is not None and event.status != "draft"

@@ -193,7 +193,7 @@ def _log_page(person: User, *, for_them: bool, back_url: str, prefill=None):
                 choice=prefill.choice,
             )
         form.process(data=data)
-    offer = None
+    offer, must_read = None, False
     if form.is_submitted() and form.validate():
         details = services.InvolvementDetails(
             activity_id=form.activity_id.data,
@@ -207,31 +207,35 @@ def _log_page(person: User, *, for_them: bool, back_url: str, prefill=None):
             related_to=form.related_to.data or "",
             note=form.note.data or "",
         )
+        involvement = None
         try:
-            if form.check.data:
-                offer = services.work_out(person, details)
-            else:
+            offer = services.work_out(person, details)
+            shown = set(filter(None, (form.warnings_shown.data or "").split(",")))
+            unseen = {text.code for text in offer.warnings} - shown
+            if not form.check.data and not unseen:
                 involvement = services.log_involvement(person, details, current_user)
         except DomainError as error:
+            offer = None
             show_error(form, error)
-        else:
-            if offer is None:
-                entry = services.entry_for_involvement(involvement.id)
-                flash(
-                    "Activity logged." + (" It is waiting for approval." if entry else ""),
-                    "success",
-                )
-                if entry is None:
-                    return redirect(back_url)
-                if for_them:
-                    return redirect(url_for("reciprocity.review_entry", entry_id=entry.id))
-                return redirect(url_for("reciprocity.entry", entry_id=entry.id))
+        if involvement is not None:
+            entry = services.entry_for_involvement(involvement.id)
+            flash("Activity logged." + (" It is waiting for approval." if entry else ""), "success")
+            if entry is None:
+                return redirect(back_url)
+            if for_them:
+                return redirect(url_for("reciprocity.review_entry", entry_id=entry.id))
+            return redirect(url_for("reciprocity.entry", entry_id=entry.id))
+        if offer is not None:
+            # Logging waits until every warning that applies has been on the page once.
+            form.warnings_shown.data = ",".join(text.code for text in offer.warnings)
+            must_read = not form.check.data
     return render_template(
         "reciprocity/log.html",
         form=form,
         person=person,
         for_them=for_them,
         offer=offer,
+        must_read=must_read,
         back_url=back_url,
         rates=services.list_rates(),
     )
@@ -242,6 +246,8 @@ def _log_page(person: User, *, for_them: bool, back_url: str, prefill=None):
 def log():
     prefill = None
     event_id = request.args.get("event", type=int)
+    if event_id is not None and not 0 < event_id < 2**31:
+        abort(404)
     if event_id is not None and request.method == "GET":
         event = services.hosted_event_or_none(current_user, event_id)
         if event is None:
@@ -376,6 +382,9 @@ def answer(entry_id: int):
     if form.validate_on_submit():
         try:
             services.answer_query(entry, form.answer.data, current_user)
+        except services.WrongStatus as error:
+            flash(error.message, "error")
+            return redirect(url_for("reciprocity.entry", entry_id=entry.id))
         except DomainError as error:
             show_error(form, error)
         else:
@@ -508,6 +517,10 @@ def _decide(entry_id: int, form, form_name: str, action, done: str):
     if form.validate_on_submit():
         try:
             action(entry, form)
+        except services.WrongStatus as error:
+            # Someone else got there first (or it was already done): say so at the top.
+            flash(error.message, "error")
+            return redirect(url_for("reciprocity.review_entry", entry_id=entry.id))
         except DomainError as error:
             show_error(form, error)
         else:

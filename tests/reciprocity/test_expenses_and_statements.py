@@ -216,3 +216,11 @@ def test_recognition_rules(books):
     portfolio = ledger.portfolio(books.contributor)
     assert portfolio.total_minutes == 90 and len(portfolio.recognitions) == 1
     assert ledger.portfolio(books.contributor, TaxYear(2025)).activities == []
+
+
+def test_no_receipt_for_a_rejected_expense(books):
+    expense = claim(books)
+    ledger.reject(ledger.entry_for_expense(expense.id), "Not ours", books.organiser)
+    with pytest.raises(ledger.BadReceipt) as error:
+        ledger.add_receipt(expense, ledger.Upload("r.pdf", PDF), books.contributor)
+    assert "not approved" in error.value.message

@@ -157,3 +157,57 @@ def test_cancelled_events_are_not_offered(books):
     db.session.commit()
     assert ledger.hosting_prompts(books.contributor) == []
     assert programme.events_hosted_by(books.contributor.id) == []
+
+
+def test_withdrawn_or_rejected_activities_leave_the_portfolio(books):
+    kept = books.log(minutes=60)
+    withdrawn = books.log(minutes=120)
+    ledger.withdraw(withdrawn, books.contributor)
+    rejected = books.log(minutes=180)
+    ledger.reject(rejected, "Not ours", books.organiser)
+    books.log(minutes=30, choice="decline")  # declining still counts as involvement
+    portfolio = ledger.portfolio(books.contributor)
+    assert portfolio.total_minutes == 90
+    assert kept.involvement_id in {item.involvement.id for item in portfolio.activities}
+
+
+def test_nobody_logs_or_claims_for_someone_else_unless_an_organiser(books):
+    other = make_user(roles=(Role.CONTRIBUTOR,))
+    with pytest.raises(ledger.ReciprocityError):
+        books.log(by=other)
+    with pytest.raises(ledger.ReciprocityError):
+        ledger.claim_expense(
+            books.contributor,
+            ledger.ExpenseDetails("travel", date(2026, 6, 1), 500, "Bus"),
+            None,
+            other,
+        )
+    entry = books.log()
+    ledger.query_entry(entry, "?", books.organiser)
+    with pytest.raises(ledger.ReciprocityError):
+        ledger.answer_query(ledger.get_entry(entry.id), "Not mine", other)
+    with pytest.raises(ledger.ReciprocityError):
+        ledger.withdraw(ledger.get_entry(entry.id), books.organiser)
+
+
+def test_draft_events_are_not_offered_to_relate_to(books):
+    edition = make_edition(2027)
+    draft = make_event(edition, status="draft", title="Secret plan")
+    public = make_event(edition, title="Open webinar")
+    labels = [label for _, label in ledger.event_choices()]
+    assert "2027: Open webinar" in labels and "2027: Secret plan" not in labels
+    with pytest.raises(ledger.ReciprocityError) as error:
+        books.log(event_id=draft.id)
+    assert error.value.field == "event_id"
+    assert books.log(event_id=public.id).involvement_id
+
+
+def test_a_rate_with_an_end_date_does_not_cut_short_the_open_one(books):
+    with pytest.raises(ledger.RateOverlaps):
+        ledger.add_rate(
+            ledger.RateDetails(
+                books.activity_id, "hour", 3000, date(2026, 1, 1), "s", date(2026, 3, 31)
+            ),
+            books.organiser,
+        )
+    assert ledger.rate_in_force(books.activity_id, date(2030, 1, 1)).pence == 2500

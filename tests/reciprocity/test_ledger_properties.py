@@ -130,7 +130,16 @@ def test_balances_always_equal_the_sum_of_entries(books, ops):
             net = defaultdict(int)
             for entry_id in ids:
                 net[model[entry_id][0]] += model[entry_id][1]
-            allowed = all(model[i][2] == "approved" for i in ids) and min(net.values()) >= 0
+            open_pairs = [
+                (row[4], entry_id)
+                for entry_id, row in model.items()
+                if row[4] is not None and row[2] == "approved" and model[row[4]][2] == "approved"
+            ]
+            allowed = (
+                all(model[i][2] == "approved" for i in ids)
+                and min(net.values()) >= 0
+                and all((a in ids) == (b in ids) for a, b in open_pairs)
+            )
             try:
                 ledger.record_payment_run(
                     ids,

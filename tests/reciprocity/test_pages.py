@@ -49,7 +49,15 @@ def test_from_logging_to_a_paid_statement(browser, books):
     assert checked.status_code == 200 and "£37.50" in text(checked)
     assert "Payments and vouchers can affect benefits" in text(checked)  # shown before logging
     assert db.session.scalar(select(func.count()).select_from(Involvement)) == 0
-    logged = browser.submit("/involvement/log", {**form, "submit": "Log this activity"})
+    # Straight to "Log this activity" with a warning not yet seen: shown first, nothing saved.
+    bounced = browser.submit("/involvement/log", {**form, "submit": "Log this activity"})
+    assert bounced.status_code == 200 and "Nothing is saved yet" in text(bounced)
+    assert db.session.scalar(select(func.count()).select_from(Involvement)) == 0
+    shown = re.search(r'name="warnings_shown" type="hidden" value="([^"]*)"', text(bounced))
+    assert shown.group(1) == "benefits"
+    logged = browser.submit(
+        "/involvement/log", {**form, "warnings_shown": "benefits", "submit": "Log this activity"}
+    )
     assert logged.status_code == 302
     entry = db.session.scalar(select(LedgerEntry))
     assert logged.headers["Location"] == f"/involvement/entries/{entry.id}"
@@ -130,6 +138,47 @@ def test_a_future_date_is_refused_next_to_the_field(browser, books):
         )
     )
     assert 'href="#activity_on"' in body and "cannot be in the future" in body
+
+
+@pytest.mark.parametrize(
+    "hours, words",
+    [
+        ("1e999999", "as a number"),
+        ("9" * 40, "as a number"),
+        ("0.01", "at least 0.25"),
+        ("-2", "as a number"),
+        ("25", "24 hours or less"),
+        ("nan", "as a number"),
+    ],
+)
+def test_hours_that_are_not_hours_are_refused_quickly(browser, books, hours, words):
+    browser.sign_in(books.contributor.email)
+    response = browser.submit(
+        "/involvement/log",
+        {
+            "activity_id": books.activity_id,
+            "activity_on": "2026-05-12",
+            "hours": hours,
+            "choice": "fee",
+            "submit": "Log this activity",
+        },
+    )
+    assert response.status_code == 200 and words in text(response)
+    assert db.session.scalar(select(func.count()).select_from(Involvement)) == 0
+
+
+def test_status_refusals_are_told_at_the_top(browser, books):
+    entry = books.approved()
+    browser.sign_in(books.organiser.email)
+    review = f"/ledger/entries/{entry.id}"
+    again = browser.submit(f"{review}/approve", {"approve": "Approve"}, form_url=review)
+    assert again.status_code == 302
+    assert "already approved" in text(browser.get(again.headers["Location"]))
+
+
+def test_huge_ids_in_the_query_string_are_not_found(browser, books):
+    browser.sign_in(books.contributor.email)
+    assert browser.get("/involvement/log?event=99999999999999999999").status_code == 404
 
 
 def test_receipts_upload_and_are_only_for_their_owner_and_organisers(app, browser, books):

@@ -198,6 +198,51 @@ def test_a_correction_of_a_paid_entry_is_recovered_from_the_next_run(books):
     assert (totals.owed, totals.approved, totals.paid) == (0, 0, 7500)
 
 
+def test_a_reversed_unpaid_entry_is_never_paid_without_its_reversal(books):
+    entry = books.approved()
+    reversal = ledger.reverse(entry, "Logged twice", books.organiser)
+    other = books.approved(minutes=60)
+    for alone in ([entry, other], [reversal, other]):
+        with pytest.raises(ledger.ReciprocityError) as error:
+            books.pay(*alone)
+        assert "cancel each other out" in error.value.message
+    books.pay(ledger.get_entry(entry.id), reversal, other)
+    totals = ledger.balances(books.contributor.id)[ledger.EntryKind.FEE]
+    assert (totals.approved, totals.paid) == (0, 2500)
+
+
+def test_money_returned_settles_a_correction_of_a_paid_entry(books):
+    paid = books.approved()
+    books.pay(paid)
+    reversal = ledger.reverse(ledger.get_entry(paid.id), "Paid twice", books.organiser)
+    returned = ledger.PaymentDetails(date(2026, 8, 1), "money_returned", "REFUND-1")
+    with pytest.raises(ledger.ReciprocityError):
+        ledger.record_payment_run([reversal.id, books.approved().id], returned, books.organiser)
+    ledger.record_payment_run([reversal.id], returned, books.organiser)
+    totals = ledger.balances(books.contributor.id)[ledger.EntryKind.FEE]
+    assert (totals.approved, totals.paid) == (5000, 0)  # the new one waits; £50 − £50 paid
+
+
+def test_an_organiser_cannot_decide_on_or_pay_their_own_entries(books):
+    both = make_user(roles=(ledger.Role.ORGANISER, ledger.Role.CONTRIBUTOR), name="Both")
+    mine = books.log(person=both)
+    for action in (
+        lambda: ledger.approve(mine, both),
+        lambda: ledger.reject(mine, "no", both),
+        lambda: ledger.query_entry(mine, "?", both),
+    ):
+        with pytest.raises(ledger.ReciprocityError) as error:
+            action()
+        assert "your own entries" in error.value.message
+    ledger.approve(mine, books.organiser)
+    with pytest.raises(ledger.ReciprocityError):
+        ledger.record_payment_run(
+            [mine.id], ledger.PaymentDetails(date(2026, 7, 1), "cash", "R"), both
+        )
+    with pytest.raises(ledger.ReciprocityError):
+        ledger.reverse(ledger.get_entry(mine.id), "x", both)
+
+
 def test_two_organisers_paying_at_once_pay_once(app, books):
     entry = books.approved()
     entry_id, organiser_id = entry.id, books.organiser.id
@@ -401,3 +446,19 @@ def test_credits_are_shown_without_floats():
     assert ledger.format_credits(150) == "1.5 credits"
     assert ledger.format_credits(100) == "1 credit"
     assert ledger.format_credits(-33) == "−0.33 credits"
+
+
+def test_the_database_itself_refuses_to_rewrite_an_entry(books):
+    from sqlalchemy import update
+    from sqlalchemy.exc import DatabaseError
+
+    entry = books.approved()
+    with pytest.raises(DatabaseError) as error:
+        db.session.execute(update(LedgerEntry).where(LedgerEntry.id == entry.id).values(amount=1))
+    assert "append-only" in str(error.value)
+    db.session.rollback()
+    db.session.execute(
+        update(LedgerEntry).where(LedgerEntry.id == entry.id).values(status="approved")
+    )  # the workflow columns still move
+    db.session.rollback()
+    assert ledger.get_entry(entry.id).amount == 5000
