@@ -59,6 +59,7 @@ PROTECTED.update(
         "reciprocity.query_entry": (_O, "POST", {"entry_id": "own_entry"}),
         "reciprocity.reject_entry": (_O, "POST", {"entry_id": "own_entry"}),
         "reciprocity.reverse_entry": (_O, "POST", {"entry_id": "own_entry"}),
+        "reciprocity.answer_for": (_O, "POST", {"entry_id": "own_entry"}),
         "reciprocity.contributor": (_O, "GET", {"user_id": "contributor"}),
         "reciprocity.contributor_profile": (_O, "GET", {"user_id": "contributor"}),
         "reciprocity.log_for": (_O, "GET", {"user_id": "contributor"}),

@@ -1598,6 +1598,16 @@ def balances(contributor_id: int, year: TaxYear | None = None) -> dict[EntryKind
     return totals
 
 
+def money_owed(contributor_id: int) -> Buckets:
+    """Fees, charity, vouchers and expenses waiting and approved-unpaid, in every tax year."""
+    totals = balances(contributor_id)
+    return Buckets(
+        sum(totals[kind].owed for kind in MONEY_KINDS),
+        sum(totals[kind].approved for kind in MONEY_KINDS),
+        sum(totals[kind].paid for kind in MONEY_KINDS),
+    )
+
+
 @dataclass
 class ContributorBalance:
     person: User
@@ -1695,6 +1705,9 @@ class Statement:
     lines: dict[EntryKind, list[StatementLine]]
     declined: list[tuple[Involvement, str]]
     made_on: date
+    # What was paid in the tax year by the date it was paid, whatever the activity's date:
+    # HMRC and benefits offices may count money when it is received.
+    paid_in_year: dict[EntryKind, int] = field(default_factory=dict)
 
     @property
     def is_empty(self) -> bool:
@@ -1740,7 +1753,24 @@ def statement(person: User, year: TaxYear) -> Statement:
         lines=lines,
         declined=[tuple(row) for row in declined],
         made_on=programme.today_in(),
+        paid_in_year=_paid_in_year(person.id, year),
     )
+
+
+def _paid_in_year(person_id: int, year: TaxYear) -> dict[EntryKind, int]:
+    totals = dict.fromkeys(EntryKind, 0)
+    rows = db.session.execute(
+        select(LedgerEntry.kind, func.sum(LedgerEntry.amount))
+        .join(PaymentRun, PaymentRun.id == LedgerEntry.payment_run_id)
+        .where(
+            LedgerEntry.contributor_id == person_id,
+            PaymentRun.paid_on.between(year.starts_on, year.ends_on),
+        )
+        .group_by(LedgerEntry.kind)
+    )
+    for kind, amount in rows:
+        totals[EntryKind(kind)] = amount
+    return totals
 
 
 def statement_csv(statement: Statement) -> str:

@@ -128,6 +128,7 @@ def home():
         prompts=services.hosting_prompts(current_user),
         entries=services.entries_for(current_user.id),
         totals=services.balances(current_user.id, year),
+        owed_all_years=services.money_owed(current_user.id),
         year=year,
         dismiss_form=ActionForm(),
         EntryKind=EntryKind,
@@ -501,6 +502,7 @@ def _review_page(entry: LedgerEntry, **forms):
         reject_form=forms.get("reject_form") or RejectForm(),
         reverse_form=forms.get("reverse_form") or ReverseForm(),
         receipt_form=forms.get("receipt_form") or ReceiptForm(),
+        answer_form=forms.get("answer_form") or AnswerForm(),
         EntryStatus=EntryStatus,
     )
 
@@ -564,6 +566,18 @@ def reject_entry(entry_id: int):
         "reject_form",
         lambda entry, form: services.reject(entry, form.reason.data, current_user),
         "Marked as not approved. The contributor can see the reason.",
+    )
+
+
+@bp.route("/ledger/entries/<int:entry_id>/answer", methods=["POST"])
+@requires(Role.ORGANISER)
+def answer_for(entry_id: int):
+    return _decide(
+        entry_id,
+        AnswerForm(),
+        "answer_form",
+        lambda entry, form: services.answer_query(entry, form.answer.data, current_user),
+        "Answer recorded for the contributor. The entry is back for approval.",
     )
 
 

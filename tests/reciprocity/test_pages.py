@@ -439,3 +439,30 @@ def test_long_lists_show_the_oldest_and_say_how_many(browser, books):
     assert "55 entries are waiting; the oldest 50 are shown" in page
     assert page.count("Old entry") == 50
     assert text(browser.get("/ledger/payments/new")).count("Old entry") == 55
+
+
+def test_an_organiser_records_an_answer_given_by_phone(browser, books):
+    entry = books.log()
+    ledger.query_entry(entry, "Which meeting was it?", books.organiser)
+    browser.sign_in(books.organiser.email)
+    review = f"/ledger/entries/{entry.id}"
+    assert "Answer for them" in text(browser.get(review))
+    done = browser.submit(
+        f"{review}/answer", {"answer": "The March steering group"}, form_url=review
+    )
+    assert done.status_code == 302 and status_of(entry.id) == "pending"
+    assert "The March steering group" in text(browser.get(review))
+
+
+def test_statement_also_counts_money_by_the_date_it_was_paid(browser, books):
+    late = books.approved(day=date(2026, 4, 4), minutes=60)  # 2025 to 2026 tax year...
+    books.pay(late, day=date(2026, 4, 20))  # ...paid in 2026 to 2027
+    earlier = ledger.statement(books.contributor, ledger.TaxYear(2025))
+    later = ledger.statement(books.contributor, ledger.TaxYear(2026))
+    fee = ledger.EntryKind.FEE
+    assert earlier.totals[fee].paid == 2500 and earlier.paid_in_year[fee] == 0
+    assert later.totals[fee].paid == 0 and later.paid_in_year[fee] == 2500
+    books.approved(day=date(2025, 6, 1))  # approved, unpaid, an older tax year
+    browser.sign_in(books.contributor.email)
+    home = text(browser.get("/involvement/"))
+    assert "In every tax year together: £0.00 waiting for approval and £50.00 approved" in home
