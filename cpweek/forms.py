@@ -60,6 +60,19 @@ def required_text(
     )
 
 
+def optional_text(label: str, max_length: int, noun: str, **kwargs) -> StringField:
+    """A text field that may be left empty, with its length limit said in words."""
+    render_kw = {"maxlength": max_length, **kwargs.pop("render_kw", {})}
+    return StringField(
+        label,
+        validators=[
+            Length(max=max_length, message=f"{noun} must be {max_length:,} characters or fewer")
+        ],
+        render_kw=render_kw,
+        **kwargs,
+    )
+
+
 def email_field(label: str = "Email address", hint: str | None = None) -> EmailField:
     return EmailField(
         label,

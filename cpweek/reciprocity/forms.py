@@ -26,6 +26,7 @@ from cpweek.forms import (
     DateField,
     MoneyField,
     NormalisedEmail,
+    optional_text,
     required_text,
 )
 from cpweek.reciprocity.models import (
@@ -89,6 +90,15 @@ def _long_text(label: str, missing: str, noun: str, description: str = "") -> Te
     )
 
 
+def _receipt_field(label: str, more: str = "") -> FileField:
+    # The service checks the file's content; `accept` only helps the browser's file picker.
+    return FileField(
+        label,
+        description="A PDF, or a photo in JPEG or PNG format, up to 5 MB." + more,
+        render_kw={"accept": ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"},
+    )
+
+
 def _event_field(label: str = "Which event was it for? (optional)") -> SelectField:
     return SelectField(label, coerce=_optional_int, validators=[Optional()])
 
@@ -110,13 +120,8 @@ class ProfileForm(BaseForm):
         validators=[Optional(), NormalisedEmail()],
         render_kw={"autocomplete": "email", "spellcheck": "false", "maxlength": 320},
     )
-    contact_phone = StringField(
-        "Phone number (optional)",
-        validators=[
-            Optional(),
-            Length(max=40, message="Phone number must be 40 characters or fewer"),
-        ],
-        render_kw={"autocomplete": "tel", "maxlength": 40},
+    contact_phone = optional_text(
+        "Phone number (optional)", 40, "Phone number", render_kw={"autocomplete": "tel"}
     )
     preference = RadioField(
         "How would you usually like to be recognised?",
@@ -138,16 +143,15 @@ class ProfileForm(BaseForm):
         choices=_enum_choices(PublicCredit),
         validators=[InputRequired("Choose how you would like to be credited")],
     )
-    pseudonym = StringField(
-        "The name to credit you by (if you chose a pseudonym)",
-        validators=[Length(max=100, message="The name must be 100 characters or fewer")],
-        render_kw={"maxlength": 100},
+    pseudonym = optional_text(
+        "The name to credit you by (if you chose a pseudonym)", 100, "The name"
     )
-    payee_reference = StringField(
+    payee_reference = optional_text(
         "Payee reference in the finance system",
+        60,
+        "The reference",
         description="Bank details are kept by the finance system, never here.",
-        validators=[Length(max=60, message="The reference must be 60 characters or fewer")],
-        render_kw={"maxlength": 60, "spellcheck": "false"},
+        render_kw={"spellcheck": "false"},
     )
     submit = SubmitField("Save")
 
@@ -176,11 +180,11 @@ class InvolvementForm(BaseForm):
         render_kw={"inputmode": "numeric", "maxlength": 2},
     )
     event_id = _event_field()
-    related_to = StringField(
+    related_to = optional_text(
         "Anything else it related to (optional)",
+        300,
+        "This",
         description="For example a proposal or a resource.",
-        validators=[Length(max=300, message="This must be 300 characters or fewer")],
-        render_kw={"maxlength": 300},
     )
     note = TextAreaField(
         "Note (optional)",
@@ -196,10 +200,8 @@ class InvolvementForm(BaseForm):
         description="In pounds, for example 20.00",
         render_kw={"inputmode": "decimal", "maxlength": 12},
     )
-    charity = StringField(
-        "The charity (if you chose to give the fee to a charity)",
-        validators=[Length(max=200, message="The charity's name must be 200 characters or fewer")],
-        render_kw={"maxlength": 200},
+    charity = optional_text(
+        "The charity (if you chose to give the fee to a charity)", 200, "The charity's name"
     )
     # The warnings shown with the fee: logging waits until the person has seen them all.
     warnings_shown = HiddenField()
@@ -229,21 +231,12 @@ class ExpenseForm(BaseForm):
         "This cost is still to come: ask for it to be approved (and paid) in advance"
     )
     event_id = _event_field()
-    receipt = FileField(
-        "Receipt (optional)",
-        description="A PDF, or a photo in JPEG or PNG format, up to 5 MB. "
-        "You can add it later too.",
-        render_kw={"accept": ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"},
-    )
+    receipt = _receipt_field("Receipt (optional)", " You can add it later too.")
     submit = SubmitField("Claim this expense")
 
 
 class ReceiptForm(BaseForm):
-    receipt = FileField(
-        "Add a receipt",
-        description="A PDF, or a photo in JPEG or PNG format, up to 5 MB.",
-        render_kw={"accept": ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"},
-    )
+    receipt = _receipt_field("Add a receipt")
     upload = SubmitField("Upload the receipt")
 
 
@@ -347,10 +340,7 @@ class GuidanceForm(BaseForm):
             Length(max=4000, message="The wording must be 4,000 characters or fewer"),
         ],
     )
-    link_text = StringField(
-        "Link words (optional)",
-        validators=[Length(max=200, message="The link words must be 200 characters or fewer")],
-    )
+    link_text = optional_text("Link words (optional)", 200, "The link words")
     link_url = URLField(
         "Link address (optional)",
         validators=[Length(max=500, message="The address must be 500 characters or fewer")],
