@@ -29,7 +29,8 @@ def seed_demo_command(if_empty: bool) -> None:
     if result.added_anything:
         click.echo(
             f"Demo data loaded: {result.editions} editions, {result.events} events, "
-            f"{result.accounts} accounts, {result.ledger_entries} ledger entries."
+            f"{result.accounts} accounts, {result.ledger_entries} ledger entries, "
+            f"{result.proposals} proposals."
         )
     else:
         click.echo("Demo data already present: nothing added.")

@@ -483,10 +483,13 @@ class SeedResult:
     events: int = 0
     accounts: int = 0
     ledger_entries: int = 0
+    proposals: int = 0
 
     @property
     def added_anything(self) -> bool:
-        return bool(self.editions or self.events or self.accounts or self.ledger_entries)
+        return bool(
+            self.editions or self.events or self.accounts or self.ledger_entries or self.proposals
+        )
 
 
 def database_is_empty() -> bool:
@@ -519,6 +522,7 @@ def seed_demo() -> SeedResult:
     result.accounts = _add_accounts()
     db.session.commit()
     result.ledger_entries = _add_reciprocity()
+    result.proposals = _add_call()
     return result
 
 
@@ -737,3 +741,122 @@ def _add_reciprocity() -> int:
         organiser,
     )
     return db.session.scalar(select(func.count()).select_from(LedgerEntry))
+
+
+# --- co-production: the 2027 call, open now, in review, with a decision waiting ---------------
+
+DEMO_PROPOSALS = [
+    # proposer email, title, kind, length, lived experience, summary, involvement
+    (
+        "contributor@example.org",
+        "Carers' own evidence: what counts?",
+        "workshop",
+        90,
+        "yes",
+        "A workshop on the evidence unpaid carers collect themselves, and how commissioners can "
+        "use it.",
+        "Designed and led by three unpaid carers from the Care Equity Evidence Hub.",
+    ),
+    (
+        "attendee@example.org",
+        "Commissioning with lived experience: year two",
+        "webinar",
+        60,
+        "no",
+        "A council and its lived-experience partners report on a second year of co-commissioning.",
+        "Co-presented with two partners who draw on care and support.",
+    ),
+    (
+        "contributor@example.org",
+        "Easy Read, done together",
+        "workshop",
+        120,
+        "yes",
+        "Making Easy Read materials with the people who use them.",
+        "Co-facilitated by self-advocates with learning disabilities.",
+    ),
+    (
+        "attendee@example.org",
+        "A data dashboard for co-production",
+        "webinar",
+        45,
+        "prefer_not",
+        "Showing the impact of co-production with routine data.",
+        "Reviewed by the council's lived-experience panel before release.",
+    ),
+]
+
+
+def _add_call() -> int:
+    """The 2027 call, dated around today so a demo can go from proposal to decision: open,
+    with reviewing and deciding under way, four proposals, reviews from a co-producer and an
+    organiser, and one decision waiting for a co-producer's agreement."""
+    from datetime import timedelta
+
+    from cpweek.coproduction import services as coproduction
+    from cpweek.coproduction.models import Call
+    from cpweek.programme.services import today_in
+    from cpweek.timezones import utcnow
+
+    edition = db.session.scalar(select(Edition).where(Edition.year == 2027))
+    if edition is None or db.session.scalar(select(Call.id).limit(1)) is not None:
+        return 0
+    people = {u.email: u for u in db.session.scalars(select(User))}
+    organiser, marcus = people["organiser@example.org"], people["coproducer@example.org"]
+    today, now = today_in(), utcnow()
+    call = coproduction.save_call(
+        edition,
+        coproduction.CallDetails(
+            opens_at=now - timedelta(days=30),
+            closes_at=now + timedelta(days=30),
+            reviewing_starts_on=today - timedelta(days=10),
+            reviewing_ends_on=today + timedelta(days=40),
+            deciding_starts_on=today - timedelta(days=2),
+            deciding_ends_on=today + timedelta(days=60),
+            guidance="We are looking for sessions **co-produced** with people who draw on care "
+            "and support and unpaid carers, on the 2027 theme. Sessions can be online, in "
+            "person or both, from 15 minutes to a day.",
+        ),
+        organiser,
+    )
+    for name, weight, description in [
+        ("Co-produced with lived experience", 3, "Shared power, not consultation"),
+        ("Fits the theme", 2, ""),
+        ("Accessible to everyone", 2, "Plain language, captions, breaks"),
+    ]:
+        coproduction.add_criterion(call, name, description, weight, organiser)
+    criteria = coproduction.criteria_of(call)
+    proposals = []
+    for email, title, kind, minutes, lived, summary, involvement in DEMO_PROPOSALS:
+        proposals.append(
+            coproduction.submit_proposal(
+                call,
+                people[email],
+                coproduction.ProposalDetails(
+                    title=title,
+                    summary=summary,
+                    kind=kind,
+                    format="online",
+                    length_minutes=minutes,
+                    lived_experience_involvement=involvement,
+                    lived_experience=lived,
+                ),
+            )
+        )
+    for proposal, marks in zip(proposals[:3], ([5, 4, 5], [3, 4, 3], [5, 5, 4]), strict=True):
+        for reviewer, shift in ((marcus, 0), (organiser, -1)):
+            coproduction.submit_review(
+                proposal,
+                reviewer,
+                {c.id: max(1, mark + shift) for c, mark in zip(criteria, marks, strict=True)},
+                "Clear and well co-produced."
+                if marks[0] == 5
+                else "Needs more lived experience in the delivery.",
+            )
+    coproduction.propose_decision(
+        proposals[0],
+        "accept",
+        "Led by carers, on the theme, and the panel scored it highest.",
+        organiser,
+    )
+    return len(proposals)

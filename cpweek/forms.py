@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
+    IntegerField,
     SelectMultipleField,
     StringField,
     ValidationError,
@@ -107,6 +108,17 @@ class MoneyField(StringField):
             self.pence = parse_pounds(self.data)
         except AmountError as error:
             raise ValidationError(str(error)) from None
+
+
+class CountField(IntegerField):
+    """A whole number, with a message that says what to type."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError("Enter a whole number, like 1 or 2") from None
 
 
 def show_error(form, error) -> None:

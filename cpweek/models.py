@@ -2,6 +2,16 @@
 
 from cpweek.audit import AuditEntry
 from cpweek.auth.models import RoleGrant, User
+from cpweek.coproduction.models import (
+    Agreement,
+    Call,
+    CoProposer,
+    Criterion,
+    Decision,
+    Proposal,
+    Review,
+    Score,
+)
 from cpweek.programme.models import Edition, Event, EventHost, Registration
 from cpweek.reciprocity.models import (
     Activity,
@@ -21,8 +31,13 @@ from cpweek.reciprocity.models import (
 
 __all__ = [
     "Activity",
+    "Agreement",
     "AuditEntry",
+    "Call",
+    "CoProposer",
     "ContributorProfile",
+    "Criterion",
+    "Decision",
     "Edition",
     "EntryQuery",
     "Event",
@@ -33,11 +48,14 @@ __all__ = [
     "Involvement",
     "LedgerEntry",
     "PaymentRun",
+    "Proposal",
     "Rate",
     "Receipt",
     "Recognition",
     "Registration",
+    "Review",
     "RoleGrant",
+    "Score",
     "User",
     "WarningSeen",
 ]

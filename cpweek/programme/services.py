@@ -1012,6 +1012,20 @@ def slugify(text: str) -> str:
     return slug[:100] or "event"
 
 
+def unique_slug(edition: Edition, slug: str) -> str:
+    """`slug`, or `slug-2`, `slug-3`, ... : the first no other event of the edition uses."""
+    taken = set(
+        db.session.scalars(
+            select(Event.slug).where(Event.edition_id == edition.id, Event.slug.like(f"{slug}%"))
+        )
+    )
+    candidate, number = slug, 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{slug}-{number}"
+    return candidate
+
+
 def parse_hosts(text: str) -> list[HostLine]:
     """One host a line: 'Name' or 'Name, email@example.org'."""
     hosts = []

@@ -8,7 +8,6 @@ from wtforms import (
     BooleanField,
     EmailField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectField,
     StringField,
@@ -23,6 +22,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from cpweek.forms import (
     BaseForm,
     CheckboxListField,
+    CountField,
     DateField,
     MoneyField,
     NormalisedEmail,
@@ -65,17 +65,6 @@ class HoursField(StringField):
         if minutes > 24 * 60:
             raise ValidationError("Enter 24 hours or less: log each day separately")
         self.minutes = minutes
-
-
-class CountField(IntegerField):
-    """A whole number, with a message that says what to type."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            self.data = None
-            raise ValueError("Enter a whole number, like 1 or 2") from None
 
 
 def _long_text(label: str, missing: str, noun: str, description: str = "") -> TextAreaField:

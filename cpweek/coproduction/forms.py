@@ -1,0 +1,202 @@
+from __future__ import annotations
+
+from wtforms import BooleanField, RadioField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from cpweek.coproduction.models import SCORE_MAX, SCORE_MIN, LivedExperience, Outcome
+from cpweek.forms import (
+    BaseForm,
+    CountField,
+    DateField,
+    DateTimeLocalField,
+    optional_text,
+    required_text,
+)
+from cpweek.programme.models import EventFormat, EventKind
+
+
+def _choices(enum_class) -> list[SelectChoice]:
+    return [SelectChoice(member.value, member.label) for member in enum_class]
+
+
+def _paragraph(label: str, missing: str | None, noun: str, **kwargs) -> TextAreaField:
+    required = [DataRequired(missing)] if missing else [Optional()]
+    return TextAreaField(
+        label,
+        validators=[
+            *required,
+            Length(max=4000, message=f"{noun} must be 4,000 characters or fewer"),
+        ],
+        **kwargs,
+    )
+
+
+class CallForm(BaseForm):
+    guidance = _paragraph(
+        "Guidance for proposers",
+        None,
+        "The guidance",
+        description="What the week is looking for, and how proposals are judged.",
+        render_kw={"rows": 8},
+    )
+    opens_at = DateTimeLocalField(
+        "Opens (UK time)", validators=[InputRequired("Enter when the call opens")]
+    )
+    closes_at = DateTimeLocalField(
+        "Closes (UK time)", validators=[InputRequired("Enter when the call closes")]
+    )
+    reviewing_starts_on = DateField(
+        "Reviewing starts", validators=[InputRequired("Enter when reviewing starts")]
+    )
+    reviewing_ends_on = DateField(
+        "Reviewing ends", validators=[InputRequired("Enter when reviewing ends")]
+    )
+    deciding_starts_on = DateField(
+        "Deciding starts", validators=[InputRequired("Enter when deciding starts")]
+    )
+    deciding_ends_on = DateField(
+        "Deciding ends", validators=[InputRequired("Enter when deciding ends")]
+    )
+    shared_decisions = BooleanField(
+        "A decision stands only once a co-producer and an organiser have both agreed to it",
+        default=True,
+    )
+    submit = SubmitField("Save the call")
+
+
+class CriterionForm(BaseForm):
+    name = required_text("Criterion", "Enter the criterion's name", 120)
+    description = optional_text("What reviewers should look for (optional)", 300, "The description")
+    weight = CountField(
+        "Weight (1 to 10)",
+        default=1,
+        validators=[
+            InputRequired("Enter a weight"),
+            NumberRange(min=1, max=10, message="Enter a weight from 1 to 10"),
+        ],
+        render_kw={"inputmode": "numeric", "maxlength": 2},
+    )
+    add_criterion = SubmitField("Add the criterion")
+
+
+class ProposalForm(BaseForm):
+    title = required_text("Title", "Enter a title")
+    summary = _paragraph(
+        "Summary",
+        "Enter a summary",
+        "The summary",
+        description="What happens in the session, and who it is for.",
+        render_kw={"rows": 6},
+    )
+    kind = RadioField(
+        "Kind of session",
+        choices=_choices(EventKind),
+        validators=[InputRequired("Choose what kind of session it is")],
+    )
+    format = RadioField(
+        "Where it happens",
+        choices=_choices(EventFormat),
+        validators=[InputRequired("Choose online, in person or both")],
+    )
+    length_minutes = CountField(
+        "Length, in minutes",
+        validators=[
+            InputRequired("Enter the length in minutes"),
+            NumberRange(min=15, max=480, message="Enter a length from 15 to 480 minutes"),
+        ],
+        render_kw={"inputmode": "numeric", "maxlength": 3},
+    )
+    lived_experience_involvement = _paragraph(
+        "How are people with lived experience involved in it?",
+        "Say how people with lived experience are involved in it",
+        "This",
+        description="For example: co-designed with, co-presented by, or led by people who draw "
+        "on care and support or unpaid carers.",
+    )
+    lived_experience = RadioField(
+        "Is this proposal from people with lived experience of care and support or of caring?",
+        choices=_choices(LivedExperience),
+        default=LivedExperience.PREFER_NOT.value,
+        description="Only counted, never shown with your name, on the page that says how the "
+        "programme was made.",
+        validators=[InputRequired("Choose an answer, or “prefer not to say”")],
+    )
+    access_needs = _paragraph(
+        "Presenters' access needs (optional)",
+        None,
+        "This",
+        description="Only the organisers and the panel see this.",
+    )
+    unavailable = _paragraph(
+        "Times you cannot present (optional)",
+        None,
+        "This",
+        description="One per line, UK time, like 2027-06-29 09:00-12:00",
+    )
+    co_proposers = _paragraph(
+        "Co-proposers (optional)",
+        None,
+        "This",
+        description="One per line: name, then email, like “Asha Patel, asha@example.org”. Each "
+        "is emailed a link to confirm.",
+    )
+    submit = SubmitField("Send the proposal")
+
+    def co_proposer_list(self) -> list[tuple[str, str]]:
+        people = []
+        for line in (self.co_proposers.data or "").splitlines():
+            if not line.strip():
+                continue
+            name, _, email = line.rpartition(",")
+            if not name:
+                name, email = "", line
+            people.append((name.strip(), email.strip().strip("<>")))
+        return people
+
+
+class ReviewForm(BaseForm):
+    """Built per call: one 1-5 radio group per criterion is added by `review_form`."""
+
+    comment = _paragraph(
+        "Comment for the panel",
+        "Write a comment for the panel",
+        "The comment",
+        render_kw={"rows": 5},
+    )
+    submit = SubmitField("Submit the review")
+
+
+def review_form(criteria, **kwargs) -> ReviewForm:
+    class Form(ReviewForm):
+        pass
+
+    for criterion in criteria:
+        setattr(
+            Form,
+            f"score_{criterion.id}",
+            RadioField(
+                f"{criterion.name} (weight {criterion.weight})",
+                description=criterion.description,
+                choices=[SelectChoice(str(n), str(n)) for n in range(SCORE_MIN, SCORE_MAX + 1)],
+                validators=[
+                    InputRequired(f"Score “{criterion.name}” from {SCORE_MIN} to {SCORE_MAX}")
+                ],
+            ),
+        )
+    return Form(**kwargs)
+
+
+class DecisionForm(BaseForm):
+    outcome = RadioField(
+        "Decision",
+        choices=_choices(Outcome),
+        validators=[InputRequired("Choose accept, reject or hold")],
+    )
+    rationale = _paragraph(
+        "Rationale",
+        "Give the rationale: the proposer will read it",
+        "The rationale",
+        description="The proposer reads this.",
+    )
+    propose = SubmitField("Put this decision to the panel")

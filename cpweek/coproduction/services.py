@@ -1,0 +1,981 @@
+"""The rules of co-producing the programme: calls, proposals and co-proposer invitations,
+reviews (nobody reviews their own, nobody sees others' scores before giving theirs), the
+panel's ranking, and shared decisions that stand once a co-producer and an organiser agree.
+
+Every review, decision and agreement writes an audit entry in its own transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import secrets
+import smtplib
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from cpweek import audit
+from cpweek.auth.models import Role, User
+from cpweek.auth.services import InvalidEmail, normalise_email
+from cpweek.coproduction.models import (
+    SCORE_MAX,
+    SCORE_MIN,
+    Agreement,
+    Call,
+    CoProposer,
+    Criterion,
+    Decision,
+    LivedExperience,
+    Outcome,
+    Proposal,
+    ProposalStatus,
+    Review,
+    Score,
+)
+from cpweek.errors import DomainError
+from cpweek.extensions import db
+from cpweek.mail import render_mail, send_mail
+from cpweek.programme import services as programme
+from cpweek.programme.models import Edition, EventFormat, EventKind
+from cpweek.timezones import from_local, utcnow
+from cpweek.urls import absolute_url
+
+log = logging.getLogger(__name__)
+
+REVIEWER_ROLES = (Role.CO_PRODUCER, Role.ORGANISER)
+LIVED_EXPERIENCE, STAFF = "lived_experience", "staff"
+MAX_CO_PROPOSERS = 6
+
+
+class CoproductionError(DomainError):
+    pass
+
+
+class CallClosed(CoproductionError):
+    pass
+
+
+class NotAllowed(CoproductionError):
+    pass
+
+
+class InvitationInvalid(CoproductionError):
+    pass
+
+
+def _quietly_mail(to: str, subject: str, template: str, **context) -> bool:
+    """Send a message; a mail server that fails is logged and never undoes the action."""
+    text, html = render_mail(template, **context)
+    try:
+        send_mail(to, subject, text, html)
+    except (smtplib.SMTPException, OSError):
+        log.exception("could not send %s mail to %s", template, to)
+        return False
+    return True
+
+
+# --- calls --------------------------------------------------------------------------------
+
+
+@dataclass
+class CallDetails:
+    opens_at: datetime
+    closes_at: datetime
+    reviewing_starts_on: date
+    reviewing_ends_on: date
+    deciding_starts_on: date
+    deciding_ends_on: date
+    guidance: str = ""
+    shared_decisions: bool = True
+
+
+def get_call(edition: Edition) -> Call | None:
+    return db.session.scalar(select(Call).where(Call.edition_id == edition.id))
+
+
+def get_call_by_id(call_id: int) -> Call | None:
+    return db.session.get(Call, call_id)
+
+
+def edition_of(call: Call) -> Edition:
+    return programme.get_edition_by_id(call.edition_id)
+
+
+def is_open(call: Call, now: datetime | None = None) -> bool:
+    now = now or utcnow()
+    return call.opens_at <= now < call.closes_at
+
+
+def reviewing(call: Call, today: date | None = None) -> bool:
+    today = today or programme.today_in()
+    return call.reviewing_starts_on <= today <= call.reviewing_ends_on
+
+
+def deciding(call: Call, today: date | None = None) -> bool:
+    today = today or programme.today_in()
+    return call.deciding_starts_on <= today <= call.deciding_ends_on
+
+
+def save_call(edition: Edition, details: CallDetails, by: User) -> Call:
+    """Open (or change) an edition's call, with its review and decision phases."""
+    if details.closes_at <= details.opens_at:
+        raise CoproductionError("The call must close after it opens", "closes_at")
+    if details.reviewing_ends_on < details.reviewing_starts_on:
+        raise CoproductionError("Reviewing must end on or after it starts", "reviewing_ends_on")
+    if details.deciding_ends_on < details.deciding_starts_on:
+        raise CoproductionError("Deciding must end on or after it starts", "deciding_ends_on")
+    if details.deciding_starts_on < details.reviewing_starts_on:
+        raise CoproductionError(
+            "Deciding cannot start before reviewing starts", "deciding_starts_on"
+        )
+    call = get_call(edition)
+    before = None
+    if call is None:
+        call = Call(edition_id=edition.id)
+        db.session.add(call)
+    else:
+        before = {"closes_at": call.closes_at.isoformat(), "shared": call.shared_decisions}
+    for name, value in details.__dict__.items():
+        setattr(call, name, value.strip() if isinstance(value, str) else value)
+    db.session.flush()
+    audit.record(
+        by.id,
+        "coproduction.call_saved",
+        "call",
+        call.id,
+        before=before,
+        after={"closes_at": call.closes_at.isoformat(), "shared": call.shared_decisions},
+    )
+    db.session.commit()
+    return call
+
+
+def criteria_of(call: Call) -> list[Criterion]:
+    return list(
+        db.session.scalars(
+            select(Criterion)
+            .where(Criterion.call_id == call.id)
+            .order_by(Criterion.position, Criterion.id)
+        )
+    )
+
+
+def add_criterion(call: Call, name: str, description: str, weight: int, by: User) -> Criterion:
+    if not name.strip():
+        raise CoproductionError("Enter the criterion's name", "name")
+    if not 1 <= weight <= 10:
+        raise CoproductionError("Enter a weight from 1 to 10", "weight")
+    position = db.session.scalar(
+        select(func.coalesce(func.max(Criterion.position), 0)).where(Criterion.call_id == call.id)
+    )
+    criterion = Criterion(
+        call_id=call.id,
+        name=name.strip(),
+        description=description.strip(),
+        weight=weight,
+        position=position + 1,
+    )
+    db.session.add(criterion)
+    db.session.flush()
+    audit.record(
+        by.id,
+        "coproduction.criterion_added",
+        "criterion",
+        criterion.id,
+        after={"name": criterion.name, "weight": weight},
+    )
+    db.session.commit()
+    return criterion
+
+
+def set_weight(criterion: Criterion, weight: int, by: User) -> None:
+    if not 1 <= weight <= 10:
+        raise CoproductionError("Enter a weight from 1 to 10", "weight")
+    before = criterion.weight
+    criterion.weight = weight
+    audit.record(
+        by.id,
+        "coproduction.criterion_weight",
+        "criterion",
+        criterion.id,
+        before={"weight": before},
+        after={"weight": weight},
+    )
+    db.session.commit()
+
+
+def get_criterion(criterion_id: int) -> Criterion | None:
+    return db.session.get(Criterion, criterion_id)
+
+
+# --- proposals ----------------------------------------------------------------------------
+
+
+@dataclass
+class ProposalDetails:
+    title: str
+    summary: str
+    kind: str
+    format: str
+    length_minutes: int
+    lived_experience_involvement: str
+    lived_experience: str = LivedExperience.PREFER_NOT.value
+    access_needs: str = ""
+    unavailable: str = ""  # one line each: 2027-06-29 09:00-12:00
+    co_proposers: list[tuple[str, str]] = field(default_factory=list)  # (name, email)
+
+
+_UNAVAILABLE_LINE = re.compile(
+    r"^(\d{4}-\d{2}-\d{2})\s+(\d{1,2}:\d{2})\s*(?:-|to|–)\s*(\d{1,2}:\d{2})$"
+)
+
+
+def parse_unavailable(text: str, zone: str) -> list[dict]:
+    """Lines like '2027-06-29 09:00-12:00' (UK time) as UTC ranges; a clear error otherwise."""
+    ranges = []
+    for number, line in enumerate(filter(None, (ln.strip() for ln in text.splitlines())), 1):
+        match = _UNAVAILABLE_LINE.match(line)
+        try:
+            if not match:
+                raise ValueError
+            day = date.fromisoformat(match[1])
+            starts = datetime.combine(day, datetime.strptime(match[2], "%H:%M").time())
+            ends = datetime.combine(day, datetime.strptime(match[3], "%H:%M").time())
+        except ValueError:
+            raise CoproductionError(
+                f"Line {number} of the times you cannot present is not like "
+                "“2027-06-29 09:00-12:00”",
+                "unavailable",
+            ) from None
+        if ends <= starts:
+            raise CoproductionError(
+                f"Line {number}: the end time must be after the start time", "unavailable"
+            )
+        ranges.append(
+            {
+                "starts": from_local(starts, zone).isoformat(),
+                "ends": from_local(ends, zone).isoformat(),
+                "text": line,
+            }
+        )
+    return ranges
+
+
+def _check_proposal(details: ProposalDetails) -> None:
+    if not details.title.strip():
+        raise CoproductionError("Enter a title", "title")
+    if not details.summary.strip():
+        raise CoproductionError("Enter a summary", "summary")
+    if details.kind not in EventKind._value2member_map_:
+        raise CoproductionError("Choose what kind of session it is", "kind")
+    if details.format not in EventFormat._value2member_map_:
+        raise CoproductionError("Choose online, in person or both", "format")
+    if not 15 <= details.length_minutes <= 480:
+        raise CoproductionError("Enter a length from 15 to 480 minutes", "length_minutes")
+    if not details.lived_experience_involvement.strip():
+        raise CoproductionError(
+            "Say how people with lived experience are involved in it",
+            "lived_experience_involvement",
+        )
+    if details.lived_experience not in LivedExperience._value2member_map_:
+        raise CoproductionError("Choose an answer (or “prefer not to say”)", "lived_experience")
+    if len(details.co_proposers) > MAX_CO_PROPOSERS:
+        raise CoproductionError(f"Name up to {MAX_CO_PROPOSERS} co-proposers", "co_proposers")
+
+
+def _clean_co_proposers(details: ProposalDetails, proposer: User) -> list[tuple[str, str]]:
+    cleaned = []
+    for name, email in details.co_proposers:
+        try:
+            address = normalise_email(email)
+        except InvalidEmail:
+            raise CoproductionError(
+                f"“{email}” is not an email address we can send an invitation to",
+                "co_proposers",
+            ) from None
+        if address == proposer.email:
+            raise CoproductionError("You are the proposer: list only the others", "co_proposers")
+        if address not in {a for _, a in cleaned}:
+            cleaned.append((name.strip() or address, address))
+    return cleaned
+
+
+def _invite(proposal: Proposal, name: str, email: str, proposer: User) -> None:
+    token = secrets.token_urlsafe(24)
+    invitee = CoProposer(
+        proposal_id=proposal.id,
+        name=name,
+        email=email,
+        token_hash=hashlib.sha256(token.encode()).hexdigest(),
+    )
+    db.session.add(invitee)
+    db.session.flush()
+    link = absolute_url(f"/proposals/invitations/{token}")
+    # Sent after the commit by the caller's loop below: kept on the session for now.
+    db.session.info.setdefault("invitations", []).append((invitee.email, name, link))
+
+
+def _send_invitations(proposal: Proposal, proposer: User) -> None:
+    for email, name, link in db.session.info.pop("invitations", []):
+        _quietly_mail(
+            email,
+            f"{proposer.name} named you on a Co-production Week proposal",
+            "proposal_invitation",
+            name=name,
+            proposer=proposer,
+            proposal=proposal,
+            link=link,
+        )
+
+
+def submit_proposal(call: Call, proposer: User, details: ProposalDetails) -> Proposal:
+    """A new proposal, while the call is open; co-proposers are emailed a link to confirm."""
+    if not is_open(call):
+        raise CallClosed("The call for proposals is not open, so nothing was saved.")
+    _check_proposal(details)
+    co_proposers = _clean_co_proposers(details, proposer)
+    edition = edition_of(call)
+    proposal = Proposal(
+        call_id=call.id,
+        proposer_id=proposer.id,
+        title=details.title.strip(),
+        summary=details.summary.strip(),
+        kind=details.kind,
+        format=details.format,
+        length_minutes=details.length_minutes,
+        lived_experience_involvement=details.lived_experience_involvement.strip(),
+        lived_experience=details.lived_experience,
+        access_needs=details.access_needs.strip(),
+        unavailable=parse_unavailable(details.unavailable, edition.timezone),
+        status=ProposalStatus.SUBMITTED.value,
+    )
+    db.session.add(proposal)
+    db.session.flush()
+    for name, email in co_proposers:
+        _invite(proposal, name, email, proposer)
+    audit.record(
+        proposer.id,
+        "coproduction.proposal_submitted",
+        "proposal",
+        proposal.id,
+        after={"title": proposal.title, "co_proposers": [e for _, e in co_proposers]},
+    )
+    db.session.commit()
+    _send_invitations(proposal, proposer)
+    return proposal
+
+
+def can_edit(proposal: Proposal) -> bool:
+    call = get_call_by_id(proposal.call_id)
+    return proposal.status == ProposalStatus.SUBMITTED and is_open(call)
+
+
+def update_proposal(proposal: Proposal, details: ProposalDetails, by: User) -> Proposal:
+    """The proposer changes the proposal until the call closes; new co-proposers are invited."""
+    if proposal.proposer_id != by.id:
+        raise NotAllowed("Only the proposer can change the proposal")
+    if not can_edit(proposal):
+        raise CallClosed(
+            "The call has closed (or the proposal was withdrawn or decided): "
+            "it can no longer be changed."
+        )
+    _check_proposal(details)
+    co_proposers = _clean_co_proposers(details, by)
+    edition = edition_of(get_call_by_id(proposal.call_id))
+    unavailable = parse_unavailable(details.unavailable, edition.timezone)
+    before = {"title": proposal.title, "length_minutes": proposal.length_minutes}
+    for name in ("title", "summary", "lived_experience_involvement", "access_needs"):
+        setattr(proposal, name, getattr(details, name).strip())
+    proposal.kind, proposal.format = details.kind, details.format
+    proposal.length_minutes = details.length_minutes
+    proposal.lived_experience = details.lived_experience
+    proposal.unavailable = unavailable
+    known = {row.email for row in co_proposers_of(proposal)}
+    for name, email in co_proposers:
+        if email not in known:
+            _invite(proposal, name, email, by)
+    audit.record(
+        by.id,
+        "coproduction.proposal_changed",
+        "proposal",
+        proposal.id,
+        before=before,
+        after={"title": proposal.title, "length_minutes": proposal.length_minutes},
+    )
+    db.session.commit()
+    _send_invitations(proposal, by)
+    return proposal
+
+
+def withdraw_proposal(proposal: Proposal, by: User) -> None:
+    if proposal.proposer_id != by.id:
+        raise NotAllowed("Only the proposer can withdraw the proposal")
+    if proposal.status != ProposalStatus.SUBMITTED:
+        raise CoproductionError("Only a proposal still with the panel can be withdrawn")
+    proposal.status = ProposalStatus.WITHDRAWN.value
+    audit.record(
+        by.id,
+        "coproduction.proposal_withdrawn",
+        "proposal",
+        proposal.id,
+        before={"status": "submitted"},
+        after={"status": "withdrawn"},
+    )
+    db.session.commit()
+
+
+def get_proposal(proposal_id: int) -> Proposal | None:
+    return db.session.get(Proposal, proposal_id)
+
+
+def co_proposers_of(proposal: Proposal) -> list[CoProposer]:
+    return list(
+        db.session.scalars(
+            select(CoProposer).where(CoProposer.proposal_id == proposal.id).order_by(CoProposer.id)
+        )
+    )
+
+
+def is_on_proposal(proposal: Proposal, person: User) -> bool:
+    """The proposer, or anyone invited onto it (confirmed or not): they may not review it."""
+    if proposal.proposer_id == person.id:
+        return True
+    return (
+        db.session.scalar(
+            select(CoProposer.id).where(
+                CoProposer.proposal_id == proposal.id,
+                or_(CoProposer.user_id == person.id, CoProposer.email == person.email),
+            )
+        )
+        is not None
+    )
+
+
+def may_see(proposal: Proposal, person: User) -> bool:
+    """Proposers and confirmed co-proposers see their proposal; reviewers see every one."""
+    if person.has_role(*REVIEWER_ROLES):
+        return True
+    return proposal.proposer_id == person.id or (
+        db.session.scalar(
+            select(CoProposer.id).where(
+                CoProposer.proposal_id == proposal.id,
+                CoProposer.user_id == person.id,
+                CoProposer.status == "confirmed",
+            )
+        )
+        is not None
+    )
+
+
+def proposals_of(person: User) -> list[Proposal]:
+    """Proposals the person made or confirmed they are on, newest first."""
+    confirmed = select(CoProposer.proposal_id).where(
+        CoProposer.user_id == person.id, CoProposer.status == "confirmed"
+    )
+    return list(
+        db.session.scalars(
+            select(Proposal)
+            .where(or_(Proposal.proposer_id == person.id, Proposal.id.in_(confirmed)))
+            .order_by(Proposal.created_at.desc(), Proposal.id.desc())
+        )
+    )
+
+
+def invitation_for(token: str) -> CoProposer | None:
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    return db.session.scalar(select(CoProposer).where(CoProposer.token_hash == digest))
+
+
+def respond_to_invitation(token: str, person: User, accept: bool) -> CoProposer:
+    """Confirm (or decline) being on a proposal. A link works once; a tampered one never."""
+    invitee = invitation_for(token)
+    if invitee is None:
+        raise InvitationInvalid(
+            "This invitation link is not valid. Check it was copied whole, or ask the "
+            "proposer to invite you again."
+        )
+    if invitee.status != "invited":
+        raise InvitationInvalid(f"This invitation was already {invitee.status}: nothing changed.")
+    invitee.status = "confirmed" if accept else "declined"
+    invitee.user_id = person.id
+    invitee.responded_at = utcnow()
+    audit.record(
+        person.id,
+        f"coproduction.invitation_{invitee.status}",
+        "co_proposer",
+        invitee.id,
+        after={"proposal_id": invitee.proposal_id},
+    )
+    db.session.commit()
+    return invitee
+
+
+# --- reviews ------------------------------------------------------------------------------
+
+
+def _perspective(person: User) -> str:
+    return LIVED_EXPERIENCE if person.has_role(Role.CO_PRODUCER) else STAFF
+
+
+def proposals_for_review(call: Call) -> list[Proposal]:
+    return list(
+        db.session.scalars(
+            select(Proposal)
+            .where(
+                Proposal.call_id == call.id,
+                Proposal.status != ProposalStatus.WITHDRAWN.value,
+            )
+            .order_by(Proposal.created_at, Proposal.id)
+        )
+    )
+
+
+def my_reviews(call: Call, reviewer: User) -> dict[int, Review]:
+    return {
+        review.proposal_id: review
+        for review in db.session.scalars(
+            select(Review)
+            .join(Proposal, Proposal.id == Review.proposal_id)
+            .where(Proposal.call_id == call.id, Review.reviewer_id == reviewer.id)
+        )
+    }
+
+
+def own_proposal_ids(call: Call, person: User) -> set[int]:
+    invited = select(CoProposer.proposal_id).where(
+        or_(CoProposer.user_id == person.id, CoProposer.email == person.email)
+    )
+    return set(
+        db.session.scalars(
+            select(Proposal.id).where(
+                Proposal.call_id == call.id,
+                or_(Proposal.proposer_id == person.id, Proposal.id.in_(invited)),
+            )
+        )
+    )
+
+
+def submit_review(
+    proposal: Proposal, reviewer: User, scores: dict[int, int], comment: str
+) -> Review:
+    """Score every criterion on the 1-5 scale and comment; a second submission (while
+    reviewing is open) replaces the reviewer's first."""
+    if not reviewer.has_role(*REVIEWER_ROLES):
+        raise NotAllowed("Only co-producers and organisers review proposals")
+    call = get_call_by_id(proposal.call_id)
+    if not reviewing(call):
+        raise CoproductionError(
+            f"Reviewing is open from {call.reviewing_starts_on:%-d %B} to "
+            f"{call.reviewing_ends_on:%-d %B %Y}: nothing was saved."
+        )
+    if is_on_proposal(proposal, reviewer):
+        raise NotAllowed("You are on this proposal, so you cannot review it.")
+    if proposal.status == ProposalStatus.WITHDRAWN:
+        raise CoproductionError("This proposal was withdrawn.")
+    wanted = {criterion.id for criterion in criteria_of(call)}
+    if set(scores) != wanted:
+        raise CoproductionError("Give a score for every criterion", "scores")
+    for value in scores.values():
+        if not SCORE_MIN <= value <= SCORE_MAX:
+            raise CoproductionError(f"Scores go from {SCORE_MIN} to {SCORE_MAX}", "scores")
+    if not comment.strip():
+        raise CoproductionError("Write a comment for the panel", "comment")
+    review = db.session.scalar(
+        select(Review).where(Review.proposal_id == proposal.id, Review.reviewer_id == reviewer.id)
+    )
+    before = None
+    if review is None:
+        review = Review(proposal_id=proposal.id, reviewer_id=reviewer.id)
+        db.session.add(review)
+    else:
+        before = {"comment": review.comment, "scores": _scores_of(review)}
+        for old in db.session.scalars(select(Score).where(Score.review_id == review.id)):
+            db.session.delete(old)
+    review.perspective = _perspective(reviewer)
+    review.comment = comment.strip()
+    review.submitted_at = utcnow()
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()  # a double click made the first one a moment ago
+        raise CoproductionError(
+            "Your review was already saved: open it again to change it."
+        ) from None
+    db.session.add_all(
+        Score(review_id=review.id, criterion_id=criterion_id, value=value)
+        for criterion_id, value in scores.items()
+    )
+    audit.record(
+        reviewer.id,
+        "coproduction.review_submitted",
+        "proposal",
+        proposal.id,
+        before=before,
+        after={
+            "review_id": review.id,
+            "scores": {str(k): v for k, v in scores.items()},
+            "perspective": review.perspective,
+        },
+    )
+    db.session.commit()
+    return review
+
+
+def _scores_of(review: Review) -> dict[str, int]:
+    return {
+        str(score.criterion_id): score.value
+        for score in db.session.scalars(select(Score).where(Score.review_id == review.id))
+    }
+
+
+@dataclass
+class ReviewShown:
+    review: Review
+    reviewer: User
+    scores: dict[int, int]
+
+
+def reviews_for(proposal: Proposal, viewer: User) -> list[ReviewShown] | None:
+    """Everyone's reviews of a proposal, or None while the viewer has not given their own."""
+    mine = db.session.scalar(
+        select(Review.id).where(Review.proposal_id == proposal.id, Review.reviewer_id == viewer.id)
+    )
+    if mine is None:
+        return None
+    rows = db.session.execute(
+        select(Review, User)
+        .join(User, User.id == Review.reviewer_id)
+        .where(Review.proposal_id == proposal.id)
+        .order_by(Review.submitted_at, Review.id)
+    ).all()
+    scores: dict[int, dict[int, int]] = {}
+    for score in db.session.scalars(
+        select(Score).where(Score.review_id.in_([review.id for review, _ in rows]))
+    ):
+        scores.setdefault(score.review_id, {})[score.criterion_id] = score.value
+    return [ReviewShown(review, person, scores.get(review.id, {})) for review, person in rows]
+
+
+def weighted_mean(scores: dict[int, int], weights: dict[int, int]) -> float:
+    total = sum(weights[c] for c in scores if c in weights)
+    return sum(value * weights[c] for c, value in scores.items() if c in weights) / total
+
+
+@dataclass
+class PanelRow:
+    proposal: Proposal
+    reviews: int
+    mean: float | None
+    lived_mean: float | None
+    lived_reviews: int
+    staff_mean: float | None
+    staff_reviews: int
+    decision: Decision | None
+
+    @property
+    def no_co_producer_review(self) -> bool:
+        return self.lived_reviews == 0
+
+
+def _averager(means: dict[int, float]):
+    def average(group: list[Review]) -> float | None:
+        return sum(means[r.id] for r in group) / len(group) if group else None
+
+    return average
+
+
+def panel(call: Call) -> list[PanelRow]:
+    """Proposals ranked by the weighted mean of their reviews (unreviewed last), with the
+    lived-experience and staff means side by side. A fixed number of queries."""
+    weights = {c.id: c.weight for c in criteria_of(call)}
+    proposals = proposals_for_review(call)
+    ids = [p.id for p in proposals]
+    reviews = list(db.session.scalars(select(Review).where(Review.proposal_id.in_(ids))))
+    scores: dict[int, dict[int, int]] = {}
+    for score in db.session.scalars(
+        select(Score).where(Score.review_id.in_([r.id for r in reviews]))
+    ):
+        scores.setdefault(score.review_id, {})[score.criterion_id] = score.value
+    decisions = {d.proposal_id: d for d in open_decisions(ids)}
+    rows = []
+    for proposal in proposals:
+        mine = [r for r in reviews if r.proposal_id == proposal.id and scores.get(r.id)]
+        means = {r.id: weighted_mean(scores[r.id], weights) for r in mine}
+        average = _averager(means)
+        lived = [r for r in mine if r.perspective == LIVED_EXPERIENCE]
+        staff = [r for r in mine if r.perspective == STAFF]
+        rows.append(
+            PanelRow(
+                proposal,
+                len(mine),
+                average(mine),
+                average(lived),
+                len(lived),
+                average(staff),
+                len(staff),
+                decisions.get(proposal.id),
+            )
+        )
+    rows.sort(key=lambda row: (row.mean is None, -(row.mean or 0), row.proposal.id))
+    return rows
+
+
+# --- shared decisions ---------------------------------------------------------------------
+
+
+def open_decisions(proposal_ids: list[int]) -> list[Decision]:
+    """The current (not replaced) decision of each proposal."""
+    return list(
+        db.session.scalars(
+            select(Decision).where(
+                Decision.proposal_id.in_(proposal_ids), Decision.replaced.is_(False)
+            )
+        )
+    )
+
+
+def current_decision(proposal: Proposal) -> Decision | None:
+    found = open_decisions([proposal.id])
+    return found[0] if found else None
+
+
+def agreements_of(decision: Decision) -> list[tuple[Agreement, User]]:
+    return list(
+        db.session.execute(
+            select(Agreement, User)
+            .join(User, User.id == Agreement.user_id)
+            .where(Agreement.decision_id == decision.id)
+            .order_by(Agreement.agreed_at, Agreement.id)
+        ).all()
+    )
+
+
+def _decider_perspective(person: User) -> str:
+    if not person.has_role(*REVIEWER_ROLES):
+        raise NotAllowed("Only co-producers and organisers take decisions")
+    return "co_producer" if person.has_role(Role.CO_PRODUCER) else "organiser"
+
+
+def _check_deciding(call: Call) -> None:
+    if not deciding(call):
+        raise CoproductionError(
+            f"Decisions are taken from {call.deciding_starts_on:%-d %B} to "
+            f"{call.deciding_ends_on:%-d %B %Y}: nothing was saved."
+        )
+
+
+def propose_decision(proposal: Proposal, outcome: str, rationale: str, by: User) -> Decision:
+    """Put an outcome to the panel, agreed by its proposer; it stands once a co-producer and
+    an organiser have agreed (or at once, if the call does not require shared decisions)."""
+    perspective = _decider_perspective(by)
+    call = get_call_by_id(proposal.call_id)
+    _check_deciding(call)
+    if is_on_proposal(proposal, by):
+        raise NotAllowed("You are on this proposal, so you cannot decide on it.")
+    if outcome not in Outcome._value2member_map_:
+        raise CoproductionError("Choose accept, reject or hold", "outcome")
+    if not rationale.strip():
+        raise CoproductionError("Give the rationale: the proposer will read it", "rationale")
+    if proposal.status in (
+        ProposalStatus.WITHDRAWN,
+        ProposalStatus.ACCEPTED,
+        ProposalStatus.REJECTED,
+    ):
+        raise CoproductionError(
+            f"This proposal is already “{ProposalStatus(proposal.status).label.lower()}”."
+        )
+    previous = current_decision(proposal)
+    if previous is not None:
+        previous.replaced = True
+    decision = Decision(
+        proposal_id=proposal.id,
+        outcome=outcome,
+        rationale=rationale.strip(),
+        proposed_by_id=by.id,
+    )
+    db.session.add(decision)
+    db.session.flush()
+    db.session.add(Agreement(decision_id=decision.id, user_id=by.id, perspective=perspective))
+    db.session.flush()
+    audit.record(
+        by.id,
+        "coproduction.decision_proposed",
+        "proposal",
+        proposal.id,
+        before={"replaced_decision": previous.id} if previous else None,
+        after={"decision_id": decision.id, "outcome": outcome, "rationale": decision.rationale},
+    )
+    stood = _stand_if_agreed(decision, proposal, call, by)
+    db.session.commit()
+    if stood:
+        _after_standing(decision, proposal, by)
+    return decision
+
+
+def agree(decision: Decision, by: User) -> bool:
+    """Add one's agreement; True when this makes the decision stand."""
+    perspective = _decider_perspective(by)
+    proposal = get_proposal(decision.proposal_id)
+    call = get_call_by_id(proposal.call_id)
+    _check_deciding(call)
+    if decision.replaced or decision.stands_at is not None:
+        raise CoproductionError("That decision is no longer open for agreement.")
+    if is_on_proposal(proposal, by):
+        raise NotAllowed("You are on this proposal, so you cannot decide on it.")
+    db.session.add(Agreement(decision_id=decision.id, user_id=by.id, perspective=perspective))
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise CoproductionError("You have already agreed to this decision.") from None
+    audit.record(
+        by.id,
+        "coproduction.decision_agreed",
+        "proposal",
+        proposal.id,
+        after={"decision_id": decision.id, "perspective": perspective},
+    )
+    stood = _stand_if_agreed(decision, proposal, call, by)
+    db.session.commit()
+    if stood:
+        _after_standing(decision, proposal, by)
+    return stood
+
+
+def _stand_if_agreed(decision: Decision, proposal: Proposal, call: Call, by: User) -> bool:
+    perspectives = set(
+        db.session.scalars(
+            select(Agreement.perspective).where(Agreement.decision_id == decision.id)
+        )
+    )
+    if call.shared_decisions and not {"co_producer", "organiser"} <= perspectives:
+        return False
+    decision.stands_at = utcnow()
+    proposal.status = {
+        Outcome.ACCEPT: ProposalStatus.ACCEPTED,
+        Outcome.REJECT: ProposalStatus.REJECTED,
+        Outcome.HOLD: ProposalStatus.HELD,
+    }[Outcome(decision.outcome)].value
+    audit.record(
+        by.id,
+        "coproduction.decision_stands",
+        "proposal",
+        proposal.id,
+        after={"decision_id": decision.id, "status": proposal.status},
+    )
+    return True
+
+
+def _after_standing(decision: Decision, proposal: Proposal, by: User) -> None:
+    """Accepted: a draft event, its proposers as hosts. Everyone on it is told."""
+    if decision.outcome == Outcome.ACCEPT and proposal.event_id is None:
+        draft_event_from(proposal, by)
+    people = [(db.session.get(User, proposal.proposer_id))]
+    people += [
+        db.session.get(User, row.user_id)
+        for row in co_proposers_of(proposal)
+        if row.status == "confirmed" and row.user_id
+    ]
+    for person in people:
+        _quietly_mail(
+            person.email,
+            f"Your Co-production Week proposal: {Outcome(decision.outcome).label.lower()}",
+            "proposal_decision",
+            person=person,
+            proposal=proposal,
+            decision=decision,
+            shared=get_call_by_id(proposal.call_id).shared_decisions,
+            link=absolute_url(f"/proposals/{proposal.id}"),
+        )
+
+
+def draft_event_from(proposal: Proposal, by: User):
+    """A draft event in the edition, linked to the proposal, hosted by its proposers; it starts
+    at 10:00 on the first day until it is scheduled."""
+    call = get_call_by_id(proposal.call_id)
+    edition = edition_of(call)
+    proposer = db.session.get(User, proposal.proposer_id)
+    hosts = [programme.HostLine(proposer.name, proposer.email)] + [
+        programme.HostLine(row.name, row.email)
+        for row in co_proposers_of(proposal)
+        if row.status == "confirmed"
+    ]
+    starts = from_local(
+        datetime.combine(edition.starts_on, datetime.min.time()).replace(hour=10), edition.timezone
+    )
+    slug = programme.unique_slug(edition, programme.slugify(proposal.title))
+    event, _ = programme.create_event(
+        edition,
+        programme.EventDetails(
+            title=proposal.title,
+            slug=slug,
+            kind=proposal.kind,
+            format=proposal.format,
+            starts_at=starts,
+            ends_at=starts + timedelta(minutes=proposal.length_minutes),
+            summary=proposal.summary[:500],
+            description=proposal.summary,
+            hosted_by=", ".join(host.name for host in hosts),
+            hosts=hosts,
+        ),
+        by,
+    )
+    proposal.event_id = event.id
+    audit.record(
+        by.id, "coproduction.event_drafted", "proposal", proposal.id, after={"event_id": event.id}
+    )
+    db.session.commit()
+    return event
+
+
+# --- transparency -------------------------------------------------------------------------
+
+
+@dataclass
+class HowItWasMade:
+    call: Call
+    proposals: int
+    lived_experience_yes: int
+    lived_experience_said: int  # answered yes or no (the rest preferred not to say)
+    accepted: list[Proposal]
+    lived_reviewers: int
+    staff_reviewers: int
+    reviews: int
+    shared_decisions: bool
+
+
+def how_it_was_made(call: Call) -> HowItWasMade:
+    proposals = [p for p in proposals_for_review(call)]
+    reviews = db.session.execute(
+        select(Review.reviewer_id, Review.perspective)
+        .join(Proposal, Proposal.id == Review.proposal_id)
+        .where(Proposal.call_id == call.id)
+    ).all()
+    return HowItWasMade(
+        call=call,
+        proposals=len(proposals),
+        lived_experience_yes=sum(p.lived_experience == LivedExperience.YES for p in proposals),
+        lived_experience_said=sum(
+            p.lived_experience in (LivedExperience.YES, LivedExperience.NO) for p in proposals
+        ),
+        accepted=[p for p in proposals if p.status == ProposalStatus.ACCEPTED],
+        lived_reviewers=len({r for r, kind in reviews if kind == LIVED_EXPERIENCE}),
+        staff_reviewers=len({r for r, kind in reviews if kind == STAFF}),
+        reviews=len(reviews),
+        shared_decisions=call.shared_decisions,
+    )
+
+
+def reviews_by(person: User) -> list[tuple[Call, int]]:
+    """How many proposals the person reviewed, per call: offered as involvement to log."""
+    rows = db.session.execute(
+        select(Proposal.call_id, func.count(Review.id))
+        .join(Proposal, Proposal.id == Review.proposal_id)
+        .where(Review.reviewer_id == person.id)
+        .group_by(Proposal.call_id)
+    ).all()
+    return [(get_call_by_id(call_id), count) for call_id, count in rows]

@@ -1,0 +1,411 @@
+"""The call for proposals (public), proposers' pages, co-proposer invitations, the review
+panel (co-producers and organisers), shared decisions, the organisers' call settings, and the
+public page on how the programme was co-produced."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from cpweek.auth.models import Role
+from cpweek.auth.permissions import public, requires
+from cpweek.coproduction import services
+from cpweek.coproduction.forms import (
+    CallForm,
+    CriterionForm,
+    DecisionForm,
+    ProposalForm,
+    review_form,
+)
+from cpweek.coproduction.models import SCORE_MAX, SCORE_MIN, ProposalStatus
+from cpweek.errors import DomainError
+from cpweek.forms import ActionForm, show_error
+from cpweek.programme import services as programme
+from cpweek.timezones import NonexistentLocalTime, from_local, to_local, utcnow
+
+bp = Blueprint("coproduction", __name__)
+REVIEWERS = services.REVIEWER_ROLES
+
+
+def _edition_and_call(year: int):
+    edition = programme.get_edition(year)
+    call = services.get_call(edition) if edition else None
+    if call is None:
+        abort(404)
+    return edition, call
+
+
+def _proposal_or_404(proposal_id: int):
+    proposal = services.get_proposal(proposal_id)
+    if proposal is None or not services.may_see(proposal, current_user):
+        abort(404)
+    return proposal
+
+
+# --- public -------------------------------------------------------------------------------
+
+
+@bp.route("/<int:year>/call")
+@public
+def call(year: int):
+    edition, found = _edition_and_call(year)
+    return render_template(
+        "coproduction/call.html",
+        edition=edition,
+        call=found,
+        is_open=services.is_open(found),
+        not_yet_open=found.opens_at > utcnow(),
+        criteria=services.criteria_of(found),
+    )
+
+
+@bp.route("/<int:year>/how-it-was-made")
+@public
+def how_it_was_made(year: int):
+    edition, found = _edition_and_call(year)
+    return render_template(
+        "coproduction/how_it_was_made.html", edition=edition, made=services.how_it_was_made(found)
+    )
+
+
+# --- proposers ----------------------------------------------------------------------------
+
+
+def _details_from(form: ProposalForm) -> services.ProposalDetails:
+    return services.ProposalDetails(
+        title=form.title.data,
+        summary=form.summary.data,
+        kind=form.kind.data,
+        format=form.format.data,
+        length_minutes=form.length_minutes.data,
+        lived_experience_involvement=form.lived_experience_involvement.data,
+        lived_experience=form.lived_experience.data,
+        access_needs=form.access_needs.data or "",
+        unavailable=form.unavailable.data or "",
+        co_proposers=form.co_proposer_list(),
+    )
+
+
+@bp.route("/<int:year>/call/propose", methods=["GET", "POST"])
+@requires(Role.ATTENDEE)
+def propose(year: int):
+    edition, found = _edition_and_call(year)
+    form = ProposalForm()
+    if form.validate_on_submit():
+        try:
+            proposal = services.submit_proposal(found, current_user, _details_from(form))
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            flash("Proposal sent. You can change it until the call closes.", "success")
+            return redirect(url_for("coproduction.proposal", proposal_id=proposal.id))
+    return render_template(
+        "coproduction/proposal_form.html",
+        form=form,
+        edition=edition,
+        call=found,
+        proposal=None,
+        is_open=services.is_open(found),
+    )
+
+
+@bp.route("/proposals/")
+@requires(Role.ATTENDEE)
+def my_proposals():
+    return render_template(
+        "coproduction/my_proposals.html", proposals=services.proposals_of(current_user)
+    )
+
+
+@bp.route("/proposals/<int:proposal_id>")
+@requires(Role.ATTENDEE)
+def proposal(proposal_id: int):
+    found = _proposal_or_404(proposal_id)
+    decision = services.current_decision(found)
+    return render_template(
+        "coproduction/proposal.html",
+        proposal=found,
+        co_proposers=services.co_proposers_of(found),
+        decision=decision if decision and decision.stands_at else None,
+        can_edit=found.proposer_id == current_user.id and services.can_edit(found),
+        withdraw_form=ActionForm(),
+        ProposalStatus=ProposalStatus,
+    )
+
+
+@bp.route("/proposals/<int:proposal_id>/edit", methods=["GET", "POST"])
+@requires(Role.ATTENDEE)
+def edit_proposal(proposal_id: int):
+    found = _proposal_or_404(proposal_id)
+    if found.proposer_id != current_user.id:
+        abort(404)
+    call = services.get_call_by_id(found.call_id)
+    edition = services.edition_of(call)
+    form = ProposalForm()
+    if request.method == "GET":
+        form.process(obj=found)
+        form.unavailable.data = "\n".join(item["text"] for item in found.unavailable)
+        form.co_proposers.data = "\n".join(
+            f"{row.name}, {row.email}" for row in services.co_proposers_of(found)
+        )
+    if form.validate_on_submit():
+        try:
+            services.update_proposal(found, _details_from(form), current_user)
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            flash("Proposal saved.", "success")
+            return redirect(url_for("coproduction.proposal", proposal_id=found.id))
+    return render_template(
+        "coproduction/proposal_form.html",
+        form=form,
+        edition=edition,
+        call=call,
+        proposal=found,
+        is_open=services.can_edit(found),
+    )
+
+
+@bp.route("/proposals/<int:proposal_id>/withdraw", methods=["POST"])
+@requires(Role.ATTENDEE)
+def withdraw_proposal(proposal_id: int):
+    found = _proposal_or_404(proposal_id)
+    if ActionForm().validate_on_submit():
+        try:
+            services.withdraw_proposal(found, current_user)
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            flash("Proposal withdrawn.", "success")
+    return redirect(url_for("coproduction.proposal", proposal_id=found.id))
+
+
+@bp.route("/proposals/invitations/<token>", methods=["GET", "POST"])
+@requires(Role.ATTENDEE)
+def invitation(token: str):
+    invitee = services.invitation_for(token)
+    found = services.get_proposal(invitee.proposal_id) if invitee else None
+    form = ActionForm()
+    if form.validate_on_submit():
+        try:
+            services.respond_to_invitation(token, current_user, request.form.get("answer") == "yes")
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            flash("Thank you: your answer is saved.", "success")
+            return redirect(url_for("coproduction.my_proposals"))
+    return render_template(
+        "coproduction/invitation.html", invitee=invitee, proposal=found, form=form
+    ), (200 if invitee else 404)
+
+
+# --- the review panel ---------------------------------------------------------------------
+
+
+@bp.route("/review/<int:year>/")
+@requires(*REVIEWERS)
+def review_queue(year: int):
+    edition, found = _edition_and_call(year)
+    return render_template(
+        "coproduction/review_queue.html",
+        edition=edition,
+        call=found,
+        proposals=services.proposals_for_review(found),
+        mine=services.my_reviews(found, current_user),
+        own=services.own_proposal_ids(found, current_user),
+        reviewing=services.reviewing(found),
+    )
+
+
+@bp.route("/review/proposals/<int:proposal_id>", methods=["GET", "POST"])
+@requires(*REVIEWERS)
+def review(proposal_id: int):
+    found = _proposal_or_404(proposal_id)
+    call = services.get_call_by_id(found.call_id)
+    criteria = services.criteria_of(call)
+    form = review_form(criteria)
+    on_it = services.is_on_proposal(found, current_user)
+    if form.validate_on_submit():
+        scores = {c.id: int(getattr(form, f"score_{c.id}").data) for c in criteria}
+        try:
+            services.submit_review(found, current_user, scores, form.comment.data)
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            flash("Review saved. You can now see the other reviews.", "success")
+            return redirect(url_for("coproduction.review", proposal_id=found.id))
+    return _review_page(found, call, criteria, form, on_it)
+
+
+def _review_page(found, call, criteria, form, on_it, decision_form=None):
+    reviews = None if on_it else services.reviews_for(found, current_user)
+    decision = services.current_decision(found)
+    agreements = services.agreements_of(decision) if decision else []
+    return render_template(
+        "coproduction/review.html",
+        proposal=found,
+        call=call,
+        edition=services.edition_of(call),
+        criteria=criteria,
+        form=form,
+        decision_form=decision_form or DecisionForm(formdata=None),
+        agree_form=ActionForm(formdata=None),
+        on_it=on_it,
+        reviews=reviews,
+        decision=decision,
+        agreements=agreements,
+        agreed=any(person.id == current_user.id for _, person in agreements),
+        co_proposers=services.co_proposers_of(found),
+        reviewing=services.reviewing(call),
+        deciding=services.deciding(call),
+        scale=(SCORE_MIN, SCORE_MAX),
+        ProposalStatus=ProposalStatus,
+    )
+
+
+@bp.route("/review/proposals/<int:proposal_id>/decision", methods=["POST"])
+@requires(*REVIEWERS)
+def propose_decision(proposal_id: int):
+    found = _proposal_or_404(proposal_id)
+    call = services.get_call_by_id(found.call_id)
+    form = DecisionForm()
+    if form.validate_on_submit():
+        try:
+            services.propose_decision(found, form.outcome.data, form.rationale.data, current_user)
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            flash("Decision put to the panel.", "success")
+            return redirect(url_for("coproduction.review", proposal_id=found.id) + "#decision")
+    criteria = services.criteria_of(call)
+    return _review_page(
+        found,
+        call,
+        criteria,
+        review_form(criteria, formdata=None),
+        services.is_on_proposal(found, current_user),
+        decision_form=form,
+    )
+
+
+@bp.route("/review/proposals/<int:proposal_id>/agree", methods=["POST"])
+@requires(*REVIEWERS)
+def agree(proposal_id: int):
+    found = _proposal_or_404(proposal_id)
+    decision = services.current_decision(found)
+    if decision is None:
+        abort(404)
+    if ActionForm().validate_on_submit():
+        try:
+            stood = services.agree(decision, current_user)
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            flash(
+                "Agreed. The decision now stands and the proposer is told."
+                if stood
+                else "Agreed. It stands once both a co-producer and an organiser agree.",
+                "success",
+            )
+    return redirect(url_for("coproduction.review", proposal_id=found.id) + "#decision")
+
+
+@bp.route("/review/<int:year>/panel")
+@requires(*REVIEWERS)
+def panel(year: int):
+    edition, found = _edition_and_call(year)
+    return render_template(
+        "coproduction/panel.html",
+        edition=edition,
+        call=found,
+        rows=services.panel(found),
+        criteria=services.criteria_of(found),
+    )
+
+
+# --- organisers: the call's settings ------------------------------------------------------
+
+
+def _call_details(form: CallForm, zone: str) -> services.CallDetails | None:
+    try:
+        opens = from_local(form.opens_at.data, zone)
+        closes = from_local(form.closes_at.data, zone)
+    except NonexistentLocalTime as error:
+        form.opens_at.errors = [*form.opens_at.errors, str(error)]
+        return None
+    return services.CallDetails(
+        opens_at=opens,
+        closes_at=closes,
+        reviewing_starts_on=form.reviewing_starts_on.data,
+        reviewing_ends_on=form.reviewing_ends_on.data,
+        deciding_starts_on=form.deciding_starts_on.data,
+        deciding_ends_on=form.deciding_ends_on.data,
+        guidance=form.guidance.data or "",
+        shared_decisions=form.shared_decisions.data,
+    )
+
+
+def _local(instant: datetime, zone: str) -> datetime:
+    return to_local(instant, zone).replace(tzinfo=None)
+
+
+@bp.route("/manage/<int:year>/call", methods=["GET", "POST"])
+@requires(Role.ORGANISER)
+def manage_call(year: int):
+    edition = programme.get_edition(year)
+    if edition is None:
+        abort(404)
+    found = services.get_call(edition)
+    form = CallForm()
+    if request.method == "GET" and found is not None:
+        form.process(obj=found)
+        form.opens_at.data = _local(found.opens_at, edition.timezone)
+        form.closes_at.data = _local(found.closes_at, edition.timezone)
+    if form.validate_on_submit():
+        details = _call_details(form, edition.timezone)
+        if details is not None:
+            try:
+                services.save_call(edition, details, current_user)
+            except DomainError as error:
+                show_error(form, error)
+            else:
+                flash("Call saved.", "success")
+                return redirect(url_for("coproduction.manage_call", year=year))
+    return render_template(
+        "coproduction/manage_call.html",
+        edition=edition,
+        call=found,
+        form=form,
+        criterion_form=CriterionForm(formdata=None),
+        criteria=services.criteria_of(found) if found else [],
+    )
+
+
+@bp.route("/manage/<int:year>/call/criteria", methods=["POST"])
+@requires(Role.ORGANISER)
+def add_criterion(year: int):
+    edition, found = _edition_and_call(year)
+    form = CriterionForm()
+    if form.validate_on_submit():
+        try:
+            services.add_criterion(
+                found, form.name.data, form.description.data or "", form.weight.data, current_user
+            )
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            flash("Criterion added.", "success")
+            return redirect(url_for("coproduction.manage_call", year=year))
+    call_form = CallForm(formdata=None, obj=found)
+    call_form.opens_at.data = _local(found.opens_at, edition.timezone)
+    call_form.closes_at.data = _local(found.closes_at, edition.timezone)
+    return render_template(
+        "coproduction/manage_call.html",
+        edition=edition,
+        call=found,
+        form=call_form,
+        criterion_form=form,
+        criteria=services.criteria_of(found),
+    )
