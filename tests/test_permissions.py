@@ -77,6 +77,25 @@ PROTECTED.update(
         "reciprocity.edit_guidance": (_O, "GET", {"code": "benefits"}),
     }
 )
+_R = {Role.CO_PRODUCER, Role.ORGANISER}
+_A = {Role.ATTENDEE}
+PROTECTED.update(
+    {
+        "coproduction.propose": (_A, "GET", {"year": 2027}),
+        "coproduction.my_proposals": (_A, "GET", {}),
+        "coproduction.proposal": (_A, "GET", {"proposal_id": "own_proposal"}),
+        "coproduction.edit_proposal": (_A, "GET", {"proposal_id": "own_proposal"}),
+        "coproduction.withdraw_proposal": (_A, "POST", {"proposal_id": "own_proposal"}),
+        "coproduction.invitation": (_A, "GET", {"token": "invitation"}),
+        "coproduction.review_queue": (_R, "GET", {"year": 2027}),
+        "coproduction.review": (_R, "GET", {"proposal_id": "others_proposal"}),
+        "coproduction.propose_decision": (_R, "POST", {"proposal_id": "others_proposal"}),
+        "coproduction.agree": (_R, "POST", {"proposal_id": "others_proposal"}),
+        "coproduction.panel": (_R, "GET", {"year": 2027}),
+        "coproduction.manage_call": (_O, "GET", {"year": 2027}),
+        "coproduction.add_criterion": (_O, "POST", {"year": 2027}),
+    }
+)
 
 
 def _view_access(app, endpoint):
@@ -118,6 +137,7 @@ def _url(app, endpoint, values, user):
     )
     samples = {"self": user.id, "event": event.id, "registration": registration.id}
     samples.update(_ledger_samples(user, event))
+    samples.update(_call_samples(user, edition))
     with app.test_request_context():
         return url_for(
             endpoint, **{key: samples.get(value, value) for key, value in values.items()}
@@ -192,6 +212,36 @@ def _ledger_samples(user, event) -> dict:
         "hosted_event": past.id,
         "contributor": contributor.id,
     }
+
+
+def _call_samples(user, edition) -> dict:
+    """An open 2027 call: the signed-in person's proposal (with an invitation to someone), and
+    someone else's proposal with a decision proposed."""
+    from cpweek.coproduction import services as coproduction
+    from tests.coproduction.conftest import open_call
+
+    organiser = make_user(roles=(Role.ORGANISER,))
+    call = coproduction.get_call(edition) or open_call(edition, organiser)
+    details = coproduction.ProposalDetails("Mine", "Summary", "webinar", "online", 60, "Led by")
+    own = coproduction.submit_proposal(call, user, details)
+    others = coproduction.submit_proposal(call, make_user(), details)
+    coproduction.propose_decision(others, "hold", "Wait", organiser)
+    import hashlib
+
+    from cpweek.coproduction.models import CoProposer
+    from cpweek.extensions import db
+
+    token = f"sample-token-{own.id}"
+    db.session.add(
+        CoProposer(
+            proposal_id=own.id,
+            name="Bo",
+            email=f"bo{own.id}@example.org",
+            token_hash=hashlib.sha256(token.encode()).hexdigest(),
+        )
+    )
+    db.session.commit()
+    return {"own_proposal": own.id, "others_proposal": others.id, "invitation": token}
 
 
 @pytest.mark.parametrize("endpoint", sorted(PROTECTED))

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from wtforms import BooleanField, RadioField, SubmitField, TextAreaField
+from wtforms import BooleanField, RadioField, SubmitField, TextAreaField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
@@ -167,6 +167,14 @@ class ReviewForm(BaseForm):
     submit = SubmitField("Submit the review")
 
 
+class ScoreField(RadioField):
+    """A 1-5 score; anything else is refused with the scale in the message."""
+
+    def pre_validate(self, form) -> None:
+        if self.data not in {str(n) for n in range(SCORE_MIN, SCORE_MAX + 1)}:
+            raise ValidationError(f"Choose a score from {SCORE_MIN} to {SCORE_MAX}")
+
+
 def review_form(criteria, **kwargs) -> ReviewForm:
     class Form(ReviewForm):
         pass
@@ -175,7 +183,7 @@ def review_form(criteria, **kwargs) -> ReviewForm:
         setattr(
             Form,
             f"score_{criterion.id}",
-            RadioField(
+            ScoreField(
                 f"{criterion.name} (weight {criterion.weight})",
                 description=criterion.description,
                 choices=[SelectChoice(str(n), str(n)) for n in range(SCORE_MIN, SCORE_MAX + 1)],

@@ -314,7 +314,7 @@ def _invite(proposal: Proposal, name: str, email: str, proposer: User) -> None:
     )
     db.session.add(invitee)
     db.session.flush()
-    link = absolute_url(f"/proposals/invitations/{token}")
+    link = absolute_url("coproduction.invitation", token=token)
     # Sent after the commit by the caller's loop below: kept on the session for now.
     db.session.info.setdefault("invitations", []).append((invitee.email, name, link))
 
@@ -889,7 +889,7 @@ def _after_standing(decision: Decision, proposal: Proposal, by: User) -> None:
             proposal=proposal,
             decision=decision,
             shared=get_call_by_id(proposal.call_id).shared_decisions,
-            link=absolute_url(f"/proposals/{proposal.id}"),
+            link=absolute_url("coproduction.proposal", proposal_id=proposal.id),
         )
 
 

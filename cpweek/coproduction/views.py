@@ -231,6 +231,9 @@ def review(proposal_id: int):
         scores = {c.id: int(getattr(form, f"score_{c.id}").data) for c in criteria}
         try:
             services.submit_review(found, current_user, scores, form.comment.data)
+        except services.NotAllowed as error:
+            flash(error.message, "error")  # the page shows no review form to them
+            return redirect(url_for("coproduction.review", proposal_id=found.id))
         except DomainError as error:
             show_error(form, error)
         else:
