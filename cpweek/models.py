@@ -8,11 +8,14 @@ from cpweek.coproduction.models import (
     CoProposer,
     Criterion,
     Decision,
+    DraftSlot,
     Proposal,
+    Release,
     Review,
     Score,
+    SignOff,
 )
-from cpweek.programme.models import Edition, Event, EventHost, Registration
+from cpweek.programme.models import Edition, Event, EventBreak, EventHost, Registration
 from cpweek.reciprocity.models import (
     Activity,
     ContributorProfile,
@@ -38,9 +41,11 @@ __all__ = [
     "ContributorProfile",
     "Criterion",
     "Decision",
+    "DraftSlot",
     "Edition",
     "EntryQuery",
     "Event",
+    "EventBreak",
     "EventHost",
     "ExpenseClaim",
     "Guidance",
@@ -53,9 +58,11 @@ __all__ = [
     "Receipt",
     "Recognition",
     "Registration",
+    "Release",
     "Review",
     "RoleGrant",
     "Score",
+    "SignOff",
     "User",
     "WarningSeen",
 ]

@@ -94,6 +94,12 @@ PROTECTED.update(
         "coproduction.panel": (_R, "GET", {"year": 2027}),
         "coproduction.manage_call": (_O, "GET", {"year": 2027}),
         "coproduction.add_criterion": (_O, "POST", {"year": 2027}),
+        "coproduction.schedule_draft": (_R, "GET", {"year": 2027}),
+        "coproduction.place": (_O, "POST", {"year": 2027}),
+        "coproduction.change_draft": (_O, "POST", {"year": 2027}),
+        "coproduction.add_break": (_O, "POST", {"year": 2027}),
+        "coproduction.prepare_release": (_O, "POST", {"year": 2027}),
+        "coproduction.sign_off": (_R, "POST", {"release_id": "release"}),
     }
 )
 
@@ -241,7 +247,17 @@ def _call_samples(user, edition) -> dict:
         )
     )
     db.session.commit()
-    return {"own_proposal": own.id, "others_proposal": others.id, "invitation": token}
+    from cpweek.coproduction.models import Release
+
+    release = Release(edition_id=edition.id, status="pending", changes=[])
+    db.session.add(release)
+    db.session.commit()
+    return {
+        "own_proposal": own.id,
+        "others_proposal": others.id,
+        "invitation": token,
+        "release": release.id,
+    }
 
 
 @pytest.mark.parametrize("endpoint", sorted(PROTECTED))

@@ -1,6 +1,13 @@
 from __future__ import annotations
 
-from wtforms import BooleanField, RadioField, SubmitField, TextAreaField, ValidationError
+from wtforms import (
+    BooleanField,
+    RadioField,
+    SelectField,
+    SubmitField,
+    TextAreaField,
+    ValidationError,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
@@ -10,6 +17,7 @@ from cpweek.forms import (
     CountField,
     DateField,
     DateTimeLocalField,
+    TimeField,
     optional_text,
     required_text,
 )
@@ -208,3 +216,45 @@ class DecisionForm(BaseForm):
         description="The proposer reads this.",
     )
     propose = SubmitField("Put this decision to the panel")
+
+
+class PlaceForm(BaseForm):
+    """Put a session at a time, in a room or stream, in the draft."""
+
+    event_id = SelectField("Session", coerce=int, validators=[InputRequired("Choose a session")])
+    day = DateField("Day", validators=[InputRequired("Enter the day")])
+    start = TimeField("Starts (UK time)", validators=[InputRequired("Enter the start time")])
+    end = TimeField("Ends (UK time)", validators=[InputRequired("Enter the end time")])
+    track = optional_text("Room or online stream (optional)", 100, "The room")
+    place = SubmitField("Put it in the draft")
+
+
+class DraftChangeForm(BaseForm):
+    """Cancel a published session in the draft, or forget the draft's change to one."""
+
+    change_event_id = SelectField(
+        "Session", coerce=int, validators=[InputRequired("Choose a session")]
+    )
+    cancel_event = SubmitField("Cancel it in the draft")
+    undo = SubmitField("Undo the draft's change")
+
+
+class BreakForm(BaseForm):
+    conference_id = SelectField(
+        "Conference", coerce=int, validators=[InputRequired("Choose the conference")]
+    )
+    break_day = DateField("Day", validators=[InputRequired("Enter the day")])
+    break_start = TimeField("Starts (UK time)", validators=[InputRequired("Enter the start")])
+    break_end = TimeField("Ends (UK time)", validators=[InputRequired("Enter the end")])
+    label = optional_text("What it is (optional)", 100, "This", default="Lunch")
+    add_break = SubmitField("Add the break")
+
+
+class ReleaseForm(BaseForm):
+    override_reason = _paragraph(
+        "Reason to publish despite conflicts (only if some remain)",
+        None,
+        "The reason",
+        description="Recorded with the release, for everyone to see.",
+    )
+    prepare = SubmitField("Prepare a release for sign-off")

@@ -207,3 +207,54 @@ class Agreement(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
     perspective: Mapped[str] = mapped_column(String(20))  # co_producer or organiser
     agreed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class DraftSlot(db.Model):
+    """Where the schedule draft puts an event (or that it cancels it), until a release
+    publishes the draft. Nothing reaches the public programme or anyone's calendar before."""
+
+    __tablename__ = "draft_slots"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), unique=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    track: Mapped[str] = mapped_column(String(100), default="")
+    cancel: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class Release(db.Model):
+    """A numbered publication of the schedule draft, with its change log. It is published once
+    a co-producer and an organiser have both signed it off."""
+
+    __tablename__ = "releases"
+    __table_args__ = (UniqueConstraint("edition_id", "number", name="one_number_per_edition"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(
+        ForeignKey("editions.id", ondelete="CASCADE"), index=True
+    )
+    number: Mapped[int | None] = mapped_column(Integer)  # given when published
+    status: Mapped[str] = mapped_column(String(20), default="pending")  # published, outdated
+    # [{"kind": added|moved|cancelled|changed, "event_id", "title", "before", "after"}]
+    changes: Mapped[list] = mapped_column(JSON, default=list)
+    override_reason: Mapped[str] = mapped_column(Text, default="")
+    conflicts_overridden: Mapped[list] = mapped_column(JSON, default=list)
+    prepared_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    prepared_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class SignOff(db.Model):
+    __tablename__ = "release_sign_offs"
+    __table_args__ = (UniqueConstraint("release_id", "user_id", name="once_per_person"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    release_id: Mapped[int] = mapped_column(
+        ForeignKey("releases.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    perspective: Mapped[str] = mapped_column(String(20))  # co_producer or organiser
+    signed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -6,17 +6,21 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from cpweek.auth.models import Role
 from cpweek.auth.permissions import public, requires
-from cpweek.coproduction import services
+from cpweek.coproduction import schedule, services
 from cpweek.coproduction.forms import (
+    BreakForm,
     CallForm,
     CriterionForm,
     DecisionForm,
+    DraftChangeForm,
+    PlaceForm,
     ProposalForm,
+    ReleaseForm,
     review_form,
 )
 from cpweek.coproduction.models import SCORE_MAX, SCORE_MIN, ProposalStatus
@@ -412,3 +416,189 @@ def add_criterion(year: int):
         criterion_form=form,
         criteria=services.criteria_of(found),
     )
+
+
+# --- the schedule draft and its releases --------------------------------------------------
+
+
+def _edition_or_404(year: int):
+    edition = programme.get_edition(year)
+    if edition is None:
+        abort(404)
+    return edition
+
+
+def _at(day, time_of_day, zone: str):
+    return from_local(datetime.combine(day, time_of_day), zone)
+
+
+def _schedule_forms(edition, placed, unplaced):
+    choices = [(item.event.id, f"{item.event.title} ({item.event.status})") for item in placed] + [
+        (event.id, f"{event.title} (draft, not placed)") for event in unplaced
+    ]
+    place_form = PlaceForm(formdata=None)
+    change_form = DraftChangeForm(formdata=None)
+    break_form = BreakForm(formdata=None)
+    place_form.event_id.choices = choices
+    change_form.change_event_id.choices = [(i.event.id, i.event.title) for i in placed]
+    break_form.conference_id.choices = [
+        (item.event.id, item.event.title) for item in placed if item.event.kind == "conference"
+    ]
+    return {"place_form": place_form, "change_form": change_form, "break_form": break_form}
+
+
+def _schedule_page(edition, **bound):
+    placed, unplaced = schedule.draft(edition)
+    forms = _schedule_forms(edition, placed, unplaced)
+    for name, form in bound.items():
+        for field_name in ("event_id", "change_event_id", "conference_id"):
+            if hasattr(form, field_name):
+                getattr(form, field_name).choices = getattr(forms[name], field_name).choices
+        forms[name] = form
+    release = schedule.pending_release(edition)
+    return render_template(
+        "coproduction/schedule.html",
+        edition=edition,
+        days=schedule.grid(edition, placed),
+        unplaced=unplaced,
+        conflicts=schedule.conflicts(edition, placed),
+        changes=schedule.pending_changes(edition, placed),
+        release=release,
+        signed=schedule.sign_offs(release) if release else [],
+        release_form=bound.get("release_form") or ReleaseForm(formdata=None),
+        published=schedule.releases(edition),
+        **{name: form for name, form in forms.items() if name != "release_form"},
+    )
+
+
+@bp.route("/manage/<int:year>/schedule")
+@requires(*REVIEWERS)
+def schedule_draft(year: int):
+    return _schedule_page(_edition_or_404(year))
+
+
+def _schedule_action(year: int, form, form_name: str, action, done: str):
+    edition = _edition_or_404(year)
+    placed, unplaced = schedule.draft(edition)
+    choices = _schedule_forms(edition, placed, unplaced)[form_name]
+    for field_name in ("event_id", "change_event_id", "conference_id"):
+        if hasattr(form, field_name):
+            getattr(form, field_name).choices = getattr(choices, field_name).choices
+    if form.validate_on_submit():
+        try:
+            action(edition, form)
+        except NonexistentLocalTime as error:
+            form.form_errors.append(str(error))
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            flash(done, "success")
+            return redirect(url_for("coproduction.schedule_draft", year=year))
+    return _schedule_page(edition, **{form_name: form})
+
+
+@bp.route("/manage/<int:year>/schedule/place", methods=["POST"])
+@requires(Role.ORGANISER)
+def place(year: int):
+    def act(edition, form):
+        event = programme.get_event(form.event_id.data)
+        schedule.place(
+            event,
+            _at(form.day.data, form.start.data, edition.timezone),
+            _at(form.day.data, form.end.data, edition.timezone),
+            form.track.data or "",
+            current_user,
+        )
+
+    return _schedule_action(year, PlaceForm(), "place_form", act, "Placed in the draft.")
+
+
+@bp.route("/manage/<int:year>/schedule/change", methods=["POST"])
+@requires(Role.ORGANISER)
+def change_draft(year: int):
+    def act(edition, form):
+        event = programme.get_event(form.change_event_id.data)
+        if form.undo.data:
+            schedule.undo(event, current_user)
+        else:
+            schedule.cancel_in_draft(event, current_user)
+
+    return _schedule_action(year, DraftChangeForm(), "change_form", act, "Draft changed.")
+
+
+@bp.route("/manage/<int:year>/schedule/breaks", methods=["POST"])
+@requires(Role.ORGANISER)
+def add_break(year: int):
+    def act(edition, form):
+        day = form.break_day.data
+        schedule.add_break(
+            programme.get_event(form.conference_id.data),
+            _at(day, form.break_start.data, edition.timezone),
+            _at(day, form.break_end.data, edition.timezone),
+            form.label.data or "",
+            current_user,
+        )
+
+    return _schedule_action(year, BreakForm(), "break_form", act, "Break added.")
+
+
+@bp.route("/manage/<int:year>/schedule/release", methods=["POST"])
+@requires(Role.ORGANISER)
+def prepare_release(year: int):
+    edition = _edition_or_404(year)
+    form = ReleaseForm()
+    if form.validate_on_submit():
+        try:
+            schedule.prepare_release(edition, current_user, form.override_reason.data or "")
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            flash(
+                "Release prepared: it is published once a co-producer and an organiser "
+                "have both signed it off.",
+                "success",
+            )
+            return redirect(url_for("coproduction.schedule_draft", year=year) + "#release")
+    return _schedule_page(edition, release_form=form)
+
+
+@bp.route("/manage/releases/<int:release_id>/sign-off", methods=["POST"])
+@requires(*REVIEWERS)
+def sign_off(release_id: int):
+    release = schedule.get_release(release_id)
+    if release is None:
+        abort(404)
+    edition = programme.get_edition_by_id(release.edition_id)
+    if ActionForm().validate_on_submit():
+        try:
+            published = schedule.sign_off(release, current_user)
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            flash(
+                f"Signed off: release {release.number} is published and everyone affected "
+                "has been told."
+                if published
+                else "Signed off. It is published once both a co-producer and an organiser have.",
+                "success",
+            )
+    return redirect(url_for("coproduction.schedule_draft", year=edition.year) + "#release")
+
+
+@bp.route("/<int:year>/changes")
+@public
+def changes(year: int):
+    edition = _edition_or_404(year)
+    return render_template(
+        "coproduction/changes.html",
+        edition=edition,
+        releases=schedule.releases(edition),
+        words=schedule.KIND_WORDS,
+    )
+
+
+@bp.route("/<int:year>/changes.atom")
+@public
+def changes_feed(year: int):
+    edition = _edition_or_404(year)
+    return Response(schedule.atom_feed(edition), content_type="application/atom+xml; charset=utf-8")

@@ -36,11 +36,12 @@ def event_uid(event: Event) -> str:
 
 def event_location(event: Event) -> str:
     online = f"Online ({event.online_platform})" if event.online_platform else "Online"
+    venue = ", ".join(part for part in (event.track, event.venue) if part)
     if event.format == EventFormat.ONLINE.value:
-        return online
+        return f"{online}, {event.track}" if event.track else online
     if event.format == EventFormat.HYBRID.value:
-        return f"{event.venue} and {online.lower()}" if event.venue else online
-    return event.venue
+        return f"{venue} and {online.lower()}" if venue else online
+    return venue
 
 
 def event_page_url(edition: Edition, event: Event) -> str:

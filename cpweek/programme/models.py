@@ -123,6 +123,8 @@ class Event(db.Model):
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     venue: Mapped[str] = mapped_column(String(300), default="")
     online_platform: Mapped[str] = mapped_column(String(100), default="")
+    # The room, or the online stream, it runs in: the schedule's columns.
+    track: Mapped[str] = mapped_column(String(100), default="", server_default="")
     # Shown to confirmed registrants only, never on public pages or feeds.
     join_url: Mapped[str] = mapped_column(String(500), default="")
     capacity: Mapped[int | None] = mapped_column(Integer)  # None = unlimited; in person if hybrid
@@ -177,6 +179,19 @@ class EventHost(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str] = mapped_column(String(320), default="")
     person_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class EventBreak(db.Model):
+    """A break in a conference day (lunch, rest): its workshops should not run across it."""
+
+    __tablename__ = "event_breaks"
+    __table_args__ = (CheckConstraint("ends_at > starts_at", name="ends_after_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    label: Mapped[str] = mapped_column(String(100), default="Break")
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class AccessNeed(LabelledEnum):

@@ -250,7 +250,7 @@ def event_calendar(edition: Edition, event: Event) -> CalendarFile:
 
 # A change to any of these moves people's diaries, so calendars must replace their copy.
 CALENDAR_FIELDS = frozenset(
-    {"starts_at", "ends_at", "venue", "format", "online_platform", "status"}
+    {"starts_at", "ends_at", "venue", "format", "online_platform", "status", "track"}
 )
 
 
@@ -1283,6 +1283,22 @@ def conferences_of(edition: Edition) -> list[Event]:
             .order_by(Event.starts_at)
         )
     )
+
+
+def live_registrations_for(event_ids: list[int]) -> list[tuple[Registration, User, Event]]:
+    """Everyone registered or waiting for these events, with the person and the event."""
+    if not event_ids:
+        return []
+    return [
+        tuple(row)
+        for row in db.session.execute(
+            select(Registration, User, Event)
+            .join(User, User.id == Registration.person_id)
+            .join(Event, Event.id == Registration.event_id)
+            .where(Registration.event_id.in_(event_ids), Registration.status.in_(LIVE_STATUSES))
+            .order_by(User.id, Event.starts_at)
+        )
+    ]
 
 
 def events_hosted_by(person_id: int, ended_before: datetime | None = None) -> list[Event]:
