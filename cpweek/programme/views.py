@@ -22,6 +22,7 @@ from wtforms.fields.choices import SelectChoice
 
 from cpweek.auth.models import Role
 from cpweek.auth.permissions import public, requires
+from cpweek.coproduction import services as coproduction
 from cpweek.errors import DomainError
 from cpweek.extensions import limiter
 from cpweek.forms import show_error
@@ -76,11 +77,14 @@ def _edition_or_404(year: int):
 def home():
     today = services.today_in()
     edition = services.current_or_next_edition(today)
+    call = coproduction.get_call(edition) if edition else None
     return render_template(
         "programme/home.html",
         edition=edition,
         phase=services.edition_phase(edition, today) if edition else None,
         editions=services.list_editions(),
+        call=call,
+        call_open=bool(call and coproduction.is_open(call)),
     )
 
 

@@ -1978,6 +1978,52 @@ def prefill_from_event(person: User, event: Event) -> InvolvementDetails:
     )
 
 
+@dataclass
+class ReviewingPrompt:
+    year: int
+    reviews: int
+
+    @property
+    def related_to(self) -> str:
+        return f"Reviewing {self.reviews} proposals for the {self.year} call"
+
+
+def reviewing_prompts(person: User) -> list[ReviewingPrompt]:
+    """Review panels the contributor sat on with no reviewing time logged yet for that call:
+    offered as a pre-filled entry (issue 5: reviewing and panel time count as involvement)."""
+    if not is_contributor(person):
+        return []
+    from cpweek.coproduction import services as coproduction
+
+    prompts = []
+    for call, count in coproduction.reviews_by(person):
+        year = coproduction.edition_of(call).year
+        logged = db.session.scalar(
+            select(Involvement.id).where(
+                Involvement.contributor_id == person.id,
+                Involvement.related_to.like(f"% for the {year} call"),
+                _still_counts(),
+            )
+        )
+        if logged is None:
+            prompts.append(ReviewingPrompt(year, count))
+    return prompts
+
+
+def prefill_reviewing(person: User, prompt: ReviewingPrompt) -> InvolvementDetails:
+    """Half an hour a proposal to start from (the person corrects it), today's date."""
+    reviewing = db.session.scalar(
+        select(Activity).where(func.lower(Activity.name) == "reviewing proposals")
+    )
+    return InvolvementDetails(
+        activity_id=reviewing.id if reviewing else 0,
+        activity_on=programme.today_in(),
+        minutes=min(30 * prompt.reviews, 24 * 60),
+        choice=prefill_choice(person),
+        related_to=prompt.related_to,
+    )
+
+
 def hosted_event_or_none(person: User, event_id: int) -> Event | None:
     """An event the person hosted that has ended (to confirm or dismiss), else None."""
     hosted = programme.events_hosted_by(person.id, ended_before=utcnow())

@@ -126,6 +126,7 @@ def home():
         "reciprocity/home.html",
         profile=services.get_profile(current_user.id),
         prompts=services.hosting_prompts(current_user),
+        reviewing=services.reviewing_prompts(current_user),
         entries=services.entries_for(current_user.id),
         totals=services.balances(current_user.id, year),
         owed_all_years=services.money_owed(current_user.id),
@@ -192,6 +193,7 @@ def _log_page(person: User, *, for_them: bool, back_url: str, prefill=None):
                 hours=f"{prefill.minutes / 60:g}",
                 event_id=prefill.event_id,
                 choice=prefill.choice,
+                related_to=prefill.related_to,
             )
         form.process(data=data)
     offer, must_read = None, False
@@ -254,6 +256,12 @@ def log():
         if event is None:
             abort(404)
         prefill = services.prefill_from_event(current_user, event)
+    year = request.args.get("reviewing", type=int)
+    if year is not None and request.method == "GET":
+        prompt = next((p for p in services.reviewing_prompts(current_user) if p.year == year), None)
+        if prompt is None:
+            abort(404)
+        prefill = services.prefill_reviewing(current_user, prompt)
     return _log_page(
         current_user, for_them=False, back_url=url_for("reciprocity.home"), prefill=prefill
     )

@@ -281,3 +281,27 @@ def test_the_schedule_pages_from_draft_to_signed_off_release(browser, panel, wee
     [message] = mailbox.to("sam@example.org")
     [attachment] = list(message.iter_attachments())
     assert Calendar.from_ical(attachment.get_payload(decode=True))["METHOD"] == "REQUEST"
+
+
+def test_reviewing_is_offered_to_contributors_as_involvement(browser, panel):
+    from cpweek.reciprocity import services as ledger
+
+    reviewer = make_user(email="rev@example.org", roles=(Role.CO_PRODUCER, Role.CONTRIBUTOR))
+    activity = ledger.add_activity("Reviewing proposals", panel.organiser)
+    ledger.add_rate(
+        ledger.RateDetails(activity.id, "hour", 2500, datetime(2024, 4, 6).date(), "s"),
+        panel.organiser,
+    )
+    for title in ("One", "Two"):
+        panel.review(panel.propose(title=title), reviewer, 4, 4)
+    [prompt] = ledger.reviewing_prompts(reviewer)
+    assert (prompt.year, prompt.reviews) == (2027, 2)
+    browser.sign_in(reviewer.email)
+    home = browser.get("/involvement/").get_data(as_text=True)
+    assert "You reviewed 2 proposals for the 2027 call" in home
+    form = browser.get("/involvement/log?reviewing=2027").get_data(as_text=True)
+    assert 'value="Reviewing 2 proposals for the 2027 call"' in form and 'value="1"' in form
+    details = ledger.prefill_reviewing(reviewer, prompt)
+    ledger.log_involvement(reviewer, details, reviewer)
+    assert ledger.reviewing_prompts(reviewer) == []
+    assert browser.get("/involvement/log?reviewing=2027").status_code == 404
