@@ -859,4 +859,19 @@ def _add_call() -> int:
         "Led by carers, on the theme, and the panel scored it highest.",
         organiser,
     )
+    # Sam has a place at a 2027 webinar, so a release that moves it reaches someone.
+    from cpweek.programme import services as programme
+
+    webinar = db.session.scalar(
+        select(Event)
+        .where(
+            Event.edition_id == edition.id,
+            Event.kind == "webinar",
+            Event.status == EventStatus.PUBLISHED.value,
+        )
+        .order_by(Event.starts_at)
+    )
+    if webinar is not None and programme.registration_closed_reason(webinar) is None:
+        sam = people["attendee@example.org"]
+        programme.register(webinar, programme.Applicant(name=sam.name, email=None), person=sam)
     return len(proposals)
