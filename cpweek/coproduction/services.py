@@ -47,6 +47,7 @@ from cpweek.urls import absolute_url
 log = logging.getLogger(__name__)
 
 REVIEWER_ROLES = (Role.CO_PRODUCER, Role.ORGANISER)
+OUTCOME_WORDS = {"accept": "accepted", "reject": "not accepted this time", "hold": "on hold"}
 LIVED_EXPERIENCE, STAFF = "lived_experience", "staff"
 MAX_CO_PROPOSERS = 6
 
@@ -883,7 +884,7 @@ def _after_standing(decision: Decision, proposal: Proposal, by: User) -> None:
     for person in people:
         _quietly_mail(
             person.email,
-            f"Your Co-production Week proposal: {Outcome(decision.outcome).label.lower()}",
+            "Your Co-production Week proposal: " + OUTCOME_WORDS[decision.outcome],
             "proposal_decision",
             person=person,
             proposal=proposal,
