@@ -198,7 +198,7 @@ class Decision(db.Model):
 
 class Agreement(db.Model):
     __tablename__ = "decision_agreements"
-    __table_args__ = (UniqueConstraint("decision_id", "user_id", name="once_per_person"),)
+    __table_args__ = (UniqueConstraint("decision_id", "user_id", name="agreement_once_per_person"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     decision_id: Mapped[int] = mapped_column(
@@ -249,7 +249,7 @@ class Release(db.Model):
 
 class SignOff(db.Model):
     __tablename__ = "release_sign_offs"
-    __table_args__ = (UniqueConstraint("release_id", "user_id", name="once_per_person"),)
+    __table_args__ = (UniqueConstraint("release_id", "user_id", name="sign_off_once_per_person"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     release_id: Mapped[int] = mapped_column(

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from xml.etree import ElementTree
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 
 from cpweek import audit
 from cpweek.auth.models import Role, User
@@ -28,7 +28,14 @@ from cpweek.extensions import db
 from cpweek.mail import Attachment, render_mail, send_mail
 from cpweek.programme import calendar
 from cpweek.programme import services as programme
-from cpweek.programme.models import Edition, Event, EventBreak, EventHost, EventStatus
+from cpweek.programme.models import (
+    HOLDING_A_PLACE,
+    Edition,
+    Event,
+    EventBreak,
+    EventHost,
+    EventStatus,
+)
 from cpweek.timezones import format_date, format_time_range, local_date, utcnow
 from cpweek.urls import absolute_url
 
@@ -446,6 +453,12 @@ def sign_off(release: Release, by: User) -> bool:
     organiser have both signed). The draft must still be what was prepared."""
     if not by.has_role(*SIGNERS):
         raise ScheduleError("Only co-producers and organisers sign releases off")
+    # Sign-offs queue on the release's row: two people signing at once are counted together,
+    # and the release is published exactly once.
+    db.session.execute(
+        update(Release).where(Release.id == release.id).values(status=Release.status)
+    )
+    db.session.refresh(release)
     if release.status != "pending":
         raise ScheduleError(f"This release is {release.status}: it cannot be signed off.")
     edition = programme.get_edition_by_id(release.edition_id)
@@ -531,10 +544,12 @@ def _messages_for(edition: Edition, touched: dict[int, str]) -> dict:
     people: dict[int, dict] = {}
     for registration, person, event in programme.live_registrations_for(list(touched)):
         entry = people.setdefault(
-            person.id, {"person": person, "changed": [], "cancelled": [], "names": {}}
+            person.id, {"person": person, "changed": [], "cancelled": [], "waiting": []}
         )
-        entry[touched[event.id]].append(event)
-        entry["names"][event.id] = registration.name
+        if registration.status in HOLDING_A_PLACE:
+            entry[touched[event.id]].append(event)
+        else:
+            entry["waiting"].append(event)  # told, but no invitation: they hold no place
     for entry in people.values():
         entry["edition"] = edition
     return people
@@ -564,6 +579,7 @@ def _send(people: dict) -> int:
             edition=edition,
             changed=entry["changed"],
             cancelled=entry["cancelled"],
+            waiting=entry["waiting"],
             link=absolute_url("coproduction.changes", year=edition.year),
         )
         try:

@@ -15,7 +15,7 @@ import smtplib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from cpweek import audit
@@ -41,7 +41,7 @@ from cpweek.extensions import db
 from cpweek.mail import render_mail, send_mail
 from cpweek.programme import services as programme
 from cpweek.programme.models import Edition, EventFormat, EventKind
-from cpweek.timezones import from_local, utcnow
+from cpweek.timezones import NonexistentLocalTime, from_local, utcnow
 from cpweek.urls import absolute_url
 
 log = logging.getLogger(__name__)
@@ -256,13 +256,16 @@ def parse_unavailable(text: str, zone: str) -> list[dict]:
             raise CoproductionError(
                 f"Line {number}: the end time must be after the start time", "unavailable"
             )
-        ranges.append(
-            {
-                "starts": from_local(starts, zone).isoformat(),
-                "ends": from_local(ends, zone).isoformat(),
-                "text": line,
-            }
-        )
+        try:
+            ranges.append(
+                {
+                    "starts": from_local(starts, zone).isoformat(),
+                    "ends": from_local(ends, zone).isoformat(),
+                    "text": line,
+                }
+            )
+        except NonexistentLocalTime as error:
+            raise CoproductionError(f"Line {number}: {error}", "unavailable") from None
     return ranges
 
 
@@ -789,6 +792,10 @@ def propose_decision(proposal: Proposal, outcome: str, rationale: str, by: User)
         raise CoproductionError(
             f"This proposal is already “{ProposalStatus(proposal.status).label.lower()}”."
         )
+    # Two decisions proposed at once queue on the proposal's row: one replaces the other.
+    db.session.execute(
+        update(Proposal).where(Proposal.id == proposal.id).values(status=Proposal.status)
+    )
     previous = current_decision(proposal)
     if previous is not None:
         previous.replaced = True
@@ -823,7 +830,13 @@ def agree(decision: Decision, by: User) -> bool:
     proposal = get_proposal(decision.proposal_id)
     call = get_call_by_id(proposal.call_id)
     _check_deciding(call)
+    # Agreements queue on the decision's row, so two arriving at once are counted together.
+    db.session.execute(
+        update(Decision).where(Decision.id == decision.id).values(outcome=Decision.outcome)
+    )
+    db.session.refresh(decision)
     if decision.replaced or decision.stands_at is not None:
+        db.session.rollback()
         raise CoproductionError("That decision is no longer open for agreement.")
     if is_on_proposal(proposal, by):
         raise NotAllowed("You are on this proposal, so you cannot decide on it.")

@@ -137,7 +137,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['decision_id'], ['decisions.id'], name=op.f('fk_decision_agreements_decision_id_decisions'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_decision_agreements_user_id_users'), ondelete='RESTRICT'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_decision_agreements')),
-    sa.UniqueConstraint('decision_id', 'user_id', name='once_per_person')
+    sa.UniqueConstraint('decision_id', 'user_id', name='agreement_once_per_person')
     )
     with op.batch_alter_table('decision_agreements', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_decision_agreements_decision_id'), ['decision_id'], unique=False)

@@ -73,7 +73,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['release_id'], ['releases.id'], name=op.f('fk_release_sign_offs_release_id_releases'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_release_sign_offs_user_id_users'), ondelete='RESTRICT'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_release_sign_offs')),
-    sa.UniqueConstraint('release_id', 'user_id', name='once_per_person')
+    sa.UniqueConstraint('release_id', 'user_id', name='sign_off_once_per_person')
     )
     with op.batch_alter_table('release_sign_offs', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_release_sign_offs_release_id'), ['release_id'], unique=False)

@@ -305,3 +305,55 @@ def test_reviewing_is_offered_to_contributors_as_involvement(browser, panel):
     ledger.log_involvement(reviewer, details, reviewer)
     assert ledger.reviewing_prompts(reviewer) == []
     assert browser.get("/involvement/log?reviewing=2027").status_code == 404
+
+
+def test_people_on_the_waiting_list_are_told_without_an_invitation(panel, week, mailbox):
+    edition, morning, _ = week
+    morning.capacity = 1
+    db.session.commit()
+    register(morning, "seat@example.org", "Seat")
+    waiting = register(morning, "wait@example.org", "Wait")
+    assert waiting.status == "waitlisted"
+    mailbox.messages.clear()
+    schedule.place(morning, uk(2027, 6, 29, 9), uk(2027, 6, 29, 10), "Stream A", panel.organiser)
+    release = schedule.prepare_release(edition, panel.organiser)
+    schedule.sign_off(release, panel.organiser)
+    schedule.sign_off(release, panel.co_producer)
+    [seat] = mailbox.to("seat@example.org")
+    [wait] = mailbox.to("wait@example.org")
+    assert [p.get_filename() for p in seat.iter_attachments()] == ["request.ics"]
+    assert list(wait.iter_attachments()) == []
+    assert "waiting list" in mailbox.text(wait)
+
+
+def test_two_sign_offs_at_once_publish_once(app, panel, week):
+    import threading
+
+    edition, morning, _ = week
+    schedule.place(morning, uk(2027, 6, 29, 9), uk(2027, 6, 29, 10), "", panel.organiser)
+    release_id = schedule.prepare_release(edition, panel.organiser).id
+    signer_ids = [panel.organiser.id, panel.co_producer.id]
+    barrier, results = threading.Barrier(2), []
+
+    def sign(user_id):
+        with app.app_context():
+            try:
+                barrier.wait()
+                results.append(
+                    schedule.sign_off(
+                        schedule.get_release(release_id),
+                        db.session.get(type(panel.organiser), user_id),
+                    )
+                )
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=sign, args=(uid,)) for uid in signer_ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == [False, True]
+    db.session.expire_all()
+    assert [r.number for r in schedule.releases(edition)] == [1]
+    assert fresh(morning).sequence == 1

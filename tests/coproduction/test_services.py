@@ -305,3 +305,9 @@ def test_call_dates_must_be_in_order(panel):
     with pytest.raises(coproduction.CoproductionError) as error:
         coproduction.save_call(coproduction.edition_of(panel.call), details, panel.organiser)
     assert error.value.field == "closes_at"
+
+
+def test_an_unavailable_time_that_does_not_exist_in_uk_time_is_refused(panel):
+    with pytest.raises(coproduction.CoproductionError) as error:
+        panel.propose(unavailable="2027-03-28 01:15-01:45")  # the clocks go forward
+    assert error.value.field == "unavailable" and "does not exist" in error.value.message
