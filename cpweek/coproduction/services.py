@@ -12,6 +12,7 @@ import logging
 import re
 import secrets
 import smtplib
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -656,12 +657,21 @@ def reviews_for(proposal: Proposal, viewer: User) -> list[ReviewShown] | None:
         .where(Review.proposal_id == proposal.id)
         .order_by(Review.submitted_at, Review.id)
     ).all()
-    scores: dict[int, dict[int, int]] = {}
-    for score in db.session.scalars(
-        select(Score).where(Score.review_id.in_([review.id for review, _ in rows]))
-    ):
-        scores.setdefault(score.review_id, {})[score.criterion_id] = score.value
+    scores = _scores_by_review([review.id for review, _ in rows])
     return [ReviewShown(review, person, scores.get(review.id, {})) for review, person in rows]
+
+
+def _scores_by_review(review_ids: list[int]) -> dict[int, dict[int, int]]:
+    """review id -> {criterion id: score}, read as plain rows (thousands at panel scale)."""
+    scores: dict[int, dict[int, int]] = {}
+    rows = db.session.execute(
+        select(Score.review_id, Score.criterion_id, Score.value).where(
+            Score.review_id.in_(review_ids)
+        )
+    )
+    for review_id, criterion_id, value in rows:
+        scores.setdefault(review_id, {})[criterion_id] = value
+    return scores
 
 
 def weighted_mean(scores: dict[int, int], weights: dict[int, int]) -> float:
@@ -699,15 +709,15 @@ def panel(call: Call) -> list[PanelRow]:
     proposals = proposals_for_review(call)
     ids = [p.id for p in proposals]
     reviews = list(db.session.scalars(select(Review).where(Review.proposal_id.in_(ids))))
-    scores: dict[int, dict[int, int]] = {}
-    for score in db.session.scalars(
-        select(Score).where(Score.review_id.in_([r.id for r in reviews]))
-    ):
-        scores.setdefault(score.review_id, {})[score.criterion_id] = score.value
+    scores = _scores_by_review([r.id for r in reviews])
     decisions = {d.proposal_id: d for d in open_decisions(ids)}
+    by_proposal: dict[int, list[Review]] = defaultdict(list)
+    for review in reviews:
+        if scores.get(review.id):
+            by_proposal[review.proposal_id].append(review)
     rows = []
     for proposal in proposals:
-        mine = [r for r in reviews if r.proposal_id == proposal.id and scores.get(r.id)]
+        mine = by_proposal[proposal.id]
         means = {r.id: weighted_mean(scores[r.id], weights) for r in mine}
         average = _averager(means)
         lived = [r for r in mine if r.perspective == LIVED_EXPERIENCE]
