@@ -88,6 +88,17 @@ class CriterionForm(BaseForm):
     add_criterion = SubmitField("Add the criterion")
 
 
+class CriterionWeightForm(BaseForm):
+    weight = CountField(
+        "Weight (1 to 10)",
+        validators=[
+            InputRequired("Enter a weight"),
+            NumberRange(min=1, max=10, message="Enter a weight from 1 to 10"),
+        ],
+        render_kw={"inputmode": "numeric", "maxlength": 2},
+    )
+
+
 class ProposalForm(BaseForm):
     title = required_text("Title", "Enter a title")
     summary = _paragraph(

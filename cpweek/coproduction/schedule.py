@@ -297,6 +297,29 @@ def conflicts(edition: Edition, placed: list[Placed] | None = None) -> list[Conf
                         (item.event.id,),
                     )
                 )
+    by_id = {item.event.id: item for item in placed}
+    for item in live:
+        parent = by_id.get(item.event.parent_id) if item.event.parent_id else None
+        if parent is None:
+            continue
+        if parent.cancelled:
+            found.append(
+                Conflict(
+                    "parent",
+                    f"“{item.event.title}” is a workshop of “{parent.event.title}”, which "
+                    "the draft cancels: cancel or move the workshop too.",
+                    (item.event.id, parent.event.id),
+                )
+            )
+        elif item.starts_at < parent.starts_at or item.ends_at > parent.ends_at:
+            found.append(
+                Conflict(
+                    "parent",
+                    f"“{item.event.title}” ({when(item)}) is outside its conference "
+                    f"“{parent.event.title}” ({when(parent)}).",
+                    (item.event.id, parent.event.id),
+                )
+            )
     parents = {item.event.parent_id for item in live if item.event.parent_id}
     breaks = list(db.session.scalars(select(EventBreak).where(EventBreak.event_id.in_(parents))))
     for pause in breaks:
@@ -398,6 +421,7 @@ def prepare_release(edition: Edition, by: User, override_reason: str = "") -> Re
     """A release of the draft as it stands, waiting for sign-off. Refused with nothing to
     release, or with conflicts unless a reason to publish anyway is given (and recorded)."""
     _require_organiser(by)
+    _lock_edition(edition)
     placed = draft(edition)[0]
     changes = pending_changes(edition, placed)
     if not changes:
@@ -437,6 +461,10 @@ def prepare_release(edition: Edition, by: User, override_reason: str = "") -> Re
     return release
 
 
+def _lock_edition(edition: Edition) -> None:
+    db.session.execute(update(Edition).where(Edition.id == edition.id).values(year=Edition.year))
+
+
 def sign_offs(release: Release) -> list[tuple[SignOff, User]]:
     return list(
         db.session.execute(
@@ -453,16 +481,29 @@ def sign_off(release: Release, by: User) -> bool:
     organiser have both signed). The draft must still be what was prepared."""
     if not by.has_role(*SIGNERS):
         raise ScheduleError("Only co-producers and organisers sign releases off")
-    # Sign-offs queue on the release's row: two people signing at once are counted together,
-    # and the release is published exactly once.
-    db.session.execute(
-        update(Release).where(Release.id == release.id).values(status=Release.status)
-    )
+    # Preparing and signing off queue on the edition's row: two people signing at once are
+    # counted together, the release is published exactly once, and a new release prepared
+    # meanwhile cannot outdate one being published.
+    edition = programme.get_edition_by_id(release.edition_id)
+    _lock_edition(edition)
     db.session.refresh(release)
     if release.status != "pending":
+        db.session.rollback()
         raise ScheduleError(f"This release is {release.status}: it cannot be signed off.")
-    edition = programme.get_edition_by_id(release.edition_id)
-    if _comparable(pending_changes(edition)) != _comparable(release.changes):
+    placed = draft(edition)[0]
+    new_conflicts = [
+        c.message
+        for c in conflicts(edition, placed)
+        if c.message not in release.conflicts_overridden
+    ]
+    if new_conflicts:
+        release.status = "outdated"
+        db.session.commit()
+        raise ScheduleError(
+            "A conflict appeared since this release was prepared (" + new_conflicts[0] + "): "
+            "resolve it, or prepare the release again with a reason."
+        )
+    if _comparable(pending_changes(edition, placed)) != _comparable(release.changes):
         release.status = "outdated"
         db.session.commit()
         raise ScheduleError(
@@ -472,6 +513,7 @@ def sign_off(release: Release, by: User) -> bool:
     if db.session.scalar(
         select(SignOff.id).where(SignOff.release_id == release.id, SignOff.user_id == by.id)
     ):
+        db.session.rollback()
         raise ScheduleError("You have already signed this release off.")
     db.session.add(SignOff(release_id=release.id, user_id=by.id, perspective=perspective))
     db.session.flush()
@@ -565,6 +607,9 @@ def _send(people: dict) -> int:
                 body = calendar.build_calendar(
                     edition,
                     events,
+                    join_urls={
+                        e.id: e.join_url for e in events if e.join_url and method == "REQUEST"
+                    },
                     name=f"Co-production Week {edition.year}",
                     method=method,
                     attendee=(person.email, person.name),

@@ -195,6 +195,9 @@ def add_criterion(call: Call, name: str, description: str, weight: int, by: User
 
 
 def set_weight(criterion: Criterion, weight: int, by: User) -> None:
+    """The panel (co-producers and organisers) re-weighs a criterion."""
+    if not by.has_role(*REVIEWER_ROLES):
+        raise NotAllowed("Only the review panel changes the criteria")
     if not 1 <= weight <= 10:
         raise CoproductionError("Enter a weight from 1 to 10", "weight")
     before = criterion.weight
@@ -304,6 +307,8 @@ def _clean_co_proposers(details: ProposalDetails, proposer: User) -> list[tuple[
             ) from None
         if address == proposer.email:
             raise CoproductionError("You are the proposer: list only the others", "co_proposers")
+        if len(name.strip()) > 200:
+            raise CoproductionError("Each name must be 200 characters or fewer", "co_proposers")
         if address not in {a for _, a in cleaned}:
             cleaned.append((name.strip() or address, address))
     return cleaned
@@ -419,15 +424,21 @@ def update_proposal(proposal: Proposal, details: ProposalDetails, by: User) -> P
 def withdraw_proposal(proposal: Proposal, by: User) -> None:
     if proposal.proposer_id != by.id:
         raise NotAllowed("Only the proposer can withdraw the proposal")
-    if proposal.status != ProposalStatus.SUBMITTED:
+    _lock_proposal(proposal)
+    if proposal.status not in DECIDABLE:
+        db.session.rollback()
         raise CoproductionError("Only a proposal still with the panel can be withdrawn")
+    before = proposal.status
+    open_decision = current_decision(proposal)
+    if open_decision is not None:
+        open_decision.replaced = True  # nobody can agree to it any more
     proposal.status = ProposalStatus.WITHDRAWN.value
     audit.record(
         by.id,
         "coproduction.proposal_withdrawn",
         "proposal",
         proposal.id,
-        before={"status": "submitted"},
+        before={"status": before},
         after={"status": "withdrawn"},
     )
     db.session.commit()
@@ -505,9 +516,23 @@ def respond_to_invitation(token: str, person: User, accept: bool) -> CoProposer:
         )
     if invitee.status != "invited":
         raise InvitationInvalid(f"This invitation was already {invitee.status}: nothing changed.")
-    invitee.status = "confirmed" if accept else "declined"
-    invitee.user_id = person.id
-    invitee.responded_at = utcnow()
+    if person.email != invitee.email:
+        raise InvitationInvalid(
+            f"This invitation was sent to {invitee.email}. Sign in with that address to "
+            "answer it, or ask the proposer to invite the address you use."
+        )
+    status = "confirmed" if accept else "declined"
+    # Only the first answer counts, however many arrive at once.
+    answered = db.session.execute(
+        update(CoProposer)
+        .where(CoProposer.id == invitee.id, CoProposer.status == "invited")
+        .values(status=status, user_id=person.id, responded_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if answered.rowcount != 1:
+        db.session.rollback()
+        raise InvitationInvalid("This invitation was already answered: nothing changed.")
+    db.session.refresh(invitee)
     audit.record(
         person.id,
         f"coproduction.invitation_{invitee.status}",
@@ -582,6 +607,8 @@ def submit_review(
     if proposal.status == ProposalStatus.WITHDRAWN:
         raise CoproductionError("This proposal was withdrawn.")
     wanted = {criterion.id for criterion in criteria_of(call)}
+    if not wanted:
+        raise CoproductionError("The call has no score criteria yet: ask an organiser to add them.")
     if set(scores) != wanted:
         raise CoproductionError("Give a score for every criterion", "scores")
     for value in scores.values():
@@ -702,13 +729,35 @@ def _averager(means: dict[int, float]):
     return average
 
 
+def _people_on(proposal_ids: list[int]) -> dict[int, set[int]]:
+    """proposal id -> the ids of its proposer and of everyone invited onto it with an account
+    (by id, or by the address they were invited at): two queries."""
+    on_it: dict[int, set[int]] = defaultdict(set)
+    for proposal_id, proposer_id in db.session.execute(
+        select(Proposal.id, Proposal.proposer_id).where(Proposal.id.in_(proposal_ids))
+    ):
+        on_it[proposal_id].add(proposer_id)
+    for proposal_id, user_id, email_user in db.session.execute(
+        select(CoProposer.proposal_id, CoProposer.user_id, User.id)
+        .outerjoin(User, User.email == CoProposer.email)
+        .where(CoProposer.proposal_id.in_(proposal_ids))
+    ):
+        on_it[proposal_id] |= {uid for uid in (user_id, email_user) if uid}
+    return on_it
+
+
 def panel(call: Call) -> list[PanelRow]:
     """Proposals ranked by the weighted mean of their reviews (unreviewed last), with the
     lived-experience and staff means side by side. A fixed number of queries."""
     weights = {c.id: c.weight for c in criteria_of(call)}
     proposals = proposals_for_review(call)
     ids = [p.id for p in proposals]
-    reviews = list(db.session.scalars(select(Review).where(Review.proposal_id.in_(ids))))
+    on_it = _people_on(ids)
+    reviews = [
+        review
+        for review in db.session.scalars(select(Review).where(Review.proposal_id.in_(ids)))
+        if review.reviewer_id not in on_it[review.proposal_id]  # joined it after reviewing
+    ]
     scores = _scores_by_review([r.id for r in reviews])
     decisions = {d.proposal_id: d for d in open_decisions(ids)}
     by_proposal: dict[int, list[Review]] = defaultdict(list)
@@ -782,6 +831,18 @@ def _check_deciding(call: Call) -> None:
         )
 
 
+def _lock_proposal(proposal: Proposal) -> None:
+    """Decisions, agreements and withdrawal all queue on the proposal's row (always that row
+    first, so they never deadlock), then read its status afresh."""
+    db.session.execute(
+        update(Proposal).where(Proposal.id == proposal.id).values(status=Proposal.status)
+    )
+    db.session.refresh(proposal)
+
+
+DECIDABLE = (ProposalStatus.SUBMITTED, ProposalStatus.HELD)
+
+
 def propose_decision(proposal: Proposal, outcome: str, rationale: str, by: User) -> Decision:
     """Put an outcome to the panel, agreed by its proposer; it stands once a co-producer and
     an organiser have agreed (or at once, if the call does not require shared decisions)."""
@@ -794,18 +855,12 @@ def propose_decision(proposal: Proposal, outcome: str, rationale: str, by: User)
         raise CoproductionError("Choose accept, reject or hold", "outcome")
     if not rationale.strip():
         raise CoproductionError("Give the rationale: the proposer will read it", "rationale")
-    if proposal.status in (
-        ProposalStatus.WITHDRAWN,
-        ProposalStatus.ACCEPTED,
-        ProposalStatus.REJECTED,
-    ):
+    _lock_proposal(proposal)
+    if proposal.status not in DECIDABLE:
+        db.session.rollback()
         raise CoproductionError(
             f"This proposal is already “{ProposalStatus(proposal.status).label.lower()}”."
         )
-    # Two decisions proposed at once queue on the proposal's row: one replaces the other.
-    db.session.execute(
-        update(Proposal).where(Proposal.id == proposal.id).values(status=Proposal.status)
-    )
     previous = current_decision(proposal)
     if previous is not None:
         previous.replaced = True
@@ -835,19 +890,23 @@ def propose_decision(proposal: Proposal, outcome: str, rationale: str, by: User)
 
 
 def agree(decision: Decision, by: User) -> bool:
-    """Add one's agreement; True when this makes the decision stand."""
+    """Add one's agreement; True when this makes the decision stand. Agreements arriving at
+    once queue on the proposal's row, so they are counted together."""
     perspective = _decider_perspective(by)
     proposal = get_proposal(decision.proposal_id)
     call = get_call_by_id(proposal.call_id)
     _check_deciding(call)
-    # Agreements queue on the decision's row, so two arriving at once are counted together.
-    db.session.execute(
-        update(Decision).where(Decision.id == decision.id).values(outcome=Decision.outcome)
-    )
+    _lock_proposal(proposal)
     db.session.refresh(decision)
     if decision.replaced or decision.stands_at is not None:
         db.session.rollback()
         raise CoproductionError("That decision is no longer open for agreement.")
+    if proposal.status not in DECIDABLE:
+        db.session.rollback()
+        raise CoproductionError(
+            f"This proposal is “{ProposalStatus(proposal.status).label.lower()}”: the decision "
+            "can no longer be agreed."
+        )
     if is_on_proposal(proposal, by):
         raise NotAllowed("You are on this proposal, so you cannot decide on it.")
     db.session.add(Agreement(decision_id=decision.id, user_id=by.id, perspective=perspective))
@@ -943,7 +1002,7 @@ def draft_event_from(proposal: Proposal, by: User):
             ends_at=starts + timedelta(minutes=proposal.length_minutes),
             summary=proposal.summary[:500],
             description=proposal.summary,
-            hosted_by=", ".join(host.name for host in hosts),
+            hosted_by=", ".join(host.name for host in hosts)[:300],
             hosts=hosts,
         ),
         by,

@@ -16,6 +16,7 @@ from cpweek.coproduction.forms import (
     BreakForm,
     CallForm,
     CriterionForm,
+    CriterionWeightForm,
     DecisionForm,
     DraftChangeForm,
     PlaceForm,
@@ -119,7 +120,9 @@ def propose(year: int):
 @requires(Role.ATTENDEE)
 def my_proposals():
     return render_template(
-        "coproduction/my_proposals.html", proposals=services.proposals_of(current_user)
+        "coproduction/my_proposals.html",
+        proposals=services.proposals_of(current_user),
+        status_labels={status.value: status.label for status in ProposalStatus},
     )
 
 
@@ -192,9 +195,9 @@ def invitation(token: str):
     invitee = services.invitation_for(token)
     found = services.get_proposal(invitee.proposal_id) if invitee else None
     form = ActionForm()
-    if form.validate_on_submit():
+    if form.validate_on_submit() and request.form.get("answer") in ("yes", "no"):
         try:
-            services.respond_to_invitation(token, current_user, request.form.get("answer") == "yes")
+            services.respond_to_invitation(token, current_user, request.form["answer"] == "yes")
         except DomainError as error:
             flash(error.message, "error")
         else:
@@ -304,6 +307,10 @@ def agree(proposal_id: int):
     decision = services.current_decision(found)
     if decision is None:
         abort(404)
+    if request.form.get("decision_id", type=int) != decision.id:
+        # The page showed another decision: someone proposed a new one meanwhile.
+        flash("The decision changed while you were reading it: read it again below.", "error")
+        return redirect(url_for("coproduction.review", proposal_id=found.id) + "#decision")
     if ActionForm().validate_on_submit():
         try:
             stood = services.agree(decision, current_user)
@@ -323,13 +330,41 @@ def agree(proposal_id: int):
 @requires(*REVIEWERS)
 def panel(year: int):
     edition, found = _edition_and_call(year)
+    rows = services.panel(found)
+    reviewed = set(services.my_reviews(found, current_user))
+    own = services.own_proposal_ids(found, current_user)
+    shown = {p for p in reviewed if p not in own}
+    # Scores show only for proposals the viewer has reviewed (never for their own).
     return render_template(
         "coproduction/panel.html",
         edition=edition,
         call=found,
-        rows=services.panel(found),
+        rows=[row for row in rows if row.proposal.id in shown],
+        hidden=[row for row in rows if row.proposal.id not in shown],
+        own=own,
         criteria=services.criteria_of(found),
+        weight_form=CriterionWeightForm(formdata=None),
     )
+
+
+@bp.route("/review/criteria/<int:criterion_id>/weight", methods=["POST"])
+@requires(*REVIEWERS)
+def set_weight(criterion_id: int):
+    criterion = services.get_criterion(criterion_id)
+    if criterion is None:
+        abort(404)
+    call = services.get_call_by_id(criterion.call_id)
+    form = CriterionWeightForm()
+    if form.validate_on_submit():
+        try:
+            services.set_weight(criterion, form.weight.data, current_user)
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            flash(f"“{criterion.name}” now weighs {criterion.weight}.", "success")
+    else:
+        flash("Enter a weight from 1 to 10.", "error")
+    return redirect(url_for("coproduction.panel", year=services.edition_of(call).year))
 
 
 # --- organisers: the call's settings ------------------------------------------------------

@@ -117,12 +117,42 @@ def test_review_then_see_others_then_decide_together(browser, panel):
     )
     browser.sign_out()
     browser.sign_in(panel.organiser.email)
-    agreed = browser.submit(f"{url}/agree", {}, form_url=url)
+    decision = coproduction.current_decision(proposal)
+    stale = browser.submit(f"{url}/agree", {"decision_id": decision.id + 1}, form_url=url)
+    assert "changed while you were reading" in text(browser.get(stale.headers["Location"]))
+    agreed = browser.submit(f"{url}/agree", {"decision_id": decision.id}, form_url=url)
     assert agreed.status_code == 302
     db.session.expire_all()
     assert coproduction.get_proposal(proposal.id).status == "accepted"
     panel_page = text(browser.get("/review/2027/panel"))
     assert "own evidence" in panel_page and problems(panel_page) == []
+
+
+def test_the_ranking_shows_scores_only_after_ones_own_review(browser, panel):
+    proposal = panel.propose(title="Hidden until reviewed")
+    panel.review(proposal, panel.organiser, 5, 5)
+    browser.sign_in(panel.co_producer.email)
+    page = text(browser.get("/review/2027/panel"))
+    assert "Scores you see after reviewing" in page and "5.00" not in page
+    panel.review(proposal, panel.co_producer, 3, 3)
+    page = text(browser.get("/review/2027/panel"))
+    assert "4.00" in page and problems(page) == []  # (5 + 3) / 2 on both criteria
+
+
+def test_the_panel_reweighs_a_criterion(browser, panel):
+    browser.sign_in(panel.co_producer.email)
+    criterion = panel.criteria[1]
+    response = browser.submit(
+        f"/review/criteria/{criterion.id}/weight", {"weight": "4"}, form_url="/review/2027/panel"
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert coproduction.get_criterion(criterion.id).weight == 4
+    browser.submit(
+        f"/review/criteria/{criterion.id}/weight", {"weight": "40"}, form_url="/review/2027/panel"
+    )
+    db.session.expire_all()
+    assert coproduction.get_criterion(criterion.id).weight == 4
 
 
 def test_own_proposal_is_not_reviewable_on_the_page(browser, panel):

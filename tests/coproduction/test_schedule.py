@@ -357,3 +357,56 @@ def test_two_sign_offs_at_once_publish_once(app, panel, week):
     db.session.expire_all()
     assert [r.number for r in schedule.releases(edition)] == [1]
     assert fresh(morning).sequence == 1
+
+
+def test_a_conflict_appearing_after_preparing_stops_the_release(panel, week):
+    edition, morning, _ = week
+    conference = make_event(
+        edition,
+        datetime(2027, 6, 30, 10),
+        datetime(2027, 6, 30, 16),
+        kind="conference",
+        title="Conference",
+    )
+    workshop = make_workshop(conference, datetime(2027, 6, 30, 11), datetime(2027, 6, 30, 12))
+    schedule.place(morning, uk(2027, 6, 29, 9), uk(2027, 6, 29, 10), "", panel.organiser)
+    release = schedule.prepare_release(edition, panel.organiser)
+    schedule.add_break(
+        conference, uk(2027, 6, 30, 11, 30), uk(2027, 6, 30, 12, 30), "Lunch", panel.organiser
+    )
+    with pytest.raises(schedule.ScheduleError) as error:
+        schedule.sign_off(release, panel.co_producer)
+    assert "A conflict appeared" in error.value.message and release.status == "outdated"
+    assert workshop.id
+
+
+def test_workshops_must_stay_inside_their_conference(panel, week):
+    edition, _, _ = week
+    conference = make_event(
+        edition,
+        datetime(2027, 6, 30, 10),
+        datetime(2027, 6, 30, 16),
+        kind="conference",
+        title="Conference",
+    )
+    make_workshop(conference, datetime(2027, 6, 30, 11), datetime(2027, 6, 30, 12))
+    schedule.place(conference, uk(2027, 7, 1, 10), uk(2027, 7, 1, 16), "", panel.organiser)
+    assert kinds(edition) == ["parent"]
+    schedule.cancel_in_draft(conference, panel.organiser)
+    found = schedule.conflicts(edition)
+    assert [c.kind for c in found] == ["parent"] and "the draft cancels" in found[0].message
+
+
+def test_the_updated_invitation_keeps_the_join_link(panel, week, mailbox):
+    edition, morning, _ = week
+    morning.join_url = "https://zoom.example/j/123"
+    db.session.commit()
+    register(morning, "sam@example.org", "Sam")
+    mailbox.messages.clear()
+    schedule.place(morning, uk(2027, 6, 29, 9), uk(2027, 6, 29, 10), "Stream A", panel.organiser)
+    release = schedule.prepare_release(edition, panel.organiser)
+    schedule.sign_off(release, panel.organiser)
+    schedule.sign_off(release, panel.co_producer)
+    [message] = mailbox.to("sam@example.org")
+    [attachment] = list(message.iter_attachments())
+    assert b"zoom.example/j/123" in attachment.get_payload(decode=True).replace(b"\r\n ", b"")

@@ -311,3 +311,49 @@ def test_an_unavailable_time_that_does_not_exist_in_uk_time_is_refused(panel):
     with pytest.raises(coproduction.CoproductionError) as error:
         panel.propose(unavailable="2027-03-28 01:15-01:45")  # the clocks go forward
     assert error.value.field == "unavailable" and "does not exist" in error.value.message
+
+
+def test_a_withdrawn_proposal_cannot_be_accepted(panel):
+    proposal = panel.propose()
+    decision = coproduction.propose_decision(proposal, "accept", "Good", panel.organiser)
+    coproduction.withdraw_proposal(proposal, panel.proposer)
+    with pytest.raises(coproduction.CoproductionError):
+        coproduction.agree(decision, panel.co_producer)
+    assert coproduction.get_proposal(proposal.id).status == "withdrawn"
+    assert count(Event) == 0
+
+
+def test_an_invitation_is_answered_only_from_the_invited_address(panel, mailbox):
+    panel.propose(co_proposers=[("Bo", "bo@example.org")])
+    token = _token_from(mailbox, "bo@example.org")
+    with pytest.raises(coproduction.InvitationInvalid) as error:
+        coproduction.respond_to_invitation(token, make_user(email="eve@example.org"), True)
+    assert "sent to bo@example.org" in error.value.message
+    assert db.session.scalar(select(CoProposer.status)) == "invited"
+
+
+def test_a_review_by_someone_who_later_joined_the_proposal_does_not_count(panel, mailbox):
+    proposal = panel.propose()
+    panel.review(proposal, panel.co_producer, 5, 5)
+    other = panel.propose(title="Other")
+    panel.review(other, panel.co_producer, 2, 2)
+    db.session.add(
+        CoProposer(
+            proposal_id=proposal.id, name="Marcus", email="marcus@example.org", token_hash="x" * 64
+        )
+    )
+    db.session.commit()
+    rows = {row.proposal.id: row for row in coproduction.panel(panel.call)}
+    assert rows[proposal.id].reviews == 0 and rows[other.id].reviews == 1
+
+
+def test_no_review_without_criteria(panel):
+    from cpweek.coproduction.models import Criterion
+
+    proposal = panel.propose()
+    for criterion in panel.criteria:
+        db.session.delete(db.session.get(Criterion, criterion.id))
+    db.session.commit()
+    with pytest.raises(coproduction.CoproductionError) as error:
+        coproduction.submit_review(proposal, panel.co_producer, {}, "Fine")
+    assert "no score criteria" in error.value.message
