@@ -1162,11 +1162,40 @@ class EventUpdate:
     told: int = 0
 
 
+RELEASED_MESSAGE = (
+    "{year}'s programme is co-produced: its times, places and publishing change through the "
+    "schedule draft, whose releases a co-producer and an organiser sign off."
+)
+
+
+def _through_releases(event: Event) -> bool:
+    """True when the event's edition has a call for proposals: its published programme then
+    changes only through signed-off releases (coproduction.schedule)."""
+    from cpweek.coproduction import services as coproduction
+
+    edition = db.session.get(Edition, event.edition_id)
+    return coproduction.get_call(edition) is not None
+
+
+def _refuse_outside_releases(event: Event) -> None:
+    if _through_releases(event):
+        edition = db.session.get(Edition, event.edition_id)
+        raise EventInvalid(RELEASED_MESSAGE.format(year=edition.year))
+
+
 def update_event(event: Event, details: EventDetails, actor: User) -> EventUpdate:
     """Save an organiser's changes. A change of time, place or status raises SEQUENCE and
     tells everyone registered, with an updated calendar invitation (one message each)."""
     edition = db.session.get(Edition, event.edition_id)
     warnings = _check_details(edition, details, event)
+    if event.status == EventStatus.PUBLISHED.value:
+        moving = {
+            name
+            for name in CALENDAR_FIELDS & set(SIMPLE_FIELDS)
+            if getattr(event, name) != getattr(details, name)
+        }
+        if moving:
+            _refuse_outside_releases(event)
     _lock_event(event.id)
     _check_new_capacity(event, details.capacity, IN_PERSON, "capacity", details.format)
     if details.format == "hybrid":
@@ -1230,6 +1259,7 @@ def publish_event(event: Event, actor: User) -> None:
         return
     if event.status == EventStatus.CANCELLED.value:
         raise EventInvalid("A cancelled event cannot be published again: add a new one")
+    _refuse_outside_releases(event)
     apply_event_changes(event, {"status": EventStatus.PUBLISHED.value})
     audit.record(actor.id, "event.publish", "event", event.id)
     db.session.commit()
@@ -1241,6 +1271,8 @@ def cancel_event(event: Event, actor: User) -> int:
     if event.status == EventStatus.CANCELLED.value:
         return 0
     was_public = event.status == EventStatus.PUBLISHED.value
+    if was_public:
+        _refuse_outside_releases(event)
     apply_event_changes(event, {"status": EventStatus.CANCELLED.value})
     audit.record(actor.id, "event.cancel", "event", event.id)
     db.session.commit()

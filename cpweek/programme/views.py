@@ -539,7 +539,11 @@ def cancel_event(event_id: int):
     edition = services.get_edition_by_id(event.edition_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        told = services.cancel_event(event, current_user)
+        try:
+            told = services.cancel_event(event, current_user)
+        except DomainError as error:
+            flash(error.message, "error")
+            return redirect(url_for("coproduction.schedule_draft", year=edition.year))
         flash(f"“{event.title}” is cancelled. {told} people were emailed.", "success")
         return redirect(url_for("programme.manage_edition", year=edition.year))
     return render_template(

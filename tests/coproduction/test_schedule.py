@@ -410,3 +410,40 @@ def test_the_updated_invitation_keeps_the_join_link(panel, week, mailbox):
     [message] = mailbox.to("sam@example.org")
     [attachment] = list(message.iter_attachments())
     assert b"zoom.example/j/123" in attachment.get_payload(decode=True).replace(b"\r\n ", b"")
+
+
+def test_with_a_call_the_published_programme_changes_only_through_releases(browser, panel, week):
+    edition, morning, _ = week
+    draft_event = make_event(edition, status="draft", title="Draft one")
+    with pytest.raises(programme.EventInvalid) as error:
+        programme.publish_event(draft_event, panel.organiser)
+    assert "schedule draft" in error.value.message
+    with pytest.raises(programme.EventInvalid):
+        programme.cancel_event(morning, panel.organiser)
+    assert fresh(morning).status == "published"
+    browser.sign_in(panel.organiser.email)
+    page = browser.submit(
+        f"/manage/events/{morning.id}/cancel", {}, form_url=f"/manage/events/{morning.id}/cancel"
+    )
+    assert page.status_code == 302 and "/manage/2027/schedule" in page.headers["Location"]
+
+
+def test_editing_a_published_events_time_is_refused_but_its_summary_is_not(panel, week):
+    import dataclasses
+
+    _, morning, _ = week
+    details = programme.EventDetails(
+        title=morning.title,
+        slug=morning.slug,
+        kind=morning.kind,
+        format=morning.format,
+        starts_at=morning.starts_at,
+        ends_at=morning.ends_at,
+        summary="A better summary",
+    )
+    programme.update_event(morning, details, panel.organiser)
+    assert fresh(morning).summary == "A better summary"
+    moved = dataclasses.replace(details, starts_at=uk(2027, 6, 29, 9), ends_at=uk(2027, 6, 29, 10))
+    with pytest.raises(programme.EventInvalid):
+        programme.update_event(fresh(morning), moved, panel.organiser)
+    assert fresh(morning).starts_at == uk(2027, 6, 29, 10)
