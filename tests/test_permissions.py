@@ -100,6 +100,7 @@ PROTECTED.update(
         "coproduction.add_break": (_O, "POST", {"year": 2027}),
         "coproduction.prepare_release": (_O, "POST", {"year": 2027}),
         "coproduction.sign_off": (_R, "POST", {"release_id": "release"}),
+        "coproduction.set_weight": (_R, "POST", {"criterion_id": "criterion"}),
     }
 )
 
@@ -257,6 +258,9 @@ def _call_samples(user, edition) -> dict:
         "others_proposal": others.id,
         "invitation": token,
         "release": release.id,
+        "criterion": coproduction.criteria_of(call)[0].id
+        if coproduction.criteria_of(call)
+        else coproduction.add_criterion(call, "Sample", "", 1, organiser).id,
     }
 
 
