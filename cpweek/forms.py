@@ -14,6 +14,7 @@ from wtforms import (
     fields,
     widgets,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from cpweek.money import AmountError, parse_pounds
@@ -119,6 +120,11 @@ class CountField(IntegerField):
         except ValueError:
             self.data = None
             raise ValueError("Enter a whole number, like 1 or 2") from None
+
+
+def enum_choices(enum_class) -> list[SelectChoice]:
+    """A radio group's or select's options from a LabelledEnum: value and the words shown."""
+    return [SelectChoice(member.value, member.label) for member in enum_class]
 
 
 def show_error(form, error) -> None:

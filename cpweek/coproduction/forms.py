@@ -18,14 +18,11 @@ from cpweek.forms import (
     DateField,
     DateTimeLocalField,
     TimeField,
+    enum_choices,
     optional_text,
     required_text,
 )
 from cpweek.programme.models import EventFormat, EventKind
-
-
-def _choices(enum_class) -> list[SelectChoice]:
-    return [SelectChoice(member.value, member.label) for member in enum_class]
 
 
 def _paragraph(label: str, missing: str | None, noun: str, **kwargs) -> TextAreaField:
@@ -110,12 +107,12 @@ class ProposalForm(BaseForm):
     )
     kind = RadioField(
         "Kind of session",
-        choices=_choices(EventKind),
+        choices=enum_choices(EventKind),
         validators=[InputRequired("Choose what kind of session it is")],
     )
     format = RadioField(
         "Where it happens",
-        choices=_choices(EventFormat),
+        choices=enum_choices(EventFormat),
         validators=[InputRequired("Choose online, in person or both")],
     )
     length_minutes = CountField(
@@ -135,7 +132,7 @@ class ProposalForm(BaseForm):
     )
     lived_experience = RadioField(
         "Is this proposal from people with lived experience of care and support or of caring?",
-        choices=_choices(LivedExperience),
+        choices=enum_choices(LivedExperience),
         default=LivedExperience.PREFER_NOT.value,
         description="Only counted, never shown with your name, on the page that says how the "
         "programme was made.",
@@ -217,7 +214,7 @@ def review_form(criteria, **kwargs) -> ReviewForm:
 class DecisionForm(BaseForm):
     outcome = RadioField(
         "Decision",
-        choices=_choices(Outcome),
+        choices=enum_choices(Outcome),
         validators=[InputRequired("Choose accept, reject or hold")],
     )
     rationale = _paragraph(

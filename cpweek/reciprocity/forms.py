@@ -16,7 +16,6 @@ from wtforms import (
     URLField,
     ValidationError,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from cpweek.forms import (
@@ -26,6 +25,7 @@ from cpweek.forms import (
     DateField,
     MoneyField,
     NormalisedEmail,
+    enum_choices,
     optional_text,
     required_text,
 )
@@ -98,10 +98,6 @@ def _optional_int(value):
     return int(value)
 
 
-def _enum_choices(enum_class) -> list[SelectChoice]:
-    return [SelectChoice(member.value, member.label) for member in enum_class]
-
-
 class ProfileForm(BaseForm):
     preferred_name = required_text("The name you would like us to use", "Enter your name")
     contact_email = EmailField(
@@ -114,7 +110,7 @@ class ProfileForm(BaseForm):
     )
     preference = RadioField(
         "How would you usually like to be recognised?",
-        choices=_enum_choices(RecognitionPreference),
+        choices=enum_choices(RecognitionPreference),
         validators=[InputRequired("Choose how you would usually like to be recognised")],
         description="You can still choose differently for each activity.",
     )
@@ -129,7 +125,7 @@ class ProfileForm(BaseForm):
     )
     public_credit = RadioField(
         "When we thank contributors in public, how should we name you?",
-        choices=_enum_choices(PublicCredit),
+        choices=enum_choices(PublicCredit),
         validators=[InputRequired("Choose how you would like to be credited")],
     )
     pseudonym = optional_text(
@@ -181,7 +177,7 @@ class InvolvementForm(BaseForm):
     )
     choice = RadioField(
         "What would you like for this activity?",
-        choices=_enum_choices(Choice),
+        choices=enum_choices(Choice),
         validators=[InputRequired("Choose what you would like for this activity")],
     )
     less_amount = MoneyField(
@@ -201,7 +197,7 @@ class InvolvementForm(BaseForm):
 class ExpenseForm(BaseForm):
     category = RadioField(
         "What was the cost for?",
-        choices=_enum_choices(ExpenseCategory),
+        choices=enum_choices(ExpenseCategory),
         validators=[InputRequired("Choose what the cost was for")],
     )
     description = required_text(
@@ -275,7 +271,7 @@ class RateForm(BaseForm):
     )
     unit = RadioField(
         "Paid per",
-        choices=_enum_choices(RateUnit),
+        choices=enum_choices(RateUnit),
         validators=[InputRequired("Choose what the rate is paid per")],
     )
     pounds = MoneyField(
@@ -308,7 +304,7 @@ class PaymentRunForm(BaseForm):
     paid_on = DateField("Date paid", validators=[InputRequired("Enter the date it was paid")])
     method = SelectField(
         "How it was paid",
-        choices=_enum_choices(PaymentMethod),
+        choices=enum_choices(PaymentMethod),
         validators=[InputRequired("Choose how it was paid")],
     )
     reference = required_text(
@@ -340,7 +336,7 @@ class GuidanceForm(BaseForm):
 class RecognitionForm(BaseForm):
     kind = RadioField(
         "What kind of recognition?",
-        choices=_enum_choices(RecognitionKind),
+        choices=enum_choices(RecognitionKind),
         validators=[InputRequired("Choose what kind of recognition this is")],
     )
     title = required_text(
