@@ -7,6 +7,8 @@ import io
 import re
 from collections.abc import Iterable
 
+from flask import Response
+
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
 
@@ -25,3 +27,15 @@ def csv_text(rows: Iterable[Iterable[object]]) -> str:
     for row in rows:
         writer.writerow([safe_cell(value) for value in row])
     return output.getvalue()
+
+
+def csv_download(text: str, filename: str) -> Response:
+    """A CSV file to save, never kept by caches (they hold personal data)."""
+    return Response(
+        text,
+        content_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "private, no-store",
+        },
+    )

@@ -7,6 +7,7 @@ can open it.
 
 from __future__ import annotations
 
+import logging
 import smtplib
 import ssl
 import uuid
@@ -19,6 +20,8 @@ from pathlib import Path
 from flask import current_app, render_template
 
 from cpweek.timezones import utcnow
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,23 @@ def send_mail(
     else:
         _write_to_outbox(message, Path(config["MAIL_OUTBOX"]))
     return message
+
+
+def send_or_log(
+    to: str,
+    subject: str,
+    text: str,
+    html: str | None = None,
+    attachments: Iterable[Attachment] = (),
+) -> bool:
+    """Send a message that follows an action already saved: a mail server that fails is
+    logged (False) and never undoes the action."""
+    try:
+        send_mail(to, subject, text, html, attachments=attachments)
+    except (smtplib.SMTPException, OSError):
+        log.exception("could not send %r to %s", subject, to)
+        return False
+    return True
 
 
 def render_mail(template: str, **context) -> tuple[str, str]:

@@ -11,8 +11,6 @@ changes that touch them, with the new invitation and any withdrawal attached.
 
 from __future__ import annotations
 
-import logging
-import smtplib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -25,7 +23,7 @@ from cpweek.auth.models import Role, User
 from cpweek.coproduction.models import DraftSlot, Proposal, Release, SignOff
 from cpweek.errors import DomainError
 from cpweek.extensions import db
-from cpweek.mail import Attachment, render_mail, send_mail
+from cpweek.mail import Attachment, render_mail, send_or_log
 from cpweek.programme import calendar
 from cpweek.programme import services as programme
 from cpweek.programme.models import (
@@ -38,8 +36,6 @@ from cpweek.programme.models import (
 )
 from cpweek.timezones import format_date, format_time_range, local_date, utcnow
 from cpweek.urls import absolute_url
-
-log = logging.getLogger(__name__)
 
 SIGNERS = (Role.CO_PRODUCER, Role.ORGANISER)
 
@@ -203,11 +199,25 @@ def add_break(
 # --- conflicts ----------------------------------------------------------------------------
 
 
+CONFLICT_LABELS = {
+    "host": "Host",
+    "room": "Room",
+    "outside": "Outside the week",
+    "unavailable": "Presenters unavailable",
+    "break": "Break",
+    "parent": "Conference",
+}
+
+
 @dataclass(frozen=True)
 class Conflict:
-    kind: str  # host, room, outside, unavailable, break
+    kind: str  # a key of CONFLICT_LABELS
     message: str
     event_ids: tuple[int, ...]
+
+    @property
+    def label(self) -> str:
+        return CONFLICT_LABELS[self.kind]
 
 
 def _overlap(a_start, a_end, b_start, b_end) -> bool:
@@ -627,17 +637,9 @@ def _send(people: dict) -> int:
             waiting=entry["waiting"],
             link=absolute_url("coproduction.changes", year=edition.year),
         )
-        try:
-            send_mail(
-                person.email,
-                f"Changes to Co-production Week {edition.year}",
-                text,
-                html,
-                attachments=attachments,
-            )
-            sent += 1
-        except (smtplib.SMTPException, OSError):
-            log.exception("could not tell %s about the release", person.email)
+        sent += send_or_log(
+            person.email, f"Changes to Co-production Week {edition.year}", text, html, attachments
+        )
     return sent
 
 

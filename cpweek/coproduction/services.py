@@ -8,10 +8,8 @@ Every review, decision and agreement writes an audit entry in its own transactio
 from __future__ import annotations
 
 import hashlib
-import logging
 import re
 import secrets
-import smtplib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -39,18 +37,18 @@ from cpweek.coproduction.models import (
 )
 from cpweek.errors import DomainError
 from cpweek.extensions import db
-from cpweek.mail import render_mail, send_mail
+from cpweek.mail import render_mail, send_or_log
 from cpweek.programme import services as programme
 from cpweek.programme.models import Edition, EventFormat, EventKind
 from cpweek.timezones import NonexistentLocalTime, from_local, utcnow
 from cpweek.urls import absolute_url
 
-log = logging.getLogger(__name__)
-
 REVIEWER_ROLES = (Role.CO_PRODUCER, Role.ORGANISER)
 OUTCOME_WORDS = {"accept": "accepted", "reject": "not accepted this time", "hold": "on hold"}
 LIVED_EXPERIENCE, STAFF = "lived_experience", "staff"
 MAX_CO_PROPOSERS = 6
+# Still with the panel: decisions can be proposed and agreed, and the proposer can withdraw.
+DECIDABLE = (ProposalStatus.SUBMITTED, ProposalStatus.HELD)
 
 
 class CoproductionError(DomainError):
@@ -72,12 +70,7 @@ class InvitationInvalid(CoproductionError):
 def _quietly_mail(to: str, subject: str, template: str, **context) -> bool:
     """Send a message; a mail server that fails is logged and never undoes the action."""
     text, html = render_mail(template, **context)
-    try:
-        send_mail(to, subject, text, html)
-    except (smtplib.SMTPException, OSError):
-        log.exception("could not send %s mail to %s", template, to)
-        return False
-    return True
+    return send_or_log(to, subject, text, html)
 
 
 # --- calls --------------------------------------------------------------------------------
@@ -421,11 +414,16 @@ def update_proposal(proposal: Proposal, details: ProposalDetails, by: User) -> P
     return proposal
 
 
+def decidable(proposal: Proposal) -> bool:
+    """Still with the panel: a decision can be proposed or agreed, or it can be withdrawn."""
+    return proposal.status in DECIDABLE
+
+
 def withdraw_proposal(proposal: Proposal, by: User) -> None:
     if proposal.proposer_id != by.id:
         raise NotAllowed("Only the proposer can withdraw the proposal")
     _lock_proposal(proposal)
-    if proposal.status not in DECIDABLE:
+    if not decidable(proposal):
         db.session.rollback()
         raise CoproductionError("Only a proposal still with the panel can be withdrawn")
     before = proposal.status
@@ -840,9 +838,6 @@ def _lock_proposal(proposal: Proposal) -> None:
     db.session.refresh(proposal)
 
 
-DECIDABLE = (ProposalStatus.SUBMITTED, ProposalStatus.HELD)
-
-
 def propose_decision(proposal: Proposal, outcome: str, rationale: str, by: User) -> Decision:
     """Put an outcome to the panel, agreed by its proposer; it stands once a co-producer and
     an organiser have agreed (or at once, if the call does not require shared decisions)."""
@@ -887,6 +882,21 @@ def propose_decision(proposal: Proposal, outcome: str, rationale: str, by: User)
     if stood:
         _after_standing(decision, proposal, by)
     return decision
+
+
+class DecisionChanged(CoproductionError):
+    pass
+
+
+def agree_to_shown(proposal: Proposal, shown_decision_id: int | None, by: User) -> bool:
+    """Agree to the decision the person was shown; if another has replaced it meanwhile,
+    refuse rather than agree to something they have not read."""
+    decision = current_decision(proposal)
+    if decision is None or decision.id != shown_decision_id:
+        raise DecisionChanged(
+            "The decision changed while you were reading it: read it again below."
+        )
+    return agree(decision, by)
 
 
 def agree(decision: Decision, by: User) -> bool:

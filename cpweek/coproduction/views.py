@@ -137,6 +137,7 @@ def proposal(proposal_id: int):
         co_proposers=services.co_proposers_of(found),
         decision=decision if decision and decision.stands_at else None,
         can_edit=found.proposer_id == current_user.id and services.can_edit(found),
+        can_withdraw=found.proposer_id == current_user.id and services.decidable(found),
         withdraw_form=ActionForm(),
         ProposalStatus=ProposalStatus,
     )
@@ -270,6 +271,7 @@ def _review_page(found, call, criteria, form, on_it, decision_form=None):
         co_proposers=services.co_proposers_of(found),
         reviewing=services.reviewing(call),
         deciding=services.deciding(call),
+        decidable=services.decidable(found),
         scale=(SCORE_MIN, SCORE_MAX),
         ProposalStatus=ProposalStatus,
     )
@@ -304,16 +306,11 @@ def propose_decision(proposal_id: int):
 @requires(*REVIEWERS)
 def agree(proposal_id: int):
     found = _proposal_or_404(proposal_id)
-    decision = services.current_decision(found)
-    if decision is None:
-        abort(404)
-    if request.form.get("decision_id", type=int) != decision.id:
-        # The page showed another decision: someone proposed a new one meanwhile.
-        flash("The decision changed while you were reading it: read it again below.", "error")
-        return redirect(url_for("coproduction.review", proposal_id=found.id) + "#decision")
     if ActionForm().validate_on_submit():
         try:
-            stood = services.agree(decision, current_user)
+            stood = services.agree_to_shown(
+                found, request.form.get("decision_id", type=int), current_user
+            )
         except DomainError as error:
             flash(error.message, "error")
         else:

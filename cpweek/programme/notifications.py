@@ -3,12 +3,10 @@ and carries the calendar invitation (METHOD:REQUEST) or its withdrawal (METHOD:C
 
 from __future__ import annotations
 
-import logging
-import smtplib
 from dataclasses import dataclass, field
 
 from cpweek.auth.models import User
-from cpweek.mail import Attachment, render_mail, send_mail
+from cpweek.mail import Attachment, render_mail, send_or_log
 from cpweek.programme import calendar
 from cpweek.programme.models import (
     HOLDING_A_PLACE,
@@ -17,8 +15,6 @@ from cpweek.programme.models import (
     Registration,
     RegistrationStatus,
 )
-
-log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -96,15 +92,10 @@ def send_registration_mail(mail: RegistrationMail) -> bool:
     """Send it; a mail server that fails is logged (False), never undoes the registration."""
     text, html = render_mail(f"registration_{mail.kind}", mail=mail)
     attachment = invitation(mail)
-    try:
-        send_mail(
-            mail.person.email,
-            SUBJECTS[mail.kind].format(title=mail.event.title),
-            text,
-            html,
-            attachments=[attachment] if attachment else [],
-        )
-    except (smtplib.SMTPException, OSError):
-        log.exception("could not send %s mail for registration %s", mail.kind, mail.registration.id)
-        return False
-    return True
+    return send_or_log(
+        mail.person.email,
+        SUBJECTS[mail.kind].format(title=mail.event.title),
+        text,
+        html,
+        attachments=[attachment] if attachment else [],
+    )

@@ -23,6 +23,7 @@ from wtforms.fields.choices import SelectChoice
 from cpweek.auth.models import Role
 from cpweek.auth.permissions import public, requires
 from cpweek.coproduction import services as coproduction
+from cpweek.csvfiles import csv_download
 from cpweek.errors import DomainError
 from cpweek.extensions import limiter
 from cpweek.forms import show_error
@@ -573,14 +574,7 @@ def event_registrations(event_id: int):
 @requires(Role.ORGANISER)
 def event_registrations_csv(event_id: int):
     event = _event_or_404(event_id)
-    return Response(
-        services.registrations_csv(event),
-        content_type="text/csv; charset=utf-8",
-        headers={
-            "Content-Disposition": f'attachment; filename="{event.slug}-registrations.csv"',
-            "Cache-Control": "no-store",  # personal data: never kept by caches
-        },
-    )
+    return csv_download(services.registrations_csv(event), f"{event.slug}-registrations.csv")
 
 
 @bp.route("/manage/events/<int:event_id>/registrations/new", methods=["GET", "POST"])

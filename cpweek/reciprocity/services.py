@@ -1038,6 +1038,24 @@ class EntryView:
     decided_by: User | None
     warnings: list[GuidanceText]
 
+    @property
+    def is_open(self) -> bool:
+        """Still waiting for a decision: it can be rejected, or withdrawn by its owner."""
+        return self.entry.status in OWED_STATUSES
+
+    @property
+    def takes_receipts(self) -> bool:
+        return self.expense is not None and self.entry.status not in CLOSED_STATUSES
+
+    @property
+    def can_reverse(self) -> bool:
+        """What `reverse` accepts: approved or paid, not a reversal, not reversed already."""
+        return (
+            self.entry.status in (EntryStatus.APPROVED, EntryStatus.PAID)
+            and not self.entry.is_reversal
+            and self.reversed_by is None
+        )
+
 
 def entry_view(entry: LedgerEntry) -> EntryView:
     involvement = (

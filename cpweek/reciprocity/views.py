@@ -10,6 +10,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -22,6 +23,7 @@ from wtforms.fields.choices import SelectChoice
 
 from cpweek.auth.models import Role, User
 from cpweek.auth.permissions import owned_or_404, requires
+from cpweek.csvfiles import csv_download
 from cpweek.errors import DomainError
 from cpweek.forms import ActionForm, show_error
 from cpweek.money import TaxYear, format_pence, tax_year_of
@@ -97,19 +99,10 @@ def _activity_choices(on=None) -> list[tuple]:
     return choices
 
 
-def _csv_response(text: str, filename: str) -> Response:
-    response = Response(text, content_type="text/csv; charset=utf-8")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
-
-
 def _upload_from(field) -> services.Upload | None:
     file = field.data
     if not file or not getattr(file, "filename", ""):
         return None
-    from flask import current_app
-
     # Read one byte more than allowed, so "too big" is told without reading everything.
     data = file.read(current_app.config["RECEIPT_MAX_BYTES"] + 1)
     return services.Upload(filename=file.filename, data=data)
@@ -442,7 +435,7 @@ def _statement_page(person: User, *, organiser: bool):
 def _statement_csv(person: User) -> Response:
     year = _tax_year()
     text = services.statement_csv(services.statement(person, year))
-    return _csv_response(text, f"statement-{person.id}-{year.start_year}-{year.start_year + 1}.csv")
+    return csv_download(text, f"statement-{person.id}-{year.start_year}-{year.start_year + 1}.csv")
 
 
 @bp.route("/involvement/statement")
@@ -805,7 +798,7 @@ def payment_run(run_id: int):
 @requires(Role.ORGANISER)
 def payment_run_csv(run_id: int):
     run = _run_or_404(run_id)
-    return _csv_response(services.payment_run_csv(run), f"payment-run-{run.id}.csv")
+    return csv_download(services.payment_run_csv(run), f"payment-run-{run.id}.csv")
 
 
 @bp.route("/ledger/guidance")
