@@ -1,5 +1,7 @@
 """Flask commands: `flask seed-demo`, `flask create-admin EMAIL`, `flask demo-info`,
-`flask send-reminders`."""
+`flask send-reminders`, `flask send-mail`.
+
+Each command is one unit of work: it commits once at the end (`uow.unit_of_work`)."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ import click
 from flask import Flask, current_app
 
 from cpweek.errors import DomainError
+from cpweek.uow import unit_of_work
 
 
 def init_app(app: Flask) -> None:
@@ -14,6 +17,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_admin_command)
     app.cli.add_command(demo_info_command)
     app.cli.add_command(send_reminders_command)
+    app.cli.add_command(send_mail_command)
 
 
 @click.command("seed-demo")
@@ -25,7 +29,8 @@ def seed_demo_command(if_empty: bool) -> None:
     if if_empty and not demo.database_is_empty():
         click.echo("The database already holds data: demo data not loaded.")
         return
-    result = demo.seed_demo()
+    with unit_of_work():
+        result = demo.seed_demo()
     if result.added_anything:
         click.echo(
             f"Demo data loaded: {result.editions} editions, {result.events} events, "
@@ -54,7 +59,8 @@ def create_admin_command(email: str, name: str, password: str | None) -> None:
             "Password for the new account", hide_input=True, confirmation_prompt=True
         )
     try:
-        user, created = services.create_admin(email, name, password)
+        with unit_of_work():
+            user, created = services.create_admin(email, name, password)
     except DomainError as error:
         raise click.ClickException(error.message) from None
     verb = "Created" if created else "Updated"
@@ -83,5 +89,40 @@ def send_reminders_command() -> None:
     """Email tomorrow's reminders (run it every hour: nobody is reminded twice)."""
     from cpweek.programme import services
 
-    sent = services.send_reminders()
+    with unit_of_work():
+        sent = services.send_reminders()
     click.echo(f"Reminders sent: {sent}.")
+
+
+@click.command("send-mail")
+@click.option("--watch", is_flag=True, help="Keep running: deliver whatever becomes due.")
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=0.1),
+    default=None,
+    help="Seconds between looks with --watch (default MAIL_POLL_SECONDS).",
+)
+def send_mail_command(watch: bool, interval: float | None) -> None:
+    """Deliver the outbox: one pass (for cron), or --watch as a long-running worker."""
+    from cpweek.mail import outbox
+
+    if not watch:
+        report = outbox.deliver_due()
+        click.echo(
+            f"Mail sent: {report.sent}; to try again later: {report.retrying}; "
+            f"given up: {report.failed}."
+        )
+        return
+    where = current_app.config["MAIL_SERVER"] or current_app.config["MAIL_OUTBOX"]
+    click.echo(f"Mail worker delivering to {where}; Ctrl+C stops it.")
+
+    def said(report: outbox.DeliveryReport) -> None:
+        if report.sent or report.retrying or report.failed:
+            click.echo(
+                f"sent {report.sent}, to try again {report.retrying}, given up {report.failed}"
+            )
+
+    try:
+        outbox.watch(interval, on_pass=said)
+    except KeyboardInterrupt:
+        click.echo("Mail worker stopped.")

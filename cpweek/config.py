@@ -96,6 +96,16 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
             "MAIL_DEFAULT_SENDER", "Co-production Week <no-reply@example.org>"
         ),
         "MAIL_OUTBOX": os.environ.get("MAIL_OUTBOX") or str(instance / "outbox"),
+        # The mail worker (`flask send-mail`): tries, waits between them (doubling from
+        # MAIL_RETRY_SECONDS up to MAIL_RETRY_MAX_SECONDS), batch size, how often --watch looks,
+        # when a claim left by a dead worker is taken over, how long sent mail is kept.
+        "MAIL_MAX_ATTEMPTS": _int("MAIL_MAX_ATTEMPTS", 8),
+        "MAIL_RETRY_SECONDS": _int("MAIL_RETRY_SECONDS", 30),
+        "MAIL_RETRY_MAX_SECONDS": _int("MAIL_RETRY_MAX_SECONDS", 3600),
+        "MAIL_BATCH_SIZE": _int("MAIL_BATCH_SIZE", 50),
+        "MAIL_POLL_SECONDS": _int("MAIL_POLL_SECONDS", 2),
+        "MAIL_CLAIM_TIMEOUT": _int("MAIL_CLAIM_TIMEOUT", 900),
+        "MAIL_KEEP_SENT_DAYS": _int("MAIL_KEEP_SENT_DAYS", 7),
         # Rate limits live in Redis when configured so every worker and host shares them.
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),

@@ -4,6 +4,7 @@ show_error for a DomainError, a money field and a form that is only a button."""
 
 from __future__ import annotations
 
+from flask import flash
 from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
@@ -19,6 +20,7 @@ from wtforms.validators import DataRequired, Length
 
 from cpweek.money import AmountError, parse_pounds
 from cpweek.text import strip_control_characters
+from cpweek.uow import discard
 
 
 class BaseForm(FlaskForm):
@@ -128,12 +130,21 @@ def enum_choices(enum_class) -> list[SelectChoice]:
 
 
 def show_error(form, error) -> None:
-    """Put a DomainError next to its field, or at the top of the form when it names none."""
+    """Put a DomainError next to its field, or at the top of the form when it names none; the
+    refused action's unit of work is rolled back at the end of the request (`uow.discard`)."""
+    discard()
     field = getattr(form, error.field, None) if error.field else None
     if field is not None:
         field.errors = [*field.errors, error.message]
     else:
         form.form_errors.append(error.message)
+
+
+
+def refuse(error) -> None:
+    """A refused action answered on the next page: its message at the top, nothing saved."""
+    discard()
+    flash(error.message, "error")
 
 
 def _friendly(field_class, message: str):

@@ -2,6 +2,7 @@
 
 from cpweek.audit import AuditEntry
 from cpweek.auth.models import RoleGrant, User
+from cpweek.mail.models import OutboxMessage
 from cpweek.coproduction.models import (
     Agreement,
     Call,
@@ -52,6 +53,7 @@ __all__ = [
     "HostingPromptDismissed",
     "Involvement",
     "LedgerEntry",
+    "OutboxMessage",
     "PaymentRun",
     "Proposal",
     "Rate",

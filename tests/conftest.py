@@ -15,6 +15,7 @@ from email.message import EmailMessage
 
 import pytest
 from aiosmtpd.controller import Controller
+from flask import has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, event, text
@@ -22,6 +23,7 @@ from sqlalchemy import create_engine, event, text
 from cpweek import create_app
 from cpweek.config import normalise_database_url
 from cpweek.extensions import db, limiter
+from cpweek.mail import deliver_due
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
 FAST_HASH = "scrypt:1024:8:1"  # still scrypt, at a cost that keeps the suite quick
@@ -32,13 +34,24 @@ FAST_HASH = "scrypt:1024:8:1"  # still scrypt, at a cost that keeps the suite qu
 
 @dataclass
 class Mailbox:
-    messages: list[EmailMessage] = field(default_factory=list)
+    """What the SMTP server received. Reading `messages` first commits the test's own unit of
+    work and runs the mail worker once, as `flask send-mail` would after the request."""
+
+    received: list[EmailMessage] = field(default_factory=list)
+    deliver: bool = True
 
     async def handle_DATA(self, server, session, envelope):
         message = message_from_bytes(envelope.content, policy=policy.default)
         message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
-        self.messages.append(message)
+        self.received.append(message)
         return "250 Message accepted for delivery"
+
+    @property
+    def messages(self) -> list[EmailMessage]:
+        if self.deliver and has_app_context():
+            db.session.commit()
+            deliver_due()
+        return self.received
 
     def to(self, address: str) -> list[EmailMessage]:
         return [m for m in self.messages if address in m["X-Envelope-To"]]
@@ -70,7 +83,8 @@ def smtp_server():
 @pytest.fixture
 def mailbox(smtp_server) -> Mailbox:
     _, box = smtp_server
-    box.messages.clear()
+    box.received.clear()
+    box.deliver = True
     return box
 
 
@@ -130,6 +144,10 @@ class IsolatedClient(FlaskClient):
     them."""
 
     def open(self, *args, **kwargs):
+        # The test is the unit of work around its own factories and service calls: it ends
+        # (commits) before the person acts, as a request of its own would have.
+        if has_app_context():
+            db.session.commit()
         return contextvars.Context().run(super().open, *args, **kwargs)
 
 

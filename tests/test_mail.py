@@ -1,15 +1,16 @@
-"""One function sends mail: over real SMTP on 127.0.0.1, or to the outbox folder."""
+"""One path for mail: queued in the outbox, delivered by the worker over real SMTP on 127.0.0.1, or
+to the outbox folder."""
 
 from __future__ import annotations
 
 from email import message_from_bytes, policy
 
-from cpweek.mail import Attachment, render_mail, send_mail
+from cpweek.mail import Attachment, queue_mail, render_mail
 
 
 def test_a_message_with_text_html_and_an_attachment_arrives_over_smtp(mailbox):
     calendar = b"BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n"
-    send_mail(
+    queue_mail(
         ["Ama Mensah <ama@example.org>", "kofi@example.org"],
         "Your place at the conference – confirmed",
         "Hello Ama,\nYour place is confirmed.",
@@ -34,8 +35,8 @@ def test_a_message_with_text_html_and_an_attachment_arrives_over_smtp(mailbox):
 def test_without_a_mail_server_messages_go_to_the_outbox(app, tmp_path, mailbox):
     app.config.update(MAIL_SERVER="", MAIL_OUTBOX=str(tmp_path / "outbox"))
     try:
-        send_mail("sam@example.org", "Outbox test", "Plain words", "<p>Rich words</p>")
-        send_mail("sam@example.org", "Second", "Again")
+        queue_mail("sam@example.org", "Outbox test", "Plain words", "<p>Rich words</p>")
+        queue_mail("sam@example.org", "Second", "Again")
     finally:
         app.config["MAIL_SERVER"] = "127.0.0.1"
     files = sorted((tmp_path / "outbox").glob("*.eml"))

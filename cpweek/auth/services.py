@@ -16,7 +16,7 @@ from cpweek import audit
 from cpweek.auth.models import GRANTABLE_ROLES, Role, RoleGrant, User
 from cpweek.errors import DomainError
 from cpweek.extensions import db
-from cpweek.mail import render_mail, send_mail
+from cpweek.mail import queue_mail, render_mail
 from cpweek.timezones import utcnow
 from cpweek.urls import absolute_url
 
@@ -247,7 +247,7 @@ def request_password_reset(email: str) -> None:
     link = absolute_url("auth.reset_password", token=token)
     minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
     text, html = render_mail("password_reset", user=user, link=link, minutes=minutes)
-    send_mail(user.email, "Reset your Co-production Week password", text, html)
+    queue_mail(user.email, "Reset your Co-production Week password", text, html)
 
 
 def user_for_reset_token(token: str) -> User:

@@ -23,7 +23,7 @@ from cpweek.auth.models import Role, User
 from cpweek.coproduction.models import DraftSlot, Proposal, Release, SignOff
 from cpweek.errors import DomainError
 from cpweek.extensions import db
-from cpweek.mail import Attachment, render_mail, send_or_log
+from cpweek.mail import Attachment, queue_mail, render_mail
 from cpweek.programme import calendar
 from cpweek.programme import services as programme
 from cpweek.programme.models import (
@@ -637,9 +637,10 @@ def _send(people: dict) -> int:
             waiting=entry["waiting"],
             link=absolute_url("coproduction.changes", year=edition.year),
         )
-        sent += send_or_log(
+        queue_mail(
             person.email, f"Changes to Co-production Week {edition.year}", text, html, attachments
         )
+        sent += 1
     return sent
 
 

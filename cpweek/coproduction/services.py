@@ -37,7 +37,7 @@ from cpweek.coproduction.models import (
 )
 from cpweek.errors import DomainError
 from cpweek.extensions import db
-from cpweek.mail import render_mail, send_or_log
+from cpweek.mail import queue_mail, render_mail
 from cpweek.programme import services as programme
 from cpweek.programme.models import Edition, EventFormat, EventKind
 from cpweek.timezones import NonexistentLocalTime, from_local, utcnow
@@ -68,9 +68,10 @@ class InvitationInvalid(CoproductionError):
 
 
 def _quietly_mail(to: str, subject: str, template: str, **context) -> bool:
-    """Send a message; a mail server that fails is logged and never undoes the action."""
+    """Queue a message with the action it follows (sent after the commit, by the worker)."""
     text, html = render_mail(template, **context)
-    return send_or_log(to, subject, text, html)
+    queue_mail(to, subject, text, html)
+    return True
 
 
 # --- calls --------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from cpweek.auth.models import User
-from cpweek.mail import Attachment, render_mail, send_or_log
+from cpweek.mail import Attachment, queue_mail, render_mail
 from cpweek.programme import calendar
 from cpweek.programme.models import (
     HOLDING_A_PLACE,
@@ -89,13 +89,14 @@ def invitation(mail: RegistrationMail) -> Attachment | None:
 
 
 def send_registration_mail(mail: RegistrationMail) -> bool:
-    """Send it; a mail server that fails is logged (False), never undoes the registration."""
+    """Queue it in the outbox, in the transaction of the change it tells about."""
     text, html = render_mail(f"registration_{mail.kind}", mail=mail)
     attachment = invitation(mail)
-    return send_or_log(
+    queue_mail(
         mail.person.email,
         SUBJECTS[mail.kind].format(title=mail.event.title),
         text,
         html,
         attachments=[attachment] if attachment else [],
     )
+    return True
