@@ -2,7 +2,6 @@
 
 from cpweek.audit import AuditEntry
 from cpweek.auth.models import RoleGrant, User
-from cpweek.mail.models import OutboxMessage
 from cpweek.coproduction.models import (
     Agreement,
     Call,
@@ -16,6 +15,7 @@ from cpweek.coproduction.models import (
     Score,
     SignOff,
 )
+from cpweek.mail.models import OutboxMessage
 from cpweek.programme.models import Edition, Event, EventBreak, EventHost, Registration
 from cpweek.reciprocity.models import (
     Activity,
