@@ -21,6 +21,16 @@ class NonexistentLocalTime(ValueError):
     """A wall-clock time skipped when the clocks go forward (01:30 on the last Sunday of March)."""
 
 
+class AmbiguousLocalTime(ValueError):
+    """A wall-clock time that happens twice when the clocks go back (01:30 on the last Sunday
+    of October): the person must say which. `choices` are (fold, label) pairs, earlier first,
+    e.g. (0, "BST"), (1, "GMT"); pass the chosen fold back to `from_local`."""
+
+    def __init__(self, message: str, choices: list[tuple[int, str]]):
+        super().__init__(message)
+        self.choices = choices
+
+
 class UTCDateTime(TypeDecorator):
     """A timestamp stored as UTC; SQLite keeps it naive, PostgreSQL as timestamptz."""
 
@@ -58,20 +68,35 @@ def to_local(instant: datetime, zone_name: str | None = None) -> datetime:
     return instant.astimezone(zone(zone_name))
 
 
-def from_local(wall_clock: datetime, zone_name: str | None = None) -> datetime:
+def from_local(
+    wall_clock: datetime, zone_name: str | None = None, fold: int | None = None
+) -> datetime:
     """A naive wall-clock time in the given zone, as an aware UTC instant.
 
-    In the autumn hour that happens twice, the first (summer time) reading is taken.
+    A time skipped in spring raises `NonexistentLocalTime`. A time that happens twice in
+    autumn is never guessed: without `fold` (0 the first, summer-time reading; 1 the second)
+    it raises `AmbiguousLocalTime`, whose `choices` name both readings.
     """
     tz = zone(zone_name)
-    local = wall_clock.replace(tzinfo=tz, fold=0)
-    round_trip = local.astimezone(UTC).astimezone(tz)
+    first = wall_clock.replace(tzinfo=tz, fold=0)
+    round_trip = first.astimezone(UTC).astimezone(tz)
     if round_trip.replace(tzinfo=None) != wall_clock.replace(tzinfo=None):
         raise NonexistentLocalTime(
             f"{wall_clock:%H:%M} on {wall_clock:%-d %B %Y} does not exist in UK time "
             "(the clocks go forward that night)"
         )
-    return local.astimezone(UTC)
+    second = wall_clock.replace(tzinfo=tz, fold=1)
+    if first.utcoffset() == second.utcoffset():
+        return first.astimezone(UTC)
+    if fold in (0, 1):
+        return (second if fold else first).astimezone(UTC)
+    labels = [(0, first.tzname() or "summer time"), (1, second.tzname() or "winter time")]
+    raise AmbiguousLocalTime(
+        f"{wall_clock:%H:%M} on {wall_clock:%-d %B %Y} happens twice in UK time (the clocks go "
+        f"back that night): say whether you mean {labels[0][1]} (the first) or "
+        f"{labels[1][1]} (the second)",
+        labels,
+    )
 
 
 def local_date(instant: datetime, zone_name: str | None = None) -> date:

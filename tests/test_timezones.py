@@ -37,8 +37,20 @@ def test_the_hour_skipped_in_spring_is_refused():
         from_local(datetime(2026, 3, 29, 1, 30))
 
 
-def test_the_hour_repeated_in_autumn_takes_summer_time():
-    assert from_local(datetime(2026, 10, 25, 1, 30)) == datetime(2026, 10, 25, 0, 30, tzinfo=UTC)
+def test_the_hour_repeated_in_autumn_is_never_guessed():
+    from cpweek.timezones import AmbiguousLocalTime
+
+    with pytest.raises(AmbiguousLocalTime, match="happens twice") as refused:
+        from_local(datetime(2026, 10, 25, 1, 30))
+    assert refused.value.choices == [(0, "BST"), (1, "GMT")]
+    first = from_local(datetime(2026, 10, 25, 1, 30), fold=0)
+    second = from_local(datetime(2026, 10, 25, 1, 30), fold=1)
+    assert first == datetime(2026, 10, 25, 0, 30, tzinfo=UTC)
+    assert second == datetime(2026, 10, 25, 1, 30, tzinfo=UTC)
+    # An hour either side of the change is one reading only; a fold given there changes nothing.
+    assert from_local(datetime(2026, 10, 25, 2, 30), fold=0) == datetime(
+        2026, 10, 25, 2, 30, tzinfo=UTC
+    )
 
 
 def test_formatting():
