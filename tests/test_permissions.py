@@ -34,6 +34,8 @@ PROTECTED = {
     "programme.assisted_registration": ({Role.ORGANISER}, "GET", {"event_id": "event"}),
     "programme.check_in": ({Role.ORGANISER}, "GET", {"event_id": "event"}),
     "programme.mark_arrived": ({Role.ORGANISER}, "POST", {"registration_id": "registration"}),
+    "mail.undelivered": ({Role.ORGANISER, Role.ADMIN}, "GET", {}),
+    "mail.try_again": ({Role.ORGANISER, Role.ADMIN}, "POST", {"message_id": "outbox_message"}),
 }
 _C = {Role.CONTRIBUTOR, Role.CO_PRODUCER}
 _O = {Role.ORGANISER}
@@ -143,12 +145,23 @@ def _url(app, endpoint, values, user):
         event, services.Applicant(name="Sample", email=f"sample{event.id}@example.org")
     )
     samples = {"self": user.id, "event": event.id, "registration": registration.id}
+    samples["outbox_message"] = _failed_message().id
     samples.update(_ledger_samples(user, event))
     samples.update(_call_samples(user, edition))
     with app.test_request_context():
         return url_for(
             endpoint, **{key: samples.get(value, value) for key, value in values.items()}
         )
+
+
+def _failed_message():
+    from cpweek.extensions import db
+    from cpweek.mail import queue_mail
+
+    message = queue_mail("someone@example.org", "Undelivered", "Words")
+    message.status = "failed"
+    db.session.flush()
+    return message
 
 
 def _ledger_samples(user, event) -> dict:

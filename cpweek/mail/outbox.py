@@ -136,8 +136,13 @@ def _finish(message: OutboxMessage, error: BaseException | None) -> str:
         if message.attempts >= config["MAIL_MAX_ATTEMPTS"]:
             outcome = OutboxStatus.FAILED.value
             values = {"status": outcome, "last_error": detail}
-            log.error("gave up on mail %s (%r) after %d tries: %s",
-                      message.id, message.subject, message.attempts, detail)
+            log.error(
+                "gave up on mail %s (%r) after %d tries: %s",
+                message.id,
+                message.subject,
+                message.attempts,
+                detail,
+            )
         else:
             outcome = OutboxStatus.PENDING.value
             wait = min(
@@ -149,8 +154,14 @@ def _finish(message: OutboxMessage, error: BaseException | None) -> str:
                 "last_error": detail,
                 "next_attempt_at": now + timedelta(seconds=wait),
             }
-            log.warning("mail %s (%r) not sent, try %d, next in %ss: %s",
-                        message.id, message.subject, message.attempts, wait, detail)
+            log.warning(
+                "mail %s (%r) not sent, try %d, next in %ss: %s",
+                message.id,
+                message.subject,
+                message.attempts,
+                wait,
+                detail,
+            )
     db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == message.id, OutboxMessage.claimed_by == message.claimed_by)
