@@ -24,7 +24,7 @@ from cpweek.coproduction.models import DraftSlot, Proposal, Release, SignOff
 from cpweek.errors import DomainError
 from cpweek.extensions import db
 from cpweek.mail import Attachment, queue_mail, render_mail
-from cpweek.programme import calendar
+from cpweek.programme import calendar, notifications
 from cpweek.programme import services as programme
 from cpweek.programme.models import (
     HOLDING_A_PLACE,
@@ -568,8 +568,10 @@ def _publish(release: Release, edition: Edition, by: User) -> dict:
     release.status = "published"
     release.published_at = utcnow()
     touched: dict[int, str] = {}
+    moves = notifications.Moves(edition)  # where events were, for "Was ... Now ..."
     for change in release.changes:
         event = db.session.get(Event, change["event_id"])
+        moves.remember(event)
         if change["kind"] == "cancelled":
             programme.apply_event_changes(event, {"status": EventStatus.CANCELLED.value})
             touched[event.id] = "cancelled"
@@ -588,10 +590,12 @@ def _publish(release: Release, edition: Edition, by: User) -> dict:
         delete(DraftSlot).where(DraftSlot.event_id.in_([c["event_id"] for c in release.changes]))
     )
     db.session.flush()
-    return _messages_for(edition, touched)
+    return _messages_for(edition, touched, moves)
 
 
-def _messages_for(edition: Edition, touched: dict[int, str]) -> dict:
+def _messages_for(
+    edition: Edition, touched: dict[int, str], moves: notifications.Moves | None = None
+) -> dict:
     """One message per person: every change that touches their registrations, together."""
     people: dict[int, dict] = {}
     for registration, person, event in programme.live_registrations_for(list(touched)):
@@ -604,6 +608,7 @@ def _messages_for(edition: Edition, touched: dict[int, str]) -> dict:
             entry["waiting"].append(event)  # told, but no invitation: they hold no place
     for entry in people.values():
         entry["edition"] = edition
+        entry["moves"] = moves
     return people
 
 
@@ -635,6 +640,7 @@ def _send(people: dict) -> int:
             changed=entry["changed"],
             cancelled=entry["cancelled"],
             waiting=entry["waiting"],
+            moves=entry.get("moves"),
             link=absolute_url("coproduction.changes", year=edition.year),
         )
         queue_mail(

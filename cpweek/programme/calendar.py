@@ -4,7 +4,9 @@ What keeps people's calendars right when an event changes:
 - UIDs are stable (`event-<id>@<host>`), so a changed event replaces the old one;
 - SEQUENCE is the event's own counter, raised on every change of time, place or status;
 - a cancelled event stays in feeds with STATUS:CANCELLED, so subscribers see it go;
-- times carry TZID=Europe/London (the edition's zone) with its VTIMEZONE, so BST and GMT are right;
+- times carry TZID=Europe/London (the edition's zone) with its VTIMEZONE, written as the standing
+  rules (RRULEs) rather than one-off dates, so every parser reads BST and GMT right in any year;
+- every TEXT value (names included) is escaped, and a name in a parameter (CN) is made safe;
 - DTSTAMP is the event's last change, so an unchanged feed is byte-for-byte the same (ETag).
 The join link is added only when the caller says the reader is a confirmed registrant.
 """
@@ -12,11 +14,13 @@ The join link is added only when the caller says the reader is a confirmed regis
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
+import unicodedata
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 import icalendar
 from flask import current_app
@@ -27,6 +31,54 @@ from cpweek.urls import absolute_url
 
 PRODID = "-//Co-production Week//cpweek//EN"
 CONTENT_TYPE = "text/calendar; charset=utf-8"
+
+
+# Europe/London since 1996 (the EU's harmonised rules): BST from 01:00 GMT on the last Sunday of
+# March, GMT from 02:00 BST on the last Sunday of October. Written as RRULEs, because a list of
+# one-off observances is read differently by different parsers once a feed spans several years
+# (vobject took July 2027 as GMT in a feed whose list ran out). DTSTART lies in the past, so the
+# rules cover every event we will ever list; tests check them against the tz database.
+RULED_ZONES = {
+    "Europe/London": (
+        "BEGIN:VTIMEZONE\r\n"
+        "TZID:Europe/London\r\n"
+        "X-LIC-LOCATION:Europe/London\r\n"
+        "BEGIN:DAYLIGHT\r\n"
+        "TZNAME:BST\r\n"
+        "TZOFFSETFROM:+0000\r\n"
+        "TZOFFSETTO:+0100\r\n"
+        "DTSTART:19960331T010000\r\n"
+        "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\n"
+        "END:DAYLIGHT\r\n"
+        "BEGIN:STANDARD\r\n"
+        "TZNAME:GMT\r\n"
+        "TZOFFSETFROM:+0100\r\n"
+        "TZOFFSETTO:+0000\r\n"
+        "DTSTART:19961027T020000\r\n"
+        "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\n"
+        "END:STANDARD\r\n"
+        "END:VTIMEZONE\r\n"
+    ),
+}
+
+
+def text(value: str) -> icalendar.vText:
+    """A TEXT value, escaped on output (backslash, comma, semicolon, newline: RFC 5545 3.3.11).
+
+    icalendar escapes the properties it knows, but writes X- properties (X-WR-CALNAME,
+    X-WR-CALDESC) as they come, so a comma or a new line in a name would break the file."""
+    return icalendar.vText(value)
+
+
+def display_name(value: str) -> str:
+    """A person's or the organiser's name made safe for a CN parameter.
+
+    A parameter value cannot hold a double quote or a line break at all (RFC 5545 3.1); RFC 6868
+    spells them ^' and ^n, but many clients (vobject, older Outlook) show that literally. So a
+    double quote becomes an apostrophe and line breaks become spaces: the name then reads the
+    same in every client. Commas, semicolons and colons are kept: the value is quoted."""
+    value = value.replace('"', "'")
+    return " ".join(value.split())
 
 
 def event_uid(event: Event) -> str:
@@ -65,7 +117,7 @@ def _vevent(
     component.add("sequence", event.sequence)
     cancelled = event.is_cancelled or cancelled_for_reader
     component.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-    component.add("summary", ("Cancelled: " if event.is_cancelled else "") + event.title)
+    component.add("summary", text(("Cancelled: " if event.is_cancelled else "") + event.title))
     page = event_page_url(edition, event)
     details = [event.summary.strip()] if event.summary.strip() else []
     if event.hosted_by:
@@ -74,24 +126,24 @@ def _vevent(
         details.append(f"Join: {join_url}")
     details.append(f"Details and access: {page}")
     details.append(f"Help: {current_app.config['CPWEEK_HELP_PHONE']}")
-    component.add("description", "\n\n".join(details))
+    component.add("description", text("\n\n".join(details)))
     component.add("url", page)
     location = join_url if join_url and event.format == EventFormat.ONLINE.value else None
     location = location or event_location(event)
     if location:
-        component.add("location", location)
+        component.add("location", text(location))
     component.add("categories", [event.kind_enum.label])
     if attendee is not None:
         # Invitations (METHOD:REQUEST / CANCEL) name who sends them and who they are for.
         config = current_app.config
         organizer = icalendar.vCalAddress(f"mailto:{config['CPWEEK_HELP_EMAIL']}")
-        organizer.params["cn"] = icalendar.vText("Co-production Week")
+        organizer.params["cn"] = display_name("Co-production Week")
         component.add("organizer", organizer)
         email, name = attendee
         person = icalendar.vCalAddress(f"mailto:{email}")
-        person.params["cn"] = icalendar.vText(name)
-        person.params["role"] = icalendar.vText("REQ-PARTICIPANT")
-        person.params["partstat"] = icalendar.vText("DECLINED" if cancelled else "ACCEPTED")
+        person.params["cn"] = display_name(name)
+        person.params["role"] = "REQ-PARTICIPANT"
+        person.params["partstat"] = "DECLINED" if cancelled else "ACCEPTED"
         component.add("attendee", person)
     return component
 
@@ -123,7 +175,7 @@ def build_calendar(
     calendar.add("calscale", "GREGORIAN")
     if method:
         calendar.add("method", method)
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", text(name))
     calendar.add("x-wr-timezone", zone_name)
     for event in events:
         calendar.add_component(
@@ -135,14 +187,17 @@ def build_calendar(
                 cancelled_for_reader=cancelled_for_reader,
             )
         )
-    # The zone's rules only for the years the events span, not 1970 to 2038.
+    zones = {by_id[event.edition_id].timezone for event in events}
+    for zone in sorted(zones & RULED_ZONES.keys()):
+        calendar.add_component(icalendar.Timezone.from_ical(RULED_ZONES[zone]))
+    # Any other zone (none today): icalendar's one-off observances, for the years the events span.
     years = [event.starts_at.year for event in events] or [utcnow().year]
     calendar.add_missing_timezones(date(min(years) - 1, 1, 1), date(max(years) + 2, 1, 1))
     return calendar.to_ical()
 
 
 # Bump when the layout of the files changes, so clients holding an old ETag fetch the new form.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: ruled VTIMEZONE, escaped calendar name
 
 
 def fingerprint(editions: Iterable[Edition], events: Iterable[Event], name: str) -> str:
@@ -221,6 +276,25 @@ def outlook_calendar_link(edition: Edition, event: Event) -> str:
         "location": event_location(event),
     }
     return "https://outlook.live.com/calendar/0/deeplink/compose?" + urlencode(query)
+
+
+def content_disposition(filename: str) -> str:
+    """`attachment` with a plain ASCII filename, and the UTF-8 one (RFC 6266) when it differs.
+
+    Every calendar file is sent as an attachment, feeds included. A browser following the link
+    honours it and offers the file (to save, or to open in the calendar app) under our name,
+    instead of showing the raw text; subscribing clients (webcal handlers, Google's "From URL",
+    Outlook's "Subscribe from web", Apple Calendar) fetch the address themselves and ignore the
+    header. So `inline` gains nothing for feeds, and one rule for all three is simpler."""
+    stem, dot, extension = filename.rpartition(".")
+    if not dot:
+        stem, extension = filename, "ics"
+    ascii_stem = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()
+    ascii_stem = re.sub(r"[^A-Za-z0-9._-]+", "-", ascii_stem).strip("-._") or "calendar"
+    header = f'attachment; filename="{ascii_stem}.{extension}"'
+    if f"{ascii_stem}.{extension}" != filename:
+        header += f"; filename*=UTF-8''{quote(filename, safe='')}"
+    return header
 
 
 def webcal_url(https_url: str) -> str:

@@ -1,5 +1,8 @@
 """Mail about registrations: each message has a plain-text part, says how to get help by phone,
-and carries the calendar invitation (METHOD:REQUEST) or its withdrawal (METHOD:CANCEL)."""
+and carries the calendar invitation (METHOD:REQUEST) or its withdrawal (METHOD:CANCEL).
+
+A message about a change says what the time or place was and what it is now: whoever changes
+the event takes a `when_and_where` snapshot before changing it and passes it along."""
 
 from __future__ import annotations
 
@@ -15,6 +18,56 @@ from cpweek.programme.models import (
     Registration,
     RegistrationStatus,
 )
+from cpweek.timezones import format_date, format_time_range, local_date
+
+
+@dataclass(frozen=True)
+class WhenAndWhere:
+    """An event's time and place at one moment, in the words a change message uses."""
+
+    day: str  # "Thursday 3 July 2025"; empty when the times carry their own dates
+    times: str  # "10:30 to 11:30"
+    place: str  # "online (Zoom)", "Room 2, Leeds Town Hall"
+
+    def __str__(self) -> str:
+        day = f"{self.day}, " if self.day else ""
+        return f"{day}{self.times} UK time, {self.place}"
+
+
+def when_and_where(event: Event, edition: Edition) -> WhenAndWhere:
+    """A snapshot of the event's time and place, taken before a change to tell people after it."""
+    zone = edition.timezone
+    times = format_time_range(event.starts_at, event.ends_at, zone)
+    same_day = local_date(event.starts_at, zone) == local_date(event.ends_at, zone)
+    place = calendar.event_location(event)
+    if place.startswith("Online"):
+        place = "o" + place[1:]  # mid-sentence: "10:30 to 11:30 UK time, online"
+    return WhenAndWhere(
+        format_date(local_date(event.starts_at, zone)) if same_day else "",
+        times,
+        place or event.format_enum.label.lower(),
+    )
+
+
+class Moves:
+    """Where events were before a change that touches several (a schedule release), so each
+    person's message can say "Was ... Now ..." for every event of theirs that moved."""
+
+    def __init__(self, edition: Edition):
+        self.edition = edition
+        self._before: dict[int, WhenAndWhere] = {}
+
+    def remember(self, event: Event) -> None:
+        """Call before changing the event; the first snapshot is the one kept."""
+        self._before.setdefault(event.id, when_and_where(event, self.edition))
+
+    def now(self, event: Event) -> WhenAndWhere:
+        return when_and_where(event, self.edition)
+
+    def was(self, event: Event) -> WhenAndWhere | None:
+        """The time and place before, or None when unknown or the same as now."""
+        before = self._before.get(event.id)
+        return before if before is not None and before != self.now(event) else None
 
 
 @dataclass
@@ -27,6 +80,7 @@ class RegistrationMail:
     position: int | None = None
     promoted: bool = False
     event_changed: bool = False  # the event moved or was cancelled: tell, and update calendars
+    was: WhenAndWhere | None = None  # the time and place before the change, when it changed
     reminder: bool = False
     workshops: list[tuple[Event, str]] = field(default_factory=list)  # (workshop, status)
 
@@ -44,6 +98,15 @@ class RegistrationMail:
         if status == RegistrationStatus.WAITLISTED.value:
             return "waitlisted"
         return "promoted" if self.promoted else "confirmed"
+
+    @property
+    def now(self) -> WhenAndWhere:
+        return when_and_where(self.event, self.edition)
+
+    @property
+    def moved_from(self) -> WhenAndWhere | None:
+        """What the time and place were, when the change moved them (else None)."""
+        return self.was if self.was is not None and self.was != self.now else None
 
 
 SUBJECTS = {

@@ -883,6 +883,7 @@ def _notify(
     event_changed: bool = False,
     reminder: bool = False,
     workshops: list[tuple[Event, str]] | None = None,
+    was: notifications.WhenAndWhere | None = None,
 ) -> bool:
     """Tell the person what just happened to their registration (after the commit)."""
     person = db.session.get(User, registration.person_id) if registration.person_id else None
@@ -901,6 +902,7 @@ def _notify(
             event_changed=event_changed,
             reminder=reminder,
             workshops=_workshops_of(registration) if workshops is None else workshops,
+            was=was,
         )
     )
 
@@ -1205,6 +1207,7 @@ def update_event(event: Event, details: EventDetails, actor: User) -> EventUpdat
     changes = {name: getattr(details, name) for name in SIMPLE_FIELDS}
     changes["access_offer"] = _clean_needs(details.access_offer)
     before = {name: _audit_value(getattr(event, name)) for name in changes}
+    was = notifications.when_and_where(event, edition)  # for "Was ... Now ..." in the mail
     changed = apply_event_changes(event, changes)
     new_hosts = [(h.name, h.email) for h in details.hosts]
     if new_hosts != [(h.name, h.email) for h in event_hosts(event)]:
@@ -1232,7 +1235,7 @@ def update_event(event: Event, details: EventDetails, actor: User) -> EventUpdat
     update = EventUpdate(changed, warnings)
     if changed & CALENDAR_FIELDS and event.status == EventStatus.PUBLISHED.value:
         update.calendars_updated = True
-        update.told = _tell_registrants(event, skip={r.id for r in promoted})
+        update.told = _tell_registrants(event, skip={r.id for r in promoted}, was=was)
     return update
 
 
@@ -1240,7 +1243,9 @@ def _audit_value(value):
     return value.isoformat() if isinstance(value, datetime) else value
 
 
-def _tell_registrants(event: Event, skip: set[int] = frozenset()) -> int:
+def _tell_registrants(
+    event: Event, skip: set[int] = frozenset(), was: notifications.WhenAndWhere | None = None
+) -> int:
     """One message to each person registered or waiting: the change, and the new calendar."""
     registrations = db.session.scalars(
         select(Registration).where(
@@ -1249,7 +1254,7 @@ def _tell_registrants(event: Event, skip: set[int] = frozenset()) -> int:
     ).all()
     told = 0
     for registration in registrations:
-        if registration.id not in skip and _notify(registration, event_changed=True):
+        if registration.id not in skip and _notify(registration, event_changed=True, was=was):
             told += 1
     return told
 

@@ -55,7 +55,7 @@ def _calendar_response(file: services.CalendarFile, filename: str) -> Response:
     """A calendar file that answers conditional requests (ETag, Last-Modified, 304); the file is
     built only when the client's copy is out of date."""
     response = Response(content_type=calendar.CONTENT_TYPE)
-    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    response.headers["Content-Disposition"] = calendar.content_disposition(filename)
     response.headers["Cache-Control"] = "no-cache"  # revalidate every time: cheap with a 304
     response.set_etag(file.etag)
     if file.last_modified is not None:

@@ -207,10 +207,7 @@ def test_the_confirmation_carries_an_invitation_with_the_join_link(webinar, mail
     assert "https://zoom.example/j/555" in text and "020 7946 0123" in text
     assert "http://cpweek.test/registrations/" in text
     [attachment] = list(message.iter_attachments())
-    assert (
-        attachment.get_content_type() == "text/calendar"
-        and attachment.get_param("method") == "REQUEST"
-    )
+    assert attachment.get_content_type() == "application/ics"  # text/calendar is in the body
     calendar = icalendar.Calendar.from_ical(attachment.get_payload(decode=True))
     assert calendar["method"] == "REQUEST"
     [event] = calendar.walk("VEVENT")
