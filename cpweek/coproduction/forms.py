@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from wtforms import (
     BooleanField,
     RadioField,
@@ -23,6 +25,38 @@ from cpweek.forms import (
     required_text,
 )
 from cpweek.programme.models import EventFormat, EventKind
+from cpweek.timezones import AmbiguousLocalTime, NonexistentLocalTime, from_local
+
+FOLD_WORDS = {0: "before the clocks go back", 1: "after the clocks go back"}
+
+
+def which_one() -> RadioField:
+    """The companion of a UK time field: shown only when the time typed happens twice (the
+    night the clocks go back), to say which of the two is meant."""
+    return RadioField(
+        "Which one do you mean?", choices=[], validate_choice=False, validators=[Optional()]
+    )
+
+
+def uk_instant(form, name: str, wall_clock: datetime, zone: str) -> datetime | None:
+    """The instant meant by the UK time typed in `form.<name>`, or None with the reason next
+    to the field. A time that happens twice is never guessed: the field's `<name>_fold`
+    companion offers BST or GMT, and once one is chosen that reading is taken."""
+    field, chooser = getattr(form, name), getattr(form, f"{name}_fold")
+    try:
+        return from_local(wall_clock, zone)
+    except NonexistentLocalTime as error:
+        field.errors = [*field.errors, str(error)]
+        return None
+    except AmbiguousLocalTime as error:
+        typed = f"{wall_clock:%H:%M}"
+        chooser.choices = [
+            (str(fold), f"{typed} {label}, {FOLD_WORDS[fold]}") for fold, label in error.choices
+        ]
+        if chooser.data in ("0", "1"):
+            return from_local(wall_clock, zone, fold=int(chooser.data))
+        field.errors = [*field.errors, str(error)]
+        return None
 
 
 def _paragraph(label: str, missing: str | None, noun: str, **kwargs) -> TextAreaField:
@@ -48,9 +82,11 @@ class CallForm(BaseForm):
     opens_at = DateTimeLocalField(
         "Opens (UK time)", validators=[InputRequired("Enter when the call opens")]
     )
+    opens_at_fold = which_one()
     closes_at = DateTimeLocalField(
         "Closes (UK time)", validators=[InputRequired("Enter when the call closes")]
     )
+    closes_at_fold = which_one()
     reviewing_starts_on = DateField(
         "Reviewing starts", validators=[InputRequired("Enter when reviewing starts")]
     )
@@ -232,7 +268,9 @@ class PlaceForm(BaseForm):
     event_id = SelectField("Session", coerce=int, validators=[InputRequired("Choose a session")])
     day = DateField("Day", validators=[InputRequired("Enter the day")])
     start = TimeField("Starts (UK time)", validators=[InputRequired("Enter the start time")])
+    start_fold = which_one()
     end = TimeField("Ends (UK time)", validators=[InputRequired("Enter the end time")])
+    end_fold = which_one()
     track = optional_text("Room or online stream (optional)", 100, "The room")
     place = SubmitField("Put it in the draft")
 
@@ -253,7 +291,9 @@ class BreakForm(BaseForm):
     )
     break_day = DateField("Day", validators=[InputRequired("Enter the day")])
     break_start = TimeField("Starts (UK time)", validators=[InputRequired("Enter the start")])
+    break_start_fold = which_one()
     break_end = TimeField("Ends (UK time)", validators=[InputRequired("Enter the end")])
+    break_end_fold = which_one()
     label = optional_text("What it is (optional)", 100, "This", default="Lunch")
     add_break = SubmitField("Add the break")
 

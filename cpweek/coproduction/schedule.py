@@ -7,6 +7,9 @@ remain unless a reason to override them is recorded, and is published once a co-
 an organiser have both signed it off. Publishing applies the draft to the events (SEQUENCE goes
 up, so subscribed calendars update) and sends each registered person one message for all the
 changes that touch them, with the new invitation and any withdrawal attached.
+
+Nothing here commits: publishing, the changed events, the sign-off, the audit entries and every
+person's message are saved together by the request, or none of them is.
 """
 
 from __future__ import annotations
@@ -16,13 +19,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from xml.etree import ElementTree
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select
 
 from cpweek import audit
 from cpweek.auth.models import Role, User
 from cpweek.coproduction.models import DraftSlot, Proposal, Release, SignOff
 from cpweek.errors import DomainError
 from cpweek.extensions import db
+from cpweek.locks import lock
 from cpweek.mail import Attachment, queue_mail, render_mail
 from cpweek.programme import calendar, notifications
 from cpweek.programme import services as programme
@@ -42,6 +46,11 @@ SIGNERS = (Role.CO_PRODUCER, Role.ORGANISER)
 
 class ScheduleError(DomainError):
     pass
+
+
+class ReleaseOutdated(ScheduleError):
+    """Signing off found the draft moved on: the release is marked outdated (that is kept,
+    though the sign-off is refused), so nobody can sign it off again."""
 
 
 # --- the draft ----------------------------------------------------------------------------
@@ -147,7 +156,6 @@ def place(event: Event, starts_at: datetime, ends_at: datetime, track: str, by: 
         before=before,
         after={"starts_at": starts_at.isoformat(), "track": slot.track},
     )
-    db.session.commit()
 
 
 def cancel_in_draft(event: Event, by: User) -> None:
@@ -158,7 +166,6 @@ def cancel_in_draft(event: Event, by: User) -> None:
     slot.cancel, slot.updated_by_id = True, by.id
     db.session.flush()
     audit.record(by.id, "schedule.cancel_drafted", "event", event.id)
-    db.session.commit()
 
 
 def undo(event: Event, by: User) -> None:
@@ -166,7 +173,6 @@ def undo(event: Event, by: User) -> None:
     _require_organiser(by)
     db.session.execute(delete(DraftSlot).where(DraftSlot.event_id == event.id))
     audit.record(by.id, "schedule.draft_undone", "event", event.id)
-    db.session.commit()
 
 
 def add_break(
@@ -192,7 +198,6 @@ def add_break(
         conference.id,
         after={"starts_at": starts_at.isoformat(), "label": pause.label},
     )
-    db.session.commit()
     return pause
 
 
@@ -431,7 +436,7 @@ def prepare_release(edition: Edition, by: User, override_reason: str = "") -> Re
     """A release of the draft as it stands, waiting for sign-off. Refused with nothing to
     release, or with conflicts unless a reason to publish anyway is given (and recorded)."""
     _require_organiser(by)
-    _lock_edition(edition)
+    lock(edition)
     placed = draft(edition)[0]
     changes = pending_changes(edition, placed)
     if not changes:
@@ -467,12 +472,7 @@ def prepare_release(edition: Edition, by: User, override_reason: str = "") -> Re
             "conflicts": release.conflicts_overridden,
         },
     )
-    db.session.commit()
     return release
-
-
-def _lock_edition(edition: Edition) -> None:
-    db.session.execute(update(Edition).where(Edition.id == edition.id).values(year=Edition.year))
 
 
 def sign_offs(release: Release) -> list[tuple[SignOff, User]]:
@@ -494,11 +494,9 @@ def sign_off(release: Release, by: User) -> bool:
     # Preparing and signing off queue on the edition's row: two people signing at once are
     # counted together, the release is published exactly once, and a new release prepared
     # meanwhile cannot outdate one being published.
-    edition = programme.get_edition_by_id(release.edition_id)
-    _lock_edition(edition)
+    edition = lock(programme.get_edition_by_id(release.edition_id))
     db.session.refresh(release)
     if release.status != "pending":
-        db.session.rollback()
         raise ScheduleError(f"This release is {release.status}: it cannot be signed off.")
     placed = draft(edition)[0]
     new_conflicts = [
@@ -508,22 +506,19 @@ def sign_off(release: Release, by: User) -> bool:
     ]
     if new_conflicts:
         release.status = "outdated"
-        db.session.commit()
-        raise ScheduleError(
+        raise ReleaseOutdated(
             "A conflict appeared since this release was prepared (" + new_conflicts[0] + "): "
             "resolve it, or prepare the release again with a reason."
         )
     if _comparable(pending_changes(edition, placed)) != _comparable(release.changes):
         release.status = "outdated"
-        db.session.commit()
-        raise ScheduleError(
+        raise ReleaseOutdated(
             "The draft has changed since this release was prepared: prepare it again."
         )
     perspective = "co_producer" if by.has_role(Role.CO_PRODUCER) else "organiser"
     if db.session.scalar(
         select(SignOff.id).where(SignOff.release_id == release.id, SignOff.user_id == by.id)
     ):
-        db.session.rollback()
         raise ScheduleError("You have already signed this release off.")
     db.session.add(SignOff(release_id=release.id, user_id=by.id, perspective=perspective))
     db.session.flush()
@@ -534,7 +529,6 @@ def sign_off(release: Release, by: User) -> bool:
         db.session.scalars(select(SignOff.perspective).where(SignOff.release_id == release.id))
     )
     if not {"co_producer", "organiser"} <= signed:
-        db.session.commit()
         return False
     people = _publish(release, edition, by)
     audit.record(
@@ -544,7 +538,6 @@ def sign_off(release: Release, by: User) -> bool:
         release.id,
         after={"number": release.number, "changes": release.changes, "people_told": len(people)},
     )
-    db.session.commit()
     _send(people)
     return True
 

@@ -2,7 +2,9 @@
 reviews (nobody reviews their own, nobody sees others' scores before giving theirs), the
 panel's ranking, and shared decisions that stand once a co-producer and an organiser agree.
 
-Every review, decision and agreement writes an audit entry in its own transaction.
+Every review, decision and agreement writes an audit entry in the same transaction. Nothing
+here commits: the request (or command) does, once, so a decision that stands, the event it
+drafts, its audit entries and the messages it queues are saved together or not at all.
 """
 
 from __future__ import annotations
@@ -37,10 +39,11 @@ from cpweek.coproduction.models import (
 )
 from cpweek.errors import DomainError
 from cpweek.extensions import db
+from cpweek.locks import lock
 from cpweek.mail import queue_mail, render_mail
 from cpweek.programme import services as programme
 from cpweek.programme.models import Edition, EventFormat, EventKind
-from cpweek.timezones import NonexistentLocalTime, from_local, utcnow
+from cpweek.timezones import AmbiguousLocalTime, NonexistentLocalTime, from_local, utcnow
 from cpweek.urls import absolute_url
 
 REVIEWER_ROLES = (Role.CO_PRODUCER, Role.ORGANISER)
@@ -68,7 +71,7 @@ class InvitationInvalid(CoproductionError):
 
 
 def _quietly_mail(to: str, subject: str, template: str, **context) -> bool:
-    """Queue a message with the action it follows (sent after the commit, by the worker)."""
+    """Queue a message with the action it follows (it leaves only if that is committed)."""
     text, html = render_mail(template, **context)
     queue_mail(to, subject, text, html)
     return True
@@ -146,7 +149,6 @@ def save_call(edition: Edition, details: CallDetails, by: User) -> Call:
         before=before,
         after={"closes_at": call.closes_at.isoformat(), "shared": call.shared_decisions},
     )
-    db.session.commit()
     return call
 
 
@@ -184,7 +186,6 @@ def add_criterion(call: Call, name: str, description: str, weight: int, by: User
         criterion.id,
         after={"name": criterion.name, "weight": weight},
     )
-    db.session.commit()
     return criterion
 
 
@@ -204,7 +205,6 @@ def set_weight(criterion: Criterion, weight: int, by: User) -> None:
         before={"weight": before},
         after={"weight": weight},
     )
-    db.session.commit()
 
 
 def get_criterion(criterion_id: int) -> Criterion | None:
@@ -257,14 +257,24 @@ def parse_unavailable(text: str, zone: str) -> list[dict]:
         try:
             ranges.append(
                 {
-                    "starts": from_local(starts, zone).isoformat(),
-                    "ends": from_local(ends, zone).isoformat(),
+                    "starts": _widest(starts, zone, end=False).isoformat(),
+                    "ends": _widest(ends, zone, end=True).isoformat(),
                     "text": line,
                 }
             )
         except NonexistentLocalTime as error:
             raise CoproductionError(f"Line {number}: {error}", "unavailable") from None
     return ranges
+
+
+def _widest(wall_clock: datetime, zone: str, *, end: bool) -> datetime:
+    """A time someone cannot present from or until. One that happens twice (the night the
+    clocks go back) is not guessed: the range covers both readings (the earlier start, the
+    later end), so nobody is scheduled at either."""
+    try:
+        return from_local(wall_clock, zone)
+    except AmbiguousLocalTime:
+        return from_local(wall_clock, zone, fold=1 if end else 0)
 
 
 def _check_proposal(details: ProposalDetails) -> None:
@@ -318,22 +328,15 @@ def _invite(proposal: Proposal, name: str, email: str, proposer: User) -> None:
     )
     db.session.add(invitee)
     db.session.flush()
-    link = absolute_url("coproduction.invitation", token=token)
-    # Sent after the commit by the caller's loop below: kept on the session for now.
-    db.session.info.setdefault("invitations", []).append((invitee.email, name, link))
-
-
-def _send_invitations(proposal: Proposal, proposer: User) -> None:
-    for email, name, link in db.session.info.pop("invitations", []):
-        _quietly_mail(
-            email,
-            f"{proposer.name} named you on a Co-production Week proposal",
-            "proposal_invitation",
-            name=name,
-            proposer=proposer,
-            proposal=proposal,
-            link=link,
-        )
+    _quietly_mail(
+        invitee.email,
+        f"{proposer.name} named you on a Co-production Week proposal",
+        "proposal_invitation",
+        name=name,
+        proposer=proposer,
+        proposal=proposal,
+        link=absolute_url("coproduction.invitation", token=token),
+    )
 
 
 def submit_proposal(call: Call, proposer: User, details: ProposalDetails) -> Proposal:
@@ -368,8 +371,6 @@ def submit_proposal(call: Call, proposer: User, details: ProposalDetails) -> Pro
         proposal.id,
         after={"title": proposal.title, "co_proposers": [e for _, e in co_proposers]},
     )
-    db.session.commit()
-    _send_invitations(proposal, proposer)
     return proposal
 
 
@@ -410,8 +411,6 @@ def update_proposal(proposal: Proposal, details: ProposalDetails, by: User) -> P
         before=before,
         after={"title": proposal.title, "length_minutes": proposal.length_minutes},
     )
-    db.session.commit()
-    _send_invitations(proposal, by)
     return proposal
 
 
@@ -423,9 +422,8 @@ def decidable(proposal: Proposal) -> bool:
 def withdraw_proposal(proposal: Proposal, by: User) -> None:
     if proposal.proposer_id != by.id:
         raise NotAllowed("Only the proposer can withdraw the proposal")
-    _lock_proposal(proposal)
+    lock(proposal)
     if not decidable(proposal):
-        db.session.rollback()
         raise CoproductionError("Only a proposal still with the panel can be withdrawn")
     before = proposal.status
     open_decision = current_decision(proposal)
@@ -440,7 +438,6 @@ def withdraw_proposal(proposal: Proposal, by: User) -> None:
         before={"status": before},
         after={"status": "withdrawn"},
     )
-    db.session.commit()
 
 
 def get_proposal(proposal_id: int) -> Proposal | None:
@@ -529,7 +526,6 @@ def respond_to_invitation(token: str, person: User, accept: bool) -> CoProposer:
         .execution_options(synchronize_session=False)
     )
     if answered.rowcount != 1:
-        db.session.rollback()
         raise InvitationInvalid("This invitation was already answered: nothing changed.")
     db.session.refresh(invitee)
     audit.record(
@@ -539,7 +535,6 @@ def respond_to_invitation(token: str, person: User, accept: bool) -> CoProposer:
         invitee.id,
         after={"proposal_id": invitee.proposal_id},
     )
-    db.session.commit()
     return invitee
 
 
@@ -652,7 +647,6 @@ def submit_review(
             "perspective": review.perspective,
         },
     )
-    db.session.commit()
     return review
 
 
@@ -830,15 +824,6 @@ def _check_deciding(call: Call) -> None:
         )
 
 
-def _lock_proposal(proposal: Proposal) -> None:
-    """Decisions, agreements and withdrawal all queue on the proposal's row (always that row
-    first, so they never deadlock), then read its status afresh."""
-    db.session.execute(
-        update(Proposal).where(Proposal.id == proposal.id).values(status=Proposal.status)
-    )
-    db.session.refresh(proposal)
-
-
 def propose_decision(proposal: Proposal, outcome: str, rationale: str, by: User) -> Decision:
     """Put an outcome to the panel, agreed by its proposer; it stands once a co-producer and
     an organiser have agreed (or at once, if the call does not require shared decisions)."""
@@ -851,9 +836,10 @@ def propose_decision(proposal: Proposal, outcome: str, rationale: str, by: User)
         raise CoproductionError("Choose accept, reject or hold", "outcome")
     if not rationale.strip():
         raise CoproductionError("Give the rationale: the proposer will read it", "rationale")
-    _lock_proposal(proposal)
+    # Decisions, agreements and withdrawal all queue on the proposal's row (always that row
+    # first, so they never deadlock), then read its status afresh.
+    lock(proposal)
     if proposal.status not in DECIDABLE:
-        db.session.rollback()
         raise CoproductionError(
             f"This proposal is already “{ProposalStatus(proposal.status).label.lower()}”."
         )
@@ -878,9 +864,7 @@ def propose_decision(proposal: Proposal, outcome: str, rationale: str, by: User)
         before={"replaced_decision": previous.id} if previous else None,
         after={"decision_id": decision.id, "outcome": outcome, "rationale": decision.rationale},
     )
-    stood = _stand_if_agreed(decision, proposal, call, by)
-    db.session.commit()
-    if stood:
+    if _stand_if_agreed(decision, proposal, call, by):
         _after_standing(decision, proposal, by)
     return decision
 
@@ -907,25 +891,24 @@ def agree(decision: Decision, by: User) -> bool:
     proposal = get_proposal(decision.proposal_id)
     call = get_call_by_id(proposal.call_id)
     _check_deciding(call)
-    _lock_proposal(proposal)
+    lock(proposal)
     db.session.refresh(decision)
     if decision.replaced or decision.stands_at is not None:
-        db.session.rollback()
         raise CoproductionError("That decision is no longer open for agreement.")
     if proposal.status not in DECIDABLE:
-        db.session.rollback()
         raise CoproductionError(
             f"This proposal is “{ProposalStatus(proposal.status).label.lower()}”: the decision "
             "can no longer be agreed."
         )
     if is_on_proposal(proposal, by):
         raise NotAllowed("You are on this proposal, so you cannot decide on it.")
+    # Under the proposal's lock, so a second click waits for the first and then finds it.
+    if db.session.scalar(
+        select(Agreement.id).where(Agreement.decision_id == decision.id, Agreement.user_id == by.id)
+    ):
+        raise CoproductionError("You have already agreed to this decision.")
     db.session.add(Agreement(decision_id=decision.id, user_id=by.id, perspective=perspective))
-    try:
-        db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        raise CoproductionError("You have already agreed to this decision.") from None
+    db.session.flush()
     audit.record(
         by.id,
         "coproduction.decision_agreed",
@@ -934,7 +917,6 @@ def agree(decision: Decision, by: User) -> bool:
         after={"decision_id": decision.id, "perspective": perspective},
     )
     stood = _stand_if_agreed(decision, proposal, call, by)
-    db.session.commit()
     if stood:
         _after_standing(decision, proposal, by)
     return stood
@@ -1022,7 +1004,6 @@ def draft_event_from(proposal: Proposal, by: User):
     audit.record(
         by.id, "coproduction.event_drafted", "proposal", proposal.id, after={"event_id": event.id}
     )
-    db.session.commit()
     return event
 
 

@@ -23,12 +23,13 @@ from cpweek.coproduction.forms import (
     ProposalForm,
     ReleaseForm,
     review_form,
+    uk_instant,
 )
 from cpweek.coproduction.models import SCORE_MAX, SCORE_MIN, ProposalStatus
 from cpweek.errors import DomainError
-from cpweek.forms import ActionForm, show_error
+from cpweek.forms import ActionForm, refuse, show_error
 from cpweek.programme import services as programme
-from cpweek.timezones import NonexistentLocalTime, from_local, to_local, utcnow
+from cpweek.timezones import to_local, utcnow
 
 bp = Blueprint("coproduction", __name__)
 REVIEWERS = services.REVIEWER_ROLES
@@ -184,7 +185,7 @@ def withdraw_proposal(proposal_id: int):
         try:
             services.withdraw_proposal(found, current_user)
         except DomainError as error:
-            flash(error.message, "error")
+            refuse(error)
         else:
             flash("Proposal withdrawn.", "success")
     return redirect(url_for("coproduction.proposal", proposal_id=found.id))
@@ -200,7 +201,7 @@ def invitation(token: str):
         try:
             services.respond_to_invitation(token, current_user, request.form["answer"] == "yes")
         except DomainError as error:
-            flash(error.message, "error")
+            refuse(error)
         else:
             flash("Thank you: your answer is saved.", "success")
             return redirect(url_for("coproduction.my_proposals"))
@@ -240,7 +241,7 @@ def review(proposal_id: int):
         try:
             services.submit_review(found, current_user, scores, form.comment.data)
         except services.NotAllowed as error:
-            flash(error.message, "error")  # the page shows no review form to them
+            refuse(error)  # the page shows no review form to them
             return redirect(url_for("coproduction.review", proposal_id=found.id))
         except DomainError as error:
             show_error(form, error)
@@ -312,7 +313,7 @@ def agree(proposal_id: int):
                 found, request.form.get("decision_id", type=int), current_user
             )
         except DomainError as error:
-            flash(error.message, "error")
+            refuse(error)
         else:
             flash(
                 "Agreed. The decision now stands and the proposer is told."
@@ -356,7 +357,7 @@ def set_weight(criterion_id: int):
         try:
             services.set_weight(criterion, form.weight.data, current_user)
         except DomainError as error:
-            flash(error.message, "error")
+            refuse(error)
         else:
             flash(f"“{criterion.name}” now weighs {criterion.weight}.", "success")
     else:
@@ -368,11 +369,9 @@ def set_weight(criterion_id: int):
 
 
 def _call_details(form: CallForm, zone: str) -> services.CallDetails | None:
-    try:
-        opens = from_local(form.opens_at.data, zone)
-        closes = from_local(form.closes_at.data, zone)
-    except NonexistentLocalTime as error:
-        form.opens_at.errors = [*form.opens_at.errors, str(error)]
+    opens = uk_instant(form, "opens_at", form.opens_at.data, zone)
+    closes = uk_instant(form, "closes_at", form.closes_at.data, zone)
+    if opens is None or closes is None:
         return None
     return services.CallDetails(
         opens_at=opens,
@@ -460,8 +459,20 @@ def _edition_or_404(year: int):
     return edition
 
 
-def _at(day, time_of_day, zone: str):
-    return from_local(datetime.combine(day, time_of_day), zone)
+class _TimesUnclear(Exception):
+    """A UK time typed in a schedule form does not exist, or happens twice and the person has
+    not yet said which: the form says so next to the field."""
+
+
+def _times(form, day, zone: str, *names: str) -> list[datetime]:
+    # Every field is read before refusing, so each unclear one gets its own message.
+    instants = [
+        uk_instant(form, name, datetime.combine(day, getattr(form, name).data), zone)
+        for name in names
+    ]
+    if None in instants:
+        raise _TimesUnclear
+    return instants
 
 
 def _schedule_forms(edition, placed, unplaced):
@@ -519,8 +530,8 @@ def _schedule_action(year: int, form, form_name: str, action, done: str):
     if form.validate_on_submit():
         try:
             action(edition, form)
-        except NonexistentLocalTime as error:
-            form.form_errors.append(str(error))
+        except _TimesUnclear:
+            pass  # nothing was changed; the fields say what to fix
         except DomainError as error:
             show_error(form, error)
         else:
@@ -534,13 +545,8 @@ def _schedule_action(year: int, form, form_name: str, action, done: str):
 def place(year: int):
     def act(edition, form):
         event = programme.get_event(form.event_id.data)
-        schedule.place(
-            event,
-            _at(form.day.data, form.start.data, edition.timezone),
-            _at(form.day.data, form.end.data, edition.timezone),
-            form.track.data or "",
-            current_user,
-        )
+        starts, ends = _times(form, form.day.data, edition.timezone, "start", "end")
+        schedule.place(event, starts, ends, form.track.data or "", current_user)
 
     return _schedule_action(year, PlaceForm(), "place_form", act, "Placed in the draft.")
 
@@ -562,11 +568,13 @@ def change_draft(year: int):
 @requires(Role.ORGANISER)
 def add_break(year: int):
     def act(edition, form):
-        day = form.break_day.data
+        starts, ends = _times(
+            form, form.break_day.data, edition.timezone, "break_start", "break_end"
+        )
         schedule.add_break(
             programme.get_event(form.conference_id.data),
-            _at(day, form.break_start.data, edition.timezone),
-            _at(day, form.break_end.data, edition.timezone),
+            starts,
+            ends,
             form.label.data or "",
             current_user,
         )
@@ -604,8 +612,10 @@ def sign_off(release_id: int):
     if ActionForm().validate_on_submit():
         try:
             published = schedule.sign_off(release, current_user)
+        except schedule.ReleaseOutdated as error:
+            flash(error.message, "error")  # kept: the release is marked outdated
         except DomainError as error:
-            flash(error.message, "error")
+            refuse(error)
         else:
             flash(
                 f"Signed off: release {release.number} is published and everyone affected "

@@ -5,6 +5,10 @@ expense). Entries are never edited: their status moves forward (pending -> queri
 -> approved -> paid, or rejected / withdrawn) by conditional updates that fail if someone else
 moved it first, and a correction is a reversing entry. Every action writes an audit entry in
 the same transaction. Balances are sums over entries, per kind, never stored.
+
+Nothing here commits: services flush and raise, and the request (or command) commits once, so a
+refused action leaves nothing behind. Ledger rows are never locked with an UPDATE (the
+append-only trigger would refuse one); their status moves by a conditional UPDATE instead.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from cpweek.auth.models import Role, RoleGrant, User
 from cpweek.csvfiles import csv_text
 from cpweek.errors import DomainError
 from cpweek.extensions import db
+from cpweek.locks import lock_rows
 from cpweek.money import LARGEST_AMOUNT_PENCE, TaxYear, format_pence, pence_to_plain, tax_year_of
 from cpweek.programme import services as programme
 from cpweek.programme.models import Event
@@ -196,7 +201,6 @@ def save_profile(person: User, details: ProfileDetails, by: User) -> Contributor
         before=before,
         after=_profile_state(profile),
     )
-    db.session.commit()
     return profile
 
 
@@ -227,7 +231,6 @@ def add_activity(name: str, by: User, *, for_hosting: bool = False) -> Activity:
     db.session.add(activity)
     db.session.flush()
     audit.record(by.id, "reciprocity.activity_added", "activity", activity.id, after={"name": name})
-    db.session.commit()
     return activity
 
 
@@ -283,16 +286,8 @@ def add_rate(details: RateDetails, by: User) -> Rate:
     if not details.source.strip():
         raise ReciprocityError("Say which guidance or decision this rate follows", "source")
     # Lock the activity's rates so two organisers cannot add overlapping rates at once.
-    db.session.execute(
-        update(Activity).where(Activity.id == activity.id).values(name=Activity.name)
-    )
-    try:
-        rate = _new_rate(activity, details, by)
-    except RateOverlaps:
-        db.session.rollback()
-        raise
-    db.session.commit()
-    return rate
+    lock_rows(Activity, [activity.id])
+    return _new_rate(activity, details, by)
 
 
 def _new_rate(activity: Activity, details: RateDetails, by: User) -> Rate:
@@ -361,7 +356,6 @@ def confirm_rate(rate: Rate, by: User) -> None:
         return
     rate.is_example = False
     audit.record(by.id, "reciprocity.rate_confirmed", "rate", rate.id, after={"is_example": False})
-    db.session.commit()
 
 
 def get_rate(rate_id: int) -> Rate | None:
@@ -522,7 +516,6 @@ def save_guidance(code: str, text: GuidanceText, by: User) -> None:
         before=before,
         after={"code": code, "title": row.title, "body": row.body, "link_url": row.link_url},
     )
-    db.session.commit()
 
 
 def _fees_in_tax_year(contributor_id: int, year: TaxYear, exclude_entry_id: int | None) -> int:
@@ -635,7 +628,6 @@ def record_warnings_seen(entry: LedgerEntry, person: User) -> None:
     codes = [text.code for text in warnings_for(entry)]
     if codes:
         _record_seen(entry, codes, person)
-        db.session.commit()
 
 
 def warnings_seen(entry_id: int) -> list[tuple[WarningSeen, str]]:
@@ -819,7 +811,6 @@ def log_involvement(contributor: User, details: InvolvementDetails, by: User) ->
             "warnings": [text.code for text in offer.warnings],
         },
     )
-    db.session.commit()
     return involvement
 
 
@@ -971,7 +962,6 @@ def claim_expense(
             "receipt": receipt is not None,
         },
     )
-    db.session.commit()
     return claim
 
 
@@ -1001,7 +991,6 @@ def add_receipt(expense: ExpenseClaim, upload: Upload, by: User) -> Receipt:
         receipt.id,
         after={"expense_id": expense.id, "size": receipt.size, "sha256": receipt.sha256},
     )
-    db.session.commit()
     return receipt
 
 
@@ -1113,7 +1102,6 @@ def _move(entry: LedgerEntry, allowed: tuple[EntryStatus, ...], to: EntryStatus,
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
-        db.session.rollback()
         db.session.refresh(entry)
         raise WrongStatus(_status_refusal(entry, to))
     db.session.expire(entry)
@@ -1179,7 +1167,6 @@ def approve(entry: LedgerEntry, by: User, *, warnings_acknowledged: bool = False
     )
     _record_seen(entry, codes, by)
     _record_move(by, "entry_approved", entry, before, EntryStatus.APPROVED, warnings_seen=codes)
-    db.session.commit()
 
 
 def query_entry(entry: LedgerEntry, question: str, by: User) -> EntryQuery:
@@ -1192,7 +1179,6 @@ def query_entry(entry: LedgerEntry, question: str, by: User) -> EntryQuery:
     db.session.add(asked)
     db.session.flush()
     _record_move(by, "entry_queried", entry, before, EntryStatus.QUERIED, question=asked.question)
-    db.session.commit()
     return asked
 
 
@@ -1212,7 +1198,6 @@ def answer_query(entry: LedgerEntry, answer: str, by: User) -> None:
         open_query.answered_by_id = by.id
         open_query.answered_at = utcnow()
     _record_move(by, "query_answered", entry, before, EntryStatus.PENDING, answer=answer.strip())
-    db.session.commit()
 
 
 def reject(entry: LedgerEntry, reason: str, by: User) -> None:
@@ -1229,7 +1214,6 @@ def reject(entry: LedgerEntry, reason: str, by: User) -> None:
         reason=reason.strip(),
     )
     _record_move(by, "entry_rejected", entry, before, EntryStatus.REJECTED, reason=reason.strip())
-    db.session.commit()
 
 
 def withdraw(entry: LedgerEntry, by: User) -> None:
@@ -1238,7 +1222,6 @@ def withdraw(entry: LedgerEntry, by: User) -> None:
         raise ReciprocityError("Only the contributor can withdraw their entry")
     before = _move(entry, OWED_STATUSES, EntryStatus.WITHDRAWN)
     _record_move(by, "entry_withdrawn", entry, before, EntryStatus.WITHDRAWN)
-    db.session.commit()
 
 
 def reverse(entry: LedgerEntry, reason: str, by: User) -> LedgerEntry:
@@ -1254,6 +1237,8 @@ def reverse(entry: LedgerEntry, reason: str, by: User) -> LedgerEntry:
         )
     if not reason.strip():
         raise ReciprocityError("Give the reason for the correction", "reason")
+    if db.session.scalar(select(LedgerEntry.id).where(LedgerEntry.reverses_id == entry.id)):
+        raise WrongStatus("This entry has already been reversed.")
     reversal = LedgerEntry(
         contributor_id=entry.contributor_id,
         kind=entry.kind,
@@ -1271,6 +1256,8 @@ def reverse(entry: LedgerEntry, reason: str, by: User) -> LedgerEntry:
     try:
         db.session.flush()
     except IntegrityError:
+        # Reversed by someone else a moment ago: the failed flush leaves the session unusable,
+        # and the request is refused anyway.
         db.session.rollback()
         raise WrongStatus("This entry has already been reversed.") from None
     audit.record(
@@ -1281,7 +1268,6 @@ def reverse(entry: LedgerEntry, reason: str, by: User) -> LedgerEntry:
         before={"status": entry.status},
         after={"reversal_id": reversal.id, "amount": reversal.amount, "reason": reversal.reason},
     )
-    db.session.commit()
     return reversal
 
 
@@ -1433,7 +1419,6 @@ def record_payment_run(entry_ids: list[int], details: PaymentDetails, by: User) 
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != len(ids):
-        db.session.rollback()
         raise WrongStatus(
             "Some of those entries were paid or changed a moment ago. Nothing was recorded: "
             "check the list and try again.",
@@ -1452,7 +1437,6 @@ def record_payment_run(entry_ids: list[int], details: PaymentDetails, by: User) 
             "total_pence": sum(e.amount for e in entries if not EntryKind(e.kind).in_credits),
         },
     )
-    db.session.commit()
     for entry in entries:
         db.session.expire(entry)
     return run
@@ -1891,7 +1875,6 @@ def issue_recognition(person: User, details: RecognitionDetails, by: User) -> Re
             "event_id": details.event_id,
         },
     )
-    db.session.commit()
     return recognition
 
 
@@ -2049,12 +2032,15 @@ def hosted_event_or_none(person: User, event_id: int) -> Event | None:
 
 
 def dismiss_prompt(person: User, event: Event) -> None:
+    if db.session.scalar(
+        select(HostingPromptDismissed.id).where(
+            HostingPromptDismissed.user_id == person.id,
+            HostingPromptDismissed.event_id == event.id,
+        )
+    ):
+        return  # dismissed already (a second click)
     db.session.add(HostingPromptDismissed(user_id=person.id, event_id=event.id))
     audit.record(person.id, "reciprocity.prompt_dismissed", "event", event.id)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()  # dismissed already (a second click)
 
 
 def event_choices() -> list[tuple[int, str]]:

@@ -25,7 +25,7 @@ from cpweek.auth.models import Role, User
 from cpweek.auth.permissions import owned_or_404, requires
 from cpweek.csvfiles import csv_download
 from cpweek.errors import DomainError
-from cpweek.forms import ActionForm, show_error
+from cpweek.forms import ActionForm, refuse, show_error
 from cpweek.money import TaxYear, format_pence, tax_year_of
 from cpweek.reciprocity import services
 from cpweek.reciprocity.forms import (
@@ -385,7 +385,7 @@ def answer(entry_id: int):
         try:
             services.answer_query(entry, form.answer.data, current_user)
         except services.WrongStatus as error:
-            flash(error.message, "error")
+            refuse(error)
             return redirect(url_for("reciprocity.entry", entry_id=entry.id))
         except DomainError as error:
             show_error(form, error)
@@ -403,7 +403,7 @@ def withdraw(entry_id: int):
         try:
             services.withdraw(entry, current_user)
         except DomainError as error:
-            flash(error.message, "error")
+            refuse(error)
         else:
             flash("Entry withdrawn.", "success")
     return redirect(url_for("reciprocity.entry", entry_id=entry.id))
@@ -522,7 +522,7 @@ def _decide(entry_id: int, form, form_name: str, action, done: str):
             action(entry, form)
         except services.WrongStatus as error:
             # Someone else got there first (or it was already done): say so at the top.
-            flash(error.message, "error")
+            refuse(error)
             return redirect(url_for("reciprocity.review_entry", entry_id=entry.id))
         except DomainError as error:
             show_error(form, error)

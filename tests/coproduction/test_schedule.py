@@ -17,6 +17,7 @@ from cpweek.extensions import db
 from cpweek.programme import services as programme
 from cpweek.programme.models import Event, EventHost
 from cpweek.timezones import from_local
+from cpweek.uow import unit_of_work
 from tests.factories import make_event, make_user, make_workshop
 
 
@@ -333,18 +334,20 @@ def test_two_sign_offs_at_once_publish_once(app, panel, week):
     schedule.place(morning, uk(2027, 6, 29, 9), uk(2027, 6, 29, 10), "", panel.organiser)
     release_id = schedule.prepare_release(edition, panel.organiser).id
     signer_ids = [panel.organiser.id, panel.co_producer.id]
+    db.session.commit()
     barrier, results = threading.Barrier(2), []
 
     def sign(user_id):
         with app.app_context():
             try:
                 barrier.wait()
-                results.append(
-                    schedule.sign_off(
-                        schedule.get_release(release_id),
-                        db.session.get(type(panel.organiser), user_id),
+                with unit_of_work():
+                    results.append(
+                        schedule.sign_off(
+                            schedule.get_release(release_id),
+                            db.session.get(type(panel.organiser), user_id),
+                        )
                     )
-                )
             finally:
                 db.session.remove()
 

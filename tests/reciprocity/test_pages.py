@@ -181,6 +181,24 @@ def test_huge_ids_in_the_query_string_are_not_found(browser, books):
     assert browser.get("/involvement/log?event=99999999999999999999").status_code == 404
 
 
+@pytest.mark.parametrize("value", ["99999999999999999999", "-99999999999999999999", "-1", "0"])
+def test_numbers_of_any_size_in_the_query_string_are_never_a_500(browser, books, value):
+    browser.sign_in(books.contributor.email)
+    assert browser.get(f"/involvement/log?event={value}").status_code == 404
+    assert browser.get(f"/involvement/log?reviewing={value}").status_code == 404
+    for url in ("/involvement/statement", "/involvement/certificate", "/involvement/"):
+        assert browser.get(f"{url}?year={value}").status_code == 200, url  # the current year
+    browser.sign_out()
+    browser.sign_in(books.organiser.email)
+    contributor = books.contributor.id
+    for url in (
+        f"/ledger/contributors/{contributor}/statement",
+        f"/ledger/contributors/{contributor}/statement.csv",
+        "/ledger/",
+    ):
+        assert browser.get(f"{url}?year={value}").status_code == 200, url
+
+
 def test_receipts_upload_and_are_only_for_their_owner_and_organisers(app, browser, books):
     browser.sign_in(books.contributor.email)
     response = browser.submit(

@@ -11,6 +11,7 @@ from cpweek.audit import AuditEntry
 from cpweek.extensions import db
 from cpweek.reciprocity import services as ledger
 from cpweek.reciprocity.models import LedgerEntry, LedgerLocked, WarningSeen
+from cpweek.uow import unit_of_work
 from tests.factories import make_user
 
 
@@ -120,6 +121,7 @@ def test_a_reversal_needs_a_reason(books):
 
 def test_entries_cannot_be_rewritten(books):
     entry = books.approved()
+    db.session.commit()
     entry.amount = 1
     with pytest.raises(LedgerLocked):
         db.session.commit()
@@ -246,6 +248,7 @@ def test_an_organiser_cannot_decide_on_or_pay_their_own_entries(books):
 def test_two_organisers_paying_at_once_pay_once(app, books):
     entry = books.approved()
     entry_id, organiser_id = entry.id, books.organiser.id
+    db.session.commit()
     results: list[str] = []
     barrier = threading.Barrier(2)
 
@@ -254,11 +257,12 @@ def test_two_organisers_paying_at_once_pay_once(app, books):
             organiser = ledger.get_person(organiser_id)
             barrier.wait()
             try:
-                ledger.record_payment_run(
-                    [entry_id],
-                    ledger.PaymentDetails(date(2026, 7, 1), "bank_transfer", reference),
-                    organiser,
-                )
+                with unit_of_work():
+                    ledger.record_payment_run(
+                        [entry_id],
+                        ledger.PaymentDetails(date(2026, 7, 1), "bank_transfer", reference),
+                        organiser,
+                    )
                 results.append("paid")
             except ledger.WrongStatus:
                 results.append("refused")
@@ -435,6 +439,7 @@ def test_the_run_file_takes_the_same_queries_for_any_number_of_people(books, cou
         return books.pay(*entries, reference=f"R{people}")
 
     small, large = run_with(2), run_with(7)
+    db.session.commit()  # the runs are saved before the file is read
     with count_queries() as few:
         ledger.payment_run_csv(small)
     with count_queries() as many:
@@ -453,6 +458,7 @@ def test_the_database_itself_refuses_to_rewrite_an_entry(books):
     from sqlalchemy.exc import DatabaseError
 
     entry = books.approved()
+    db.session.commit()
     with pytest.raises(DatabaseError) as error:
         db.session.execute(update(LedgerEntry).where(LedgerEntry.id == entry.id).values(amount=1))
     assert "append-only" in str(error.value)
