@@ -66,6 +66,20 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+# Seconds a rate-limit storage (Redis) has to accept a connection and to answer a command.
+RATELIMIT_STORAGE_TIMEOUT = 0.5
+
+
+def _ratelimit_storage_options(uri: str) -> dict:
+    """Timeouts for a Redis (or Valkey) limiter storage; other storages take no such options."""
+    if uri.split(":", 1)[0] in {"redis", "rediss", "redis+unix", "valkey", "valkeys"}:
+        return {
+            "socket_connect_timeout": RATELIMIT_STORAGE_TIMEOUT,
+            "socket_timeout": RATELIMIT_STORAGE_TIMEOUT,
+        }
+    return {}
+
+
 def load_config(instance_path: str, overrides: dict | None = None) -> dict:
     """The whole configuration as a dict: environment first, then explicit overrides."""
     overrides = dict(overrides or {})
@@ -109,7 +123,18 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         # Rate limits live in Redis when configured so every worker and host shares them.
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
-        "RATELIMIT_HEADERS_ENABLED": True,
+        # When that storage stops answering, each worker counts limits in its own memory until
+        # it answers again (logged once, naming the storage) instead of failing the request:
+        # sign-in, registration and password reset must not depend on Redis being up.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        # Flask-Limiter's own headers would put a Retry-After of the limit's whole window
+        # (e.g. 3595 s) on every response, error pages included; the 429 page sets its own
+        # (cpweek/errors.py), and a 503 only the database's.
+        "RATELIMIT_HEADERS_ENABLED": False,
+        # The Retry-After (seconds) of the 503 page shown while the database cannot be
+        # reached; never more than 60, whatever is set.
+        "DATABASE_UNAVAILABLE_RETRY_AFTER": min(_int("DATABASE_UNAVAILABLE_RETRY_AFTER", 30), 60),
         "SIGN_IN_LIMIT_PER_ADDRESS_AND_EMAIL": os.environ.get(
             "SIGN_IN_LIMIT_PER_ADDRESS_AND_EMAIL", "5 per 15 minutes"
         ),
@@ -141,6 +166,11 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "RECEIPT_MAX_BYTES": _int("RECEIPT_MAX_BYTES", 5 * 1024 * 1024),
     }
     config.update(overrides)
+    # A Redis that accepts connections and never answers must not hold a request for long:
+    # half a second to connect and to answer, then the in-memory fallback takes over.
+    config.setdefault(
+        "RATELIMIT_STORAGE_OPTIONS", _ratelimit_storage_options(config["RATELIMIT_STORAGE_URI"])
+    )
     if "SECRET_KEY" not in overrides:
         config["SECRET_KEY"] = _secret_key(env, instance)
     return config

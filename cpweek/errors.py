@@ -6,11 +6,15 @@ a view shows it next to `field` when one is named, or at the top of the page oth
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from urllib.parse import unquote
 
-from flask import Flask, abort, render_template, request
+import psycopg
+from flask import Flask, abort, current_app, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from sqlalchemy import exc as sa_exc
+from werkzeug.exceptions import HTTPException, InternalServerError
 
 from cpweek.text import has_control_characters
 
@@ -34,6 +38,64 @@ ERROR_PAGES = {
     429: "Too many attempts",
     500: "Sorry, something went wrong on our side",
 }
+
+
+# Failures that mean the database could not be reached or answer in time, not a bug: the
+# person is told to try again in a minute (503), never shown the generic 500 page.
+UNREACHABLE = (
+    sa_exc.OperationalError,  # connection refused or lost, SQLite "database is locked"
+    sa_exc.InterfaceError,
+    sa_exc.DisconnectionError,  # from the pool's pre-ping
+    sa_exc.TimeoutError,  # no connection free in the pool in time
+    psycopg.OperationalError,  # the driver's own, should one escape unwrapped
+    psycopg.InterfaceError,
+    sqlite3.OperationalError,
+)
+UNAVAILABLE_TITLE = "We cannot reach our database just now"
+
+
+def database_unreachable(error: BaseException | None) -> bool:
+    """Whether `error`, or what caused it, is the database being out of reach."""
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if isinstance(error, UNREACHABLE):
+            return True
+        if isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated:
+            return True
+        if isinstance(error, InternalServerError):
+            error = error.original_exception
+        else:
+            error = error.__cause__ or error.__context__
+    return False
+
+
+def database_unavailable_response():
+    """The 503 page, rendered without the database.
+
+    `render_template` runs the context processors, and Flask-Login's looks up the signed-in
+    person (a query), as does base.html's navigation; so the page stands alone and is rendered
+    straight from the Jinja environment (url_for and config are its globals)."""
+    setting = int(current_app.config.get("DATABASE_UNAVAILABLE_RETRY_AFTER", 30))
+    retry_after = max(1, min(setting, 60))
+    template = current_app.jinja_env.get_template("errors/503.html")
+    body = template.render(title=UNAVAILABLE_TITLE, status=503)
+    return body, 503, {"Retry-After": str(retry_after), "Cache-Control": "no-store"}
+
+
+def _too_many_attempts():
+    """The 429 page with a Retry-After saying when the limit that was hit lets go."""
+    from cpweek.extensions import limiter
+
+    response = current_app.make_response(_render(429))
+    try:
+        hit = limiter.current_limit
+        wait = hit.reset_at - time.time() if hit is not None else None
+    except Exception:  # the limit's storage went away meanwhile: the page still answers
+        wait = None
+    if wait is not None:
+        response.headers["Retry-After"] = str(max(1, int(wait)))
+    return response
 
 
 def _render(status: int, **context):
@@ -76,8 +138,26 @@ def register_error_pages(app: Flask) -> None:
                 "lower resolution, or a PDF, is usually smaller. Go back: what you typed is "
                 "usually still in the form.",
             )
+        if status == 429:
+            return _too_many_attempts()
         return _render(status)
+
+    def unreachable(error: Exception):
+        current_app.logger.warning("Database unreachable, answered 503: %s", error)
+        return database_unavailable_response()
+
+    for kind in UNREACHABLE:
+        app.register_error_handler(kind, unreachable)
+
+    @app.errorhandler(sa_exc.DBAPIError)
+    def database_error(error: sa_exc.DBAPIError):
+        if database_unreachable(error):
+            return unreachable(error)
+        raise error  # any other database error is a bug: the 500 page, logged
 
     @app.errorhandler(500)
     def server_error(error):
+        # An exception after the view (the unit of work's commit) comes here wrapped.
+        if database_unreachable(error):
+            return database_unavailable_response()
         return _render(500)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
+from urllib.parse import urlsplit, urlunsplit
 
-from flask import request
+from flask import current_app, has_app_context, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -61,6 +63,54 @@ def _client_address() -> str:
 
 
 limiter = Limiter(key_func=_client_address)
+
+
+def storage_for_logs(uri: str) -> str:
+    """The limiter's storage URI without its password, fit for a log line."""
+    parts = urlsplit(uri)
+    if parts.password is None:
+        return uri
+    host = parts.hostname or ""
+    if parts.port is not None:
+        host = f"{host}:{parts.port}"
+    user = f"{parts.username}:***@" if parts.username else ":***@"
+    return urlunsplit(parts._replace(netloc=user + host))
+
+
+class _LimiterLogToApp(logging.Handler):
+    """Flask-Limiter's log, into the app's: its fallback to memory and its recovery named.
+
+    Flask-Limiter notes the fallback once per worker (when its storage is first found dead) on
+    its own logger, which has no handler under gunicorn and does not name the storage; the
+    operator needs to see which storage failed and that limits are now counted per worker.
+    Its other warnings and errors (a swallowed storage error) are passed on as they are; its
+    INFO lines (every limit hit) are dropped."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        has_app = has_app_context()
+        logger = current_app.logger if has_app else logging.getLogger("cpweek")
+        message = record.getMessage()
+        if message.startswith("Rate limit storage unreachable"):
+            text = (
+                "Rate limit storage %s is unreachable: falling back to in-memory rate limits "
+                "(counted per worker) until it answers again"
+            )
+        elif message.startswith("Rate limit storage recovered"):
+            text = "Rate limit storage %s answers again: rate limits are shared again"
+        else:
+            if record.levelno >= logging.WARNING:
+                logger.handle(record)
+            return
+        uri = current_app.config.get("RATELIMIT_STORAGE_URI", "") if has_app else ""
+        logger.warning(text, storage_for_logs(uri or "(unknown)"))
+
+
+_limiter_log = logging.getLogger("flask-limiter")
+# INFO, so "recovered" reaches the handler above, which is the logger's only way out.
+_limiter_log.setLevel(logging.INFO)
+_limiter_log.propagate = False
+if not any(isinstance(h, _LimiterLogToApp) for h in _limiter_log.handlers):
+    _limiter_log.addHandler(_LimiterLogToApp())
 
 
 def sign_in_account_key() -> str:
