@@ -627,7 +627,10 @@ def register(
 def _fill_free_places(event: Event) -> list[Registration]:
     """Confirm people from the waiting list, first come first served, while places are free
     (each pool of a hybrid event on its own); someone with a personal assistant or carer moves
-    up when two places are free. The caller holds the event's lock and commits."""
+    up when two places are free. The caller holds the event's lock. A cancelled event
+    promotes nobody: there is no place to give, whatever frees up after the cancellation."""
+    if event.status == EventStatus.CANCELLED.value:
+        return []
     promoted = []
     for mode in event.attendance_modes:
         promoted += _fill_pool(event, mode)
