@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from wtforms import (
     BooleanField,
     IntegerField,
@@ -29,6 +31,7 @@ from cpweek.programme.models import (
     EventFormat,
     EventKind,
 )
+from cpweek.timezones import AmbiguousLocalTime, NonexistentLocalTime, format_date, from_local
 
 
 def _access_needs_field() -> CheckboxListField:
@@ -127,8 +130,19 @@ def _optional_int(value):
         return None
 
 
+# The event form's UK times. Each has a question, shown only when its time happens twice
+# (the night the clocks go back): which of the two is meant.
+LOCAL_TIMES = ("start_time", "end_time", "registration_opens_at", "registration_closes_at")
+
+
+def _which_one_field() -> RadioField:
+    # Choices are set when the time typed is ambiguous; any other answer means "not said".
+    return RadioField("Which one do you mean?", choices=[], validate_choice=False)
+
+
 class EventForm(BaseForm):
-    """An event as organisers enter it: day and times in UK time."""
+    """An event as organisers enter it: day and times in UK time. A time that happens twice is
+    never guessed: `local_instants` asks which one (BST or GMT), keeping what was typed."""
 
     title = required_text("Title", "Enter a title", noun="The title")
     slug = StringField(
@@ -230,7 +244,65 @@ class EventForm(BaseForm):
         description="Markdown: a blank line between paragraphs, **bold**, [link](https://...).",
         render_kw={"rows": 8},
     )
+    start_time_fold = _which_one_field()
+    end_time_fold = _which_one_field()
+    registration_opens_at_fold = _which_one_field()
+    registration_closes_at_fold = _which_one_field()
     submit = SubmitField("Save event")
+
+    def wall_clock(self, name: str) -> datetime | None:
+        """What was typed for one of LOCAL_TIMES, as a naive wall-clock time (None: nothing
+        usable typed; the field's own validators say so)."""
+        if name in ("start_time", "end_time"):
+            day, time = self.day.data, self[name].data
+            return datetime.combine(day, time) if day and time else None
+        return self[name].data
+
+    def local_instants(self, zone_name: str) -> dict[str, datetime | None] | None:
+        """Each of LOCAL_TIMES as a UTC instant, or None after putting the problems on the form.
+
+        A time skipped when the clocks go forward is refused next to its field. A time that
+        happens twice shows its "which one" question (BST or GMT); without a valid answer the
+        question carries the error, so the summary links to it."""
+        instants: dict[str, datetime | None] = {}
+        problems = False
+        for name in LOCAL_TIMES:
+            wall_clock = self.wall_clock(name)
+            if wall_clock is None:
+                instants[name] = None
+                continue
+            which = self[f"{name}_fold"]
+            fold = {"0": 0, "1": 1}.get(str(which.data))
+            try:
+                from_local(wall_clock, zone_name)
+            except NonexistentLocalTime as error:
+                self[name].errors = [*self[name].errors, str(error)]
+                problems = True
+                continue
+            except AmbiguousLocalTime as error:
+                self._ask_which(which, wall_clock, error)
+                if fold is None:
+                    which.errors = [*which.errors, str(error)]
+                    problems = True
+                    continue
+            else:
+                fold = None  # a time that happens once needs no answer: any given is ignored
+            instants[name] = from_local(wall_clock, zone_name, fold)
+        return None if problems else instants
+
+    @staticmethod
+    def _ask_which(which: RadioField, wall_clock: datetime, error: AmbiguousLocalTime) -> None:
+        at = f"{wall_clock:%H:%M}"
+        (first, first_zone), (second, second_zone) = error.choices
+        which.choices = [
+            SelectChoice(str(first), f"{first_zone} (the first {at})"),
+            SelectChoice(str(second), f"{second_zone} (the second {at})"),
+        ]
+        which.label.text = f"Which {at} on {format_date(wall_clock.date())} do you mean?"
+        which.description = (
+            f"The clocks go back that night, so {at} happens twice in UK time: first in "
+            f"{first_zone}, then an hour later in {second_zone}."
+        )
 
 
 class AssistedRegistrationForm(BaseForm):

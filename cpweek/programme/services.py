@@ -15,6 +15,7 @@ from itertools import pairwise
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import and_, delete, func, or_, select, true, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
@@ -24,6 +25,7 @@ from cpweek.auth.models import User
 from cpweek.csvfiles import csv_text
 from cpweek.errors import DomainError
 from cpweek.extensions import db
+from cpweek.locks import lock, lock_rows
 from cpweek.programme import calendar, notifications
 from cpweek.programme.models import (
     ATTENDANCE_LABELS,
@@ -270,10 +272,10 @@ def apply_event_changes(event: Event, changes: dict) -> set[str]:
 
 # --- registration -------------------------------------------------------------------------
 #
-# Capacity is protected by locking the event row before counting: every registration,
-# cancellation and capacity change for an event first runs an UPDATE on that row, so on
-# PostgreSQL they queue on the row lock and on SQLite on the database write lock (taken by the
-# first statement, so no transaction can read a count and then lose the race to write).
+# Capacity and status are protected by one lock, the event's row (`locks.lock_rows`): every
+# registration, cancellation, change of places, publishing and cancelling of an event takes it
+# first and then reads afresh, so on PostgreSQL they queue on the row lock and on SQLite on the
+# database write lock; no transaction can read a count or a status and then lose the race.
 
 
 class RegistrationError(DomainError):
@@ -410,27 +412,28 @@ def places_left_for(events: list[Event]) -> dict[int, int | None]:
     return result
 
 
-def _lock_event(event_id: int) -> None:
-    # Writing the row takes the lock; updated_at is named so it is not bumped (calendars'
-    # fingerprints depend on it).
-    db.session.execute(
-        update(Event).where(Event.id == event_id).values(updated_at=Event.updated_at)
-    )
+# The largest id a database integer holds: a bigger number typed or tampered into a form names
+# nothing, and must not reach a query (PostgreSQL and SQLite would fail, not answer "none").
+MAX_ID = 2**31 - 1
 
 
 def _person_for(applicant: Applicant) -> User:
-    """The person with this email, created (without a password) when there is none."""
+    """The person with this email, created (without a password) when there is none.
+
+    Two people registering with the same new address at the same moment must not fail: the
+    insert does nothing when the address is already there (users.email is unique), and the
+    select then finds whoever was first. Nothing is committed here: the person is part of the
+    registration's unit of work."""
     address = auth_services.normalise_email(applicant.email or "")
     person = db.session.scalar(select(User).where(User.email == address))
     if person is not None:
         return person
-    # Committed on its own (a savepoint is unreliable on SQLite's driver); a person record
-    # without a registration harms nobody if what follows fails.
-    db.session.add(User(email=address, name=applicant.name.strip() or address))
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()  # someone registered with the same address at the same moment
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    db.session.execute(
+        dialect.insert(User)
+        .values(email=address, name=applicant.name.strip() or address)
+        .on_conflict_do_nothing(index_elements=[User.email])
+    )
     return db.session.scalar(select(User).where(User.email == address))
 
 
@@ -464,17 +467,20 @@ class WorkshopClash(RegistrationError):
 
 def _chosen_workshops(conference: Event, workshop_ids, now: datetime | None) -> list[Event]:
     """The workshops picked with a conference place: its own, open, and not at the same time."""
-    ids = {int(i) for i in workshop_ids if str(i).isdigit()}
-    if not ids:
+    wanted = {int(i) for i in workshop_ids if str(i).isdigit()}
+    if not wanted:
         return []
+    ids = {i for i in wanted if i <= MAX_ID}
     workshops = list(
         db.session.scalars(
             select(Event)
             .where(Event.id.in_(ids), Event.parent_id == conference.id)
             .order_by(Event.starts_at)
+            # Read afresh: called again under the lock, it must see a workshop just cancelled.
+            .execution_options(populate_existing=True)
         )
     )
-    if len(workshops) != len(ids):
+    if len(workshops) != len(wanted):
         raise WorkshopClash("Choose workshops from this conference's list")
     for workshop in workshops:
         reason = registration_closed_reason(workshop, now)
@@ -573,42 +579,47 @@ def register(
     its own places. With `companion`, a personal assistant or carer gets the place beside the
     person's, at the event and each workshop: both have places, or both wait.
     """
+    # A first look, so a closed event is refused before anything is written.
     reason = registration_closed_reason(event, now)
     if reason:
         raise RegistrationClosed(reason)
     workshops = _chosen_workshops(event, workshop_ids, now)
     if person is None and (applicant.email or source is not RegistrationSource.ASSISTED):
         person = _person_for(applicant)
-    for event_id in sorted({event.id, *(w.id for w in workshops)}):
-        _lock_event(event_id)  # always in id order, so two registrations never deadlock
-    # Read again under the lock: places as they are now, not as first read.
+    # The lock that cancelling, publishing and every change of places take too (id order, so
+    # two registrations never deadlock). Everything is read again under it: an event cancelled
+    # or closed a moment ago is refused here, and places are counted as they are now.
+    lock_rows(Event, [event.id, *(w.id for w in workshops)])
     event = db.session.get(Event, event.id, populate_existing=True)
-    workshops = [db.session.get(Event, w.id, populate_existing=True) for w in workshops]
+    reason = registration_closed_reason(event, now)
+    if reason:
+        raise RegistrationClosed(reason)
+    workshops = _chosen_workshops(event, [w.id for w in workshops], now)
     existing = _live_registration(event.id, person.id) if person else None
     if existing is not None:
-        db.session.rollback()
         raise _already_registered(existing)
     seats = 2 if companion else 1
-    registration = _new_place(event, person, applicant, source, seats)
-    if companion:
-        _companion_place(registration)
-    for workshop in workshops:
-        if person and _live_registration(workshop.id, person.id):
-            continue
-        place = _new_place(workshop, person, applicant, source, seats)
-        if companion:
-            _companion_place(place)
-    if source is RegistrationSource.ASSISTED and actor is not None:
-        audit.record(actor.id, "registration.assisted", "registration", registration.id)
     try:
-        db.session.commit()
+        registration = _new_place(event, person, applicant, source, seats)
+        if companion:
+            _companion_place(registration)
+        for workshop in workshops:
+            if person and _live_registration(workshop.id, person.id):
+                continue
+            place = _new_place(workshop, person, applicant, source, seats)
+            if companion:
+                _companion_place(place)
+        db.session.flush()
     except IntegrityError:
-        # A double click that slipped past the check: the unique index kept one row.
+        # A double click that slipped past the check: the unique index kept one row. The
+        # failed flush spoilt the transaction, so it is rolled back before looking.
         db.session.rollback()
         existing = _live_registration(event.id, person.id) if person else None
         if existing is None:
             raise
         raise _already_registered(existing) from None
+    if source is RegistrationSource.ASSISTED and actor is not None:
+        audit.record(actor.id, "registration.assisted", "registration", registration.id)
     _notify(registration)
     return registration
 
@@ -616,7 +627,10 @@ def register(
 def _fill_free_places(event: Event) -> list[Registration]:
     """Confirm people from the waiting list, first come first served, while places are free
     (each pool of a hybrid event on its own); someone with a personal assistant or carer moves
-    up when two places are free. The caller holds the event's lock and commits."""
+    up when two places are free. The caller holds the event's lock. A cancelled event
+    promotes nobody: there is no place to give, whatever frees up after the cancellation."""
+    if event.status == EventStatus.CANCELLED.value:
+        return []
     promoted = []
     for mode in event.attendance_modes:
         promoted += _fill_pool(event, mode)
@@ -690,13 +704,16 @@ def _cancellation_group(registration: Registration) -> list[Registration]:
 
 def cancel_registration(registration: Registration) -> list[Registration]:
     """Cancel a place or leave the waiting list; returns the people promoted into a freed place."""
+    # The event and its workshops (where the same person's places go too), locked before
+    # anything is read, so the group and the places freed are as they are now.
+    workshop_ids = db.session.scalars(
+        select(Event.id).where(Event.parent_id == registration.event_id)
+    ).all()
+    lock_rows(Event, [registration.event_id, *workshop_ids])
     db.session.refresh(registration)
     if registration.status == RegistrationStatus.CANCELLED.value:
-        db.session.rollback()
         return []
     group = _cancellation_group(registration)
-    for event_id in sorted({member.event_id for member in group}):
-        _lock_event(event_id)
     freed = set()
     for member in group:
         db.session.refresh(member)
@@ -710,7 +727,6 @@ def cancel_registration(registration: Registration) -> list[Registration]:
     promoted = []
     for event_id in sorted(freed):
         promoted += _fill_free_places(db.session.get(Event, event_id))
-    db.session.commit()
     # The workshop places went too: the message names them and takes them out of calendars.
     workshops = [
         (db.session.get(Event, member.event_id), member.status)
@@ -747,7 +763,6 @@ def _check_new_capacity(
     pools = _taken_after_format(event, new_format or event.format)
     taken = pools.get(mode if len(pools) > 1 else "", 0)
     if capacity is not None and capacity < taken:
-        db.session.rollback()
         where = {IN_PERSON: " in person", "online": " online"}.get(mode, "")
         raise CapacityTooLow(
             f"{taken} people already have a place{where}, so there must be at least {taken} "
@@ -761,14 +776,13 @@ def set_capacity(
 ) -> list[Registration]:
     """Change how many places there are (a hybrid event's online places too); more places go
     to the waiting list straight away."""
-    _lock_event(event.id)
+    lock(event)
     _check_new_capacity(event, capacity, IN_PERSON, "capacity")
     if event.is_hybrid:
         _check_new_capacity(event, online_capacity, "online", "online_capacity")
         event.online_capacity = online_capacity
     event.capacity = capacity
     promoted = _fill_free_places(event)
-    db.session.commit()
     for person in promoted:
         _notify(person, promoted=True)
     return promoted
@@ -804,13 +818,11 @@ def save_access_profile(person: User, needs, notes: str) -> None:
     """The needs offered the next time the person registers; theirs to change or clear."""
     person.access_needs = _clean_needs(needs)
     person.access_notes = (notes or "").strip()
-    db.session.commit()
 
 
 def update_access_needs(registration: Registration, needs, notes: str) -> None:
     registration.access_needs = _clean_needs(needs)
     registration.access_notes = (notes or "").strip()
-    db.session.commit()
 
 
 def registrations_of(person: User, event_ids: list[int]) -> dict[int, Registration]:
@@ -885,7 +897,8 @@ def _notify(
     workshops: list[tuple[Event, str]] | None = None,
     was: notifications.WhenAndWhere | None = None,
 ) -> bool:
-    """Tell the person what just happened to their registration (after the commit)."""
+    """Tell the person what just happened to their registration: the message is queued in the
+    outbox in this transaction, so it leaves only if the change is committed."""
     person = db.session.get(User, registration.person_id) if registration.person_id else None
     if person is None or not person.email:
         return False  # registered by phone or post: the organiser tells them
@@ -914,7 +927,7 @@ def calendar_token_for(person: User, *, renew: bool = False) -> str:
     """The secret of the person's feed address; `renew` replaces it, so the old address stops."""
     if person.calendar_token is None or renew:
         person.calendar_token = secrets.token_urlsafe(24)
-        db.session.commit()
+        db.session.flush()
     return person.calendar_token
 
 
@@ -1078,7 +1091,9 @@ def _check_details(edition: Edition, details: EventDetails, event: Event | None)
         )
     warnings = []
     if details.parent_id is not None:
-        parent = db.session.get(Event, details.parent_id)
+        parent = (
+            db.session.get(Event, details.parent_id) if 0 < details.parent_id <= MAX_ID else None
+        )
         if parent is None or parent.edition_id != edition.id or (event and parent.id == event.id):
             raise EventInvalid("Choose a conference from this year", "parent_id")
         if details.starts_at < parent.starts_at or details.ends_at > parent.ends_at:
@@ -1152,7 +1167,6 @@ def create_event(edition: Edition, details: EventDetails, actor: User) -> tuple[
     db.session.flush()
     _replace_hosts(event, details)
     audit.record(actor.id, "event.create", "event", event.id, after={"title": event.title})
-    db.session.commit()
     return event, warnings
 
 
@@ -1188,6 +1202,7 @@ def _refuse_outside_releases(event: Event) -> None:
 def update_event(event: Event, details: EventDetails, actor: User) -> EventUpdate:
     """Save an organiser's changes. A change of time, place or status raises SEQUENCE and
     tells everyone registered, with an updated calendar invitation (one message each)."""
+    lock(event)  # status and places as they are now; registrations wait until this is done
     edition = db.session.get(Edition, event.edition_id)
     warnings = _check_details(edition, details, event)
     if event.status == EventStatus.PUBLISHED.value:
@@ -1198,7 +1213,6 @@ def update_event(event: Event, details: EventDetails, actor: User) -> EventUpdat
         }
         if moving:
             _refuse_outside_releases(event)
-    _lock_event(event.id)
     _check_new_capacity(event, details.capacity, IN_PERSON, "capacity", details.format)
     if details.format == "hybrid":
         _check_new_capacity(
@@ -1229,7 +1243,6 @@ def update_event(event: Event, details: EventDetails, actor: User) -> EventUpdat
             before={k: before[k] for k in changed if k in before},
             after={k: _audit_value(getattr(event, k)) for k in changed if k in before},
         )
-    db.session.commit()
     for registration in promoted:
         _notify(registration, promoted=True)
     update = EventUpdate(changed, warnings)
@@ -1260,6 +1273,7 @@ def _tell_registrants(
 
 
 def publish_event(event: Event, actor: User) -> None:
+    lock(event)  # the lock registrations take: they see the event published, or wait
     if event.status == EventStatus.PUBLISHED.value:
         return
     if event.status == EventStatus.CANCELLED.value:
@@ -1267,12 +1281,17 @@ def publish_event(event: Event, actor: User) -> None:
     _refuse_outside_releases(event)
     apply_event_changes(event, {"status": EventStatus.PUBLISHED.value})
     audit.record(actor.id, "event.publish", "event", event.id)
-    db.session.commit()
 
 
 def cancel_event(event: Event, actor: User) -> int:
     """Cancel the event: it stays in feeds as cancelled, and everyone registered is told, with
-    a METHOD:CANCEL that takes it out of their calendar. Returns how many people were told."""
+    a METHOD:CANCEL that takes it out of their calendar. Returns how many people were told.
+
+    Under the event's lock, so a registration racing the cancellation either came first (and
+    its holder is among those told) or sees the event cancelled and is refused. Nobody on the
+    waiting list is promoted: there is nothing to promote them to. All of it (status, audit,
+    every message) is one unit of work: a failure halfway leaves the event as it was."""
+    lock(event)
     if event.status == EventStatus.CANCELLED.value:
         return 0
     was_public = event.status == EventStatus.PUBLISHED.value
@@ -1280,7 +1299,6 @@ def cancel_event(event: Event, actor: User) -> int:
         _refuse_outside_releases(event)
     apply_event_changes(event, {"status": EventStatus.CANCELLED.value})
     audit.record(actor.id, "event.cancel", "event", event.id)
-    db.session.commit()
     return _tell_registrants(event) if was_public else 0
 
 
@@ -1460,7 +1478,6 @@ def set_checked_in(registration: Registration, attended: bool, actor: User) -> N
         "registration",
         registration.id,
     )
-    db.session.commit()
 
 
 def get_registration(registration_id: int) -> Registration | None:
@@ -1520,9 +1537,11 @@ def _reminder_window_end(now: datetime, zone_name: str) -> datetime:
 
 def send_reminders(now: datetime | None = None) -> int:
     """Remind everyone with a place at an event starting before the end of tomorrow (UK time)
-    who has not been reminded. Safe to run every hour, and by two hosts at once: each reminder
-    is claimed with a conditional UPDATE before it is sent, so it goes once; a failed send is
-    released for the next run."""
+    who has not been reminded; returns how many reminders were queued. Safe to run every hour,
+    and by two hosts at once: each reminder is claimed with a conditional UPDATE of
+    `reminded_at` and queued in the outbox in the same transaction (the command's unit of
+    work), so a second run waits for the first's claim and finds it taken. A mail server that
+    fails loses nothing: the outbox keeps retrying the message."""
     now = now or utcnow()
     window_end = _reminder_window_end(now, current_app.config["CPWEEK_TIMEZONE"])
     # A workshop place whose person also has the conference is named in the conference's
@@ -1551,8 +1570,9 @@ def send_reminders(now: datetime | None = None) -> int:
             Event.starts_at > now,
             Event.starts_at <= window_end,
         )
+        # The same order in every run, so two runs claiming at once queue, never deadlock.
+        .order_by(Registration.id)
     ).all()
-    db.session.rollback()
     sent = 0
     for registration_id in due:
         claimed = db.session.execute(
@@ -1560,19 +1580,11 @@ def send_reminders(now: datetime | None = None) -> int:
             .where(Registration.id == registration_id, Registration.reminded_at.is_(None))
             .values(reminded_at=now, updated_at=Registration.updated_at)
         ).rowcount
-        db.session.commit()
         if not claimed:
             continue  # another run took it
         registration = db.session.get(Registration, registration_id)
         if _notify(registration, reminder=True):
             sent += 1
-        else:
-            db.session.execute(
-                update(Registration)
-                .where(Registration.id == registration_id)
-                .values(reminded_at=None, updated_at=Registration.updated_at)
-            )
-            db.session.commit()
     return sent
 
 
@@ -1612,7 +1624,15 @@ def save_edition(details: EditionDetails, actor: User, edition: Edition | None =
         db.session.add(edition)
     for name in ("year", "theme", "starts_on", "ends_on", "summary", "status"):
         setattr(edition, name, getattr(details, name))
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # The same year saved by someone else a moment ago. The failed flush spoilt the
+        # transaction, and the refusal discards it anyway.
+        db.session.rollback()
+        raise EditionInvalid(
+            f"There is already a Co-production Week {details.year}", "year"
+        ) from None
     audit.record(
         actor.id,
         "edition.create" if creating else "edition.update",
@@ -1620,11 +1640,4 @@ def save_edition(details: EditionDetails, actor: User, edition: Edition | None =
         edition.id,
         after={"year": edition.year, "theme": edition.theme, "status": edition.status},
     )
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise EditionInvalid(
-            f"There is already a Co-production Week {details.year}", "year"
-        ) from None
     return edition

@@ -4,8 +4,6 @@ access profile, and the organisers' pages for editions, events, registrations an
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import (
     Blueprint,
     Response,
@@ -26,7 +24,7 @@ from cpweek.coproduction import services as coproduction
 from cpweek.csvfiles import csv_download
 from cpweek.errors import DomainError
 from cpweek.extensions import limiter
-from cpweek.forms import show_error
+from cpweek.forms import refuse, show_error
 from cpweek.programme import calendar, services
 from cpweek.programme.forms import (
     AccessNeedsForm,
@@ -45,7 +43,7 @@ from cpweek.programme.models import (
     RegistrationStatus,
 )
 from cpweek.reciprocity import services as reciprocity
-from cpweek.timezones import NonexistentLocalTime, format_time_range, from_local, to_local
+from cpweek.timezones import format_time_range, to_local
 from cpweek.urls import absolute_url
 
 bp = Blueprint("programme", __name__)
@@ -372,21 +370,15 @@ def _event_or_404(event_id: int):
     return event
 
 
-def _details_from(form: EventForm, edition) -> services.EventDetails | None:
-    """The form as EventDetails, or None after putting a time error on the form."""
-    wall_clock = {
-        "start_time": datetime.combine(form.day.data, form.start_time.data),
-        "end_time": datetime.combine(form.day.data, form.end_time.data),
-        "registration_opens_at": form.registration_opens_at.data,
-        "registration_closes_at": form.registration_closes_at.data,
-    }
-    instants = {}
-    for name, value in wall_clock.items():
-        try:
-            instants[name] = from_local(value, edition.timezone) if value else None
-        except NonexistentLocalTime as error:
-            form[name].errors = [*form[name].errors, str(error)]
-            return None
+def _submitted_details(form: EventForm, edition) -> services.EventDetails | None:
+    """The posted form as EventDetails, or None when something is wrong (shown on the form).
+
+    The UK times are read even when another field is wrong, so a time that happens twice is
+    asked about (BST or GMT) at once, not after the rest is put right."""
+    valid = form.validate_on_submit()
+    instants = form.local_instants(edition.timezone) if form.is_submitted() else None
+    if not valid or instants is None:
+        return None
     try:
         hosts = services.parse_hosts(form.hosts.data or "")
     except DomainError as error:
@@ -424,19 +416,21 @@ def _event_form(edition, event=None) -> EventForm:
     ]
     if event is not None and request.method == "GET":
         starts = to_local(event.starts_at, edition.timezone)
+        ends = to_local(event.ends_at, edition.timezone)
         form.title.data, form.slug.data = event.title, event.slug
         form.kind.data, form.format.data = event.kind, event.format
         form.parent_id.data = event.parent_id
         form.day.data, form.start_time.data = starts.date(), starts.time()
-        form.end_time.data = to_local(event.ends_at, edition.timezone).time()
+        form.end_time.data = ends.time()
+        form.start_time_fold.data, form.end_time_fold.data = str(starts.fold), str(ends.fold)
         form.venue.data, form.online_platform.data = event.venue, event.online_platform
         form.join_url.data, form.capacity.data = event.join_url, event.capacity
         form.online_capacity.data = event.online_capacity
         for name in ("registration_opens_at", "registration_closes_at"):
             value = getattr(event, name)
-            getattr(form, name).data = (
-                to_local(value, edition.timezone).replace(tzinfo=None) if value else None
-            )
+            local = to_local(value, edition.timezone) if value else None
+            getattr(form, name).data = local.replace(tzinfo=None) if local else None
+            getattr(form, f"{name}_fold").data = str(local.fold) if local else None
         form.hosted_by.data = event.hosted_by
         form.hosts.data = "\n".join(
             f"{host.name}, {host.email}" if host.email else host.name
@@ -444,6 +438,8 @@ def _event_form(edition, event=None) -> EventForm:
         )
         form.access_offer.data = list(event.access_offer)
         form.summary.data, form.description.data = event.summary, event.description
+        # A saved time that happens twice shows which one it is, already chosen.
+        form.local_instants(edition.timezone)
     return form
 
 
@@ -463,20 +459,17 @@ def manage_edition(year: int):
 def new_event(year: int):
     edition = _edition_or_404(year)
     form = _event_form(edition)
-    if form.validate_on_submit():
-        details = _details_from(form, edition)
-        if details is not None:
-            try:
-                event, warnings = services.create_event(edition, details, current_user)
-            except DomainError as error:
-                show_error(form, error)
-            else:
-                flash(
-                    f"“{event.title}” is saved as a draft. Publish it when it is ready.", "success"
-                )
-                for warning in warnings:
-                    flash(warning, "info")
-                return redirect(url_for("programme.edit_event", event_id=event.id))
+    details = _submitted_details(form, edition)
+    if details is not None:
+        try:
+            event, warnings = services.create_event(edition, details, current_user)
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            flash(f"“{event.title}” is saved as a draft. Publish it when it is ready.", "success")
+            for warning in warnings:
+                flash(warning, "info")
+            return redirect(url_for("programme.edit_event", event_id=event.id))
     return render_template("programme/event_form.html", edition=edition, form=form, event=None)
 
 
@@ -486,18 +479,17 @@ def edit_event(event_id: int):
     event = _event_or_404(event_id)
     edition = services.get_edition_by_id(event.edition_id)
     form = _event_form(edition, event)
-    if form.validate_on_submit():
-        details = _details_from(form, edition)
-        if details is not None:
-            try:
-                update = services.update_event(event, details, current_user)
-            except DomainError as error:
-                show_error(form, error)
-            else:
-                flash(_saved_message(update), "success")
-                for warning in update.warnings:
-                    flash(warning, "info")
-                return redirect(url_for("programme.edit_event", event_id=event.id))
+    details = _submitted_details(form, edition)
+    if details is not None:
+        try:
+            update = services.update_event(event, details, current_user)
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            flash(_saved_message(update), "success")
+            for warning in update.warnings:
+                flash(warning, "info")
+            return redirect(url_for("programme.edit_event", event_id=event.id))
     return render_template(
         "programme/event_form.html",
         edition=edition,
@@ -527,7 +519,7 @@ def publish_event(event_id: int):
         try:
             services.publish_event(event, current_user)
         except DomainError as error:
-            flash(error.message, "error")
+            refuse(error)
         else:
             flash(f"“{event.title}” is published.", "success")
     return redirect(url_for("programme.edit_event", event_id=event.id))
@@ -543,7 +535,7 @@ def cancel_event(event_id: int):
         try:
             told = services.cancel_event(event, current_user)
         except DomainError as error:
-            flash(error.message, "error")
+            refuse(error)
             return redirect(url_for("coproduction.schedule_draft", year=edition.year))
         flash(f"“{event.title}” is cancelled. {told} people were emailed.", "success")
         return redirect(url_for("programme.manage_edition", year=edition.year))
@@ -644,7 +636,7 @@ def mark_arrived(registration_id: int):
         try:
             services.set_checked_in(registration, arrived, current_user)
         except DomainError as error:
-            flash(error.message, "error")
+            refuse(error)
         else:
             flash(f"{registration.name}: {'arrived' if arrived else 'arrival undone'}.", "success")
     return redirect(

@@ -15,6 +15,7 @@ from cpweek.programme import services
 from cpweek.programme.models import Event, EventStatus, Registration
 from cpweek.programme.services import Applicant
 from cpweek.timezones import UTC
+from cpweek.uow import unit_of_work
 from tests.factories import make_edition, make_event, make_user
 
 
@@ -187,7 +188,7 @@ def test_unknown_access_needs_are_dropped_and_known_ones_kept(webinar):
     assert registration.access_needs == ["breaks", "bsl_interpreter"]
     assert registration.access_notes == "Vegan lunch" and registration.needs_attention
     services.update_access_needs(registration, ["live_captions"], "")
-    db.session.expire_all()
+    db.session.commit()
     assert db.session.get(Registration, registration.id).access_needs == ["live_captions"]
 
 
@@ -302,7 +303,8 @@ def test_fifty_people_at_once_for_ten_places(app):
             try:
                 mine = _detached_event(event_id)
                 start.wait(timeout=30)
-                services.register(mine, _applicant(number))
+                with unit_of_work():
+                    services.register(mine, _applicant(number))
             except BaseException as error:
                 errors.append(error)
             finally:
@@ -335,7 +337,8 @@ def test_the_same_person_clicking_twice_at_once_gets_one_row(app):
             try:
                 mine = _detached_event(event_id)
                 start.wait(timeout=30)
-                services.register(mine, _applicant(1))
+                with unit_of_work():
+                    services.register(mine, _applicant(1))
                 outcomes.append("registered")
             except services.AlreadyRegistered:
                 outcomes.append("already")
