@@ -15,7 +15,6 @@ from itertools import pairwise
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import and_, delete, func, or_, select, true, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
@@ -25,6 +24,7 @@ from cpweek.auth.models import User
 from cpweek.csvfiles import csv_text
 from cpweek.errors import DomainError
 from cpweek.extensions import db
+from cpweek.inserts import insert_unless_present
 from cpweek.locks import lock, lock_rows
 from cpweek.programme import calendar, notifications
 from cpweek.programme.models import (
@@ -428,11 +428,8 @@ def _person_for(applicant: Applicant) -> User:
     person = db.session.scalar(select(User).where(User.email == address))
     if person is not None:
         return person
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    db.session.execute(
-        dialect.insert(User)
-        .values(email=address, name=applicant.name.strip() or address)
-        .on_conflict_do_nothing(index_elements=[User.email])
+    insert_unless_present(
+        User, {"email": address, "name": applicant.name.strip() or address}, [User.email]
     )
     return db.session.scalar(select(User).where(User.email == address))
 

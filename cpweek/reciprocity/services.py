@@ -28,6 +28,7 @@ from cpweek.auth.models import Role, RoleGrant, User
 from cpweek.csvfiles import csv_text
 from cpweek.errors import DomainError
 from cpweek.extensions import db
+from cpweek.inserts import insert_unless_present
 from cpweek.locks import lock_rows
 from cpweek.money import LARGEST_AMOUNT_PENCE, TaxYear, format_pence, pence_to_plain, tax_year_of
 from cpweek.programme import services as programme
@@ -604,23 +605,19 @@ def warnings_for(entry: LedgerEntry) -> list[GuidanceText]:
 
 
 def _record_seen(entry: LedgerEntry, codes: list[str], person: User) -> None:
-    already = set(
-        db.session.scalars(
-            select(WarningSeen.code).where(
-                WarningSeen.entry_id == entry.id, WarningSeen.user_id == person.id
-            )
-        )
-    )
+    # Two tabs showing the same entry at once both record it: the second insert does nothing.
     for code in codes:
-        if code not in already:
-            db.session.add(
-                WarningSeen(
-                    entry_id=entry.id,
-                    code=code,
-                    user_id=person.id,
-                    as_organiser=person.id != entry.contributor_id,
-                )
-            )
+        insert_unless_present(
+            WarningSeen,
+            {
+                "entry_id": entry.id,
+                "code": code,
+                "user_id": person.id,
+                "as_organiser": person.id != entry.contributor_id,
+                "seen_at": utcnow(),
+            },
+            [WarningSeen.entry_id, WarningSeen.code, WarningSeen.user_id],
+        )
 
 
 def record_warnings_seen(entry: LedgerEntry, person: User) -> None:
