@@ -1,7 +1,7 @@
 """Every model, imported in one place so Alembic and `create_all` see the whole schema."""
 
 from cpweek.audit import AuditEntry
-from cpweek.auth.models import RoleGrant, User
+from cpweek.auth.models import RoleGrant, User, UserSession
 from cpweek.coproduction.models import (
     Agreement,
     Call,
@@ -66,5 +66,6 @@ __all__ = [
     "Score",
     "SignOff",
     "User",
+    "UserSession",
     "WarningSeen",
 ]

@@ -80,8 +80,8 @@ def test_admin_role_page(browser):
     [
         (
             "/sign-up",
-            {"name": "", "email": "bad", "password": "x", "confirm": "y"},
-            ["name", "email", "password", "confirm"],
+            {"name": "", "email": "bad"},
+            ["name", "email"],
         ),
         ("/sign-in", {"email": "", "password": ""}, ["email", "password"]),
         ("/password-reset", {"email": "nope"}, ["email"]),

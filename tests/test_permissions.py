@@ -15,6 +15,7 @@ ROLES = list(Role)
 # Every protected route, with the roles that may use it and sample URL values.
 PROTECTED = {
     "auth.sign_out": ({Role.ATTENDEE}, "POST", {}),
+    "auth.sign_out_everywhere": ({Role.ATTENDEE}, "POST", {}),
     "auth.account": ({Role.ATTENDEE}, "GET", {}),
     "auth.change_password": ({Role.ATTENDEE}, "GET", {}),
     "auth.people": ({Role.ADMIN}, "GET", {}),

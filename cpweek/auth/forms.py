@@ -60,7 +60,14 @@ class SignUpForm(BaseForm):
         description="The name you would like us to use.",
         render_kw={"autocomplete": "name"},
     )
-    email = email_field(hint="We will send confirmations and updates here.")
+    email = email_field(
+        hint="We will email you a link to finish creating your account, "
+        "and send confirmations and updates here."
+    )
+    submit = SubmitField("Continue")
+
+
+class FinishSignUpForm(BaseForm):
     password = _new_password()
     confirm = _confirm()
     submit = SubmitField("Create account")

@@ -4,7 +4,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cpweek.extensions import db
@@ -75,8 +75,15 @@ class User(UserMixin, db.Model):
         foreign_keys="RoleGrant.user_id",
     )
 
+    # Not stored: the session this request was signed in with, set by the session loader (or
+    # by starting a session), and the secret token that names it in the cookie.
+    current_session = None
+    session_token = None
+
     def get_id(self) -> str:
-        return f"{self.id}:{self.login_version}"
+        """Flask-Login's id, kept in the session and the remember cookie. Without the token of
+        a live `UserSession` row it opens nothing (see services.load_session_user)."""
+        return f"{self.id}:{self.login_version}:{self.session_token or ''}"
 
     @property
     def roles(self) -> frozenset[Role]:
@@ -105,3 +112,20 @@ class RoleGrant(db.Model):
     granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     user: Mapped[User] = relationship(back_populates="grants", foreign_keys=[user_id])
+
+
+class UserSession(db.Model):
+    """One signed-in browser. The cookie carries a random token; only its hash is stored, so a
+    copy of this table opens nothing. Deleting the row signs that browser out, whatever copies
+    of its cookies exist."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Updated at most every few minutes (services.LAST_SEEN_EVERY), not on every request.
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    user_agent: Mapped[str] = mapped_column(String(200), default="")
+    remembered: Mapped[bool] = mapped_column(Boolean, default=False)

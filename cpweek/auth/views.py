@@ -10,6 +10,7 @@ from flask_login import current_user, login_user, logout_user
 from cpweek.auth import services
 from cpweek.auth.forms import (
     ChangePasswordForm,
+    FinishSignUpForm,
     ResetPasswordForm,
     ResetRequestForm,
     RolesForm,
@@ -37,6 +38,12 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
+def _sign_in(user, *, remember: bool) -> None:
+    """Start a server-side session for `user` and put its token in the cookies."""
+    services.start_session(user, remembered=remember, user_agent=request.user_agent.string)
+    login_user(user, remember=remember)
+
+
 def _failed_sign_in(response) -> bool:
     # Only failures count towards the limit; a successful sign-in redirects.
     return response.status_code != 302
@@ -51,18 +58,39 @@ def sign_up():
     form = SignUpForm()
     if form.validate_on_submit():
         try:
-            user = services.sign_up(form.name.data, form.email.data, form.password.data)
-        except services.ConfirmByEmail as error:
-            return render_template(
-                "auth/reset_sent.html", email=form.email.normalised, message=error.message
+            services.sign_up(
+                form.name.data, form.email.normalised, safe_next(request.args.get("next"))
             )
         except DomainError as error:
             show_error(form, error)
         else:
-            login_user(user)
-            flash("Your account is ready. You are signed in.", "success")
-            return redirect(safe_next(request.args.get("next")) or url_for("auth.account"))
+            # The same page whatever the address: what happens next is in the email.
+            return render_template("auth/sign_up_sent.html", email=form.email.normalised)
     return render_template("auth/sign_up.html", form=form)
+
+
+@bp.route("/sign-up/<token>", methods=["GET", "POST"])
+@public
+def finish_sign_up(token: str):
+    if current_user.is_authenticated:
+        return redirect(url_for("programme.home"))
+    try:
+        details = services.sign_up_details(token)
+    except DomainError as error:
+        return render_template(
+            "auth/sign_up.html", form=SignUpForm(formdata=None), link_error=error.message
+        ), 400
+    form = FinishSignUpForm()
+    if form.validate_on_submit():
+        try:
+            user = services.finish_sign_up(token, form.password.data)
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            _sign_in(user, remember=False)
+            flash("Your account is ready. You are signed in.", "success")
+            return redirect(safe_next(details.next_url) or url_for("auth.account"))
+    return render_template("auth/finish_sign_up.html", form=form, details=details)
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -88,7 +116,7 @@ def sign_in():
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
-            login_user(user, remember=form.remember.data)
+            _sign_in(user, remember=form.remember.data)
             flash(f"Signed in as {user.name}.", "success")
             return redirect(next_url or url_for("programme.home"))
         # The same words whether the email is unknown or the password wrong.
@@ -103,8 +131,18 @@ def sign_in():
 @bp.route("/sign-out", methods=["POST"])
 @requires(Role.ATTENDEE)
 def sign_out():
+    services.end_session(current_user._get_current_object())
     logout_user()
     flash("You have signed out.", "success")
+    return redirect(url_for("programme.home"))
+
+
+@bp.route("/account/sign-out-everywhere", methods=["POST"])
+@requires(Role.ATTENDEE)
+def sign_out_everywhere():
+    services.end_sessions(current_user._get_current_object())
+    logout_user()
+    flash("You have signed out on every device, including this one.", "success")
     return redirect(url_for("programme.home"))
 
 
@@ -114,7 +152,7 @@ def sign_out():
 def request_reset():
     form = ResetRequestForm()
     if form.validate_on_submit():
-        services.request_password_reset(form.email.data)
+        services.request_password_reset(form.email.normalised)
         return render_template("auth/reset_sent.html", email=form.email.normalised)
     return render_template("auth/reset_request.html", form=form)
 
@@ -151,15 +189,15 @@ def account():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
+        user = current_user._get_current_object()
         try:
-            services.change_password(current_user, form.current_password.data, form.password.data)
+            services.change_password(user, form.current_password.data, form.password.data)
         except DomainError as error:
             show_error(form, error)
         else:
-            # The session (and a kept-signed-in cookie, if this device had one) must carry the
-            # new login version, or this device would be signed out with the others.
-            remember_cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
-            login_user(current_user, remember=remember_cookie in request.cookies)
+            # This browser's session is kept, but its cookies (and a kept-signed-in cookie, if
+            # it had one) must carry the new login version, or it would be signed out too.
+            login_user(user, remember=user.current_session.remembered)
             flash("Your password has been changed. Other devices have been signed out.", "success")
             return redirect(url_for("auth.account"))
     return render_template("account/change_password.html", form=form)
@@ -169,17 +207,26 @@ def change_password():
 @requires(Role.ADMIN)
 def people():
     query = request.args.get("q", "")[:200]
-    page = request.args.get("page", 1, type=int) or 1
+    page = _page_number(request.args.get("page", ""))
     per_page = 50
     found, total = services.search_people(query, page, per_page)
+    pages = max((total + per_page - 1) // per_page, 1)
+    if page > pages:
+        abort(404)
     return render_template(
-        "auth/people.html",
-        people=found,
-        total=total,
-        query=query,
-        page=max(page, 1),
-        pages=max((total + per_page - 1) // per_page, 1),
+        "auth/people.html", people=found, total=total, query=query, page=page, pages=pages
     )
+
+
+def _page_number(text: str) -> int:
+    """A page number from the address: anything that is not a whole number from 1 is the first
+    page; a number of any size past the last page is a 404 (see `people`)."""
+    text = text.strip()
+    if not (text.isascii() and text.isdigit()):
+        return 1
+    if len(text) > 9:
+        return 10**9  # past any last page, and never near a database's integer limits
+    return int(text) or 1
 
 
 @bp.route("/admin/people/<int:user_id>", methods=["GET", "POST"])
