@@ -26,7 +26,7 @@ from cpweek.auth.models import Role, User
 from cpweek.coproduction.models import DraftSlot, Proposal, Release, SignOff
 from cpweek.errors import DomainError
 from cpweek.extensions import db
-from cpweek.locks import lock
+from cpweek.locks import lock, lock_rows
 from cpweek.mail import Attachment, queue_mail, render_mail
 from cpweek.programme import calendar, notifications
 from cpweek.programme import services as programme
@@ -550,6 +550,9 @@ def _comparable(changes: list[dict]) -> list[tuple]:
 
 def _publish(release: Release, edition: Edition, by: User) -> dict:
     """Apply the draft to the events and collect, per person, what to tell them."""
+    # The events' own lock, as registration and cancelling take it: nobody registers for an
+    # event in the moment a release cancels or moves it without being told.
+    lock_rows(Event, [change["event_id"] for change in release.changes])
     release.number = (
         db.session.scalar(
             select(func.coalesce(func.max(Release.number), 0)).where(
