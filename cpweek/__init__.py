@@ -74,6 +74,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from cpweek.auth.views import bp as auth_bp
     from cpweek.coproduction.views import bp as coproduction_bp
+    from cpweek.evidence.views import bp as evidence_bp
     from cpweek.mail.views import bp as mail_bp
     from cpweek.programme.views import bp as programme_bp
     from cpweek.reciprocity.views import bp as reciprocity_bp
@@ -83,3 +84,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(coproduction_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(mail_bp)
+    app.register_blueprint(evidence_bp)

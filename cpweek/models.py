@@ -15,6 +15,18 @@ from cpweek.coproduction.models import (
     Score,
     SignOff,
 )
+from cpweek.evidence.models import (
+    EventCitation,
+    EvidenceCollection,
+    EvidenceItem,
+    EvidenceItemTerm,
+    EvidenceTerm,
+    ExampleOfUse,
+    ImportBatch,
+    InclusionAgreement,
+    InclusionDecision,
+    Suggestion,
+)
 from cpweek.mail.models import OutboxMessage
 from cpweek.programme.models import Edition, Event, EventBreak, EventHost, Registration
 from cpweek.reciprocity.models import (
@@ -47,10 +59,19 @@ __all__ = [
     "EntryQuery",
     "Event",
     "EventBreak",
+    "EventCitation",
     "EventHost",
+    "EvidenceCollection",
+    "EvidenceItem",
+    "EvidenceItemTerm",
+    "EvidenceTerm",
+    "ExampleOfUse",
     "ExpenseClaim",
     "Guidance",
     "HostingPromptDismissed",
+    "ImportBatch",
+    "InclusionAgreement",
+    "InclusionDecision",
     "Involvement",
     "LedgerEntry",
     "OutboxMessage",
@@ -65,6 +86,7 @@ __all__ = [
     "RoleGrant",
     "Score",
     "SignOff",
+    "Suggestion",
     "User",
     "UserSession",
     "WarningSeen",

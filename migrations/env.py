@@ -82,6 +82,11 @@ def run_migrations_online():
                 logger.info("No changes in schema detected.")
 
     conf_args = current_app.extensions["migrate"].configure_args
+    # Full-text search columns, indexes and FTS5 tables are made by the migrations beside the
+    # models (cpweek/search.py): autogenerate must not take them for strays to drop.
+    from cpweek.search import include_in_migrations
+
+    conf_args["include_object"] = include_in_migrations
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

@@ -6,13 +6,17 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from cpweek.extensions import db
+from cpweek.search import include_in_migrations
 
 
 def test_migrated_database_matches_the_models(app):
     # The test database was built by `flask db upgrade` (see conftest), so any model change
     # without a revision shows up here as a difference.
     with db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection,
+            opts={"compare_type": True, "include_object": include_in_migrations},
+        )
         differences = compare_metadata(context, db.metadata)
     assert differences == []
 

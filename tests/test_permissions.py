@@ -108,6 +108,47 @@ PROTECTED.update(
 )
 
 
+# --- the evidence room: one block per part, so each is added to on its own ---------------
+# Sample values (see _evidence_samples): "collection" (a slug), "item" (an included item's id),
+# "draft_item", "suggestion", "import_batch".
+_CO = {Role.CO_PRODUCER, Role.ORGANISER}
+
+# evidence: catalogue (collections, items, vocabularies, citations)
+PROTECTED.update(
+    {
+    }
+)
+EVIDENCE_CATALOGUE_END = "catalogue"
+
+# evidence: finding (search, facets, feeds, exports)
+PROTECTED.update(
+    {
+    }
+)
+EVIDENCE_FINDING_END = "finding"
+
+# evidence: the gap map
+PROTECTED.update(
+    {
+    }
+)
+EVIDENCE_GAPMAP_END = "gapmap"
+
+# evidence: inclusion decisions and suggestions
+PROTECTED.update(
+    {
+    }
+)
+EVIDENCE_REVIEW_END = "review"
+
+# evidence: import
+PROTECTED.update(
+    {
+    }
+)
+EVIDENCE_IMPORT_END = "import"
+
+
 def _view_access(app, endpoint):
     return getattr(app.view_functions[endpoint], "access", None)
 
@@ -149,10 +190,35 @@ def _url(app, endpoint, values, user):
     samples["outbox_message"] = _failed_message().id
     samples.update(_ledger_samples(user, event))
     samples.update(_call_samples(user, edition))
+    samples.update(_evidence_samples(user))
     with app.test_request_context():
         return url_for(
             endpoint, **{key: samples.get(value, value) for key, value in values.items()}
         )
+
+
+def _evidence_samples(user) -> dict:
+    """A collection with an included item, a draft item, a pending suggestion and a checked
+    import batch."""
+    from cpweek.evidence.models import ImportBatch, Suggestion
+    from tests.evidence.factories import make_collection, make_item
+
+    collection = make_collection(slug=f"hub-{user.id}")
+    item = make_item(collection, "Included", terms={"topic": ["unpaid-carers"]})
+    draft = make_item(collection, "Draft", status="draft")
+    suggestion = Suggestion(collection_id=collection.id, kind="gap", text="A gap")
+    batch = ImportBatch(collection_id=collection.id, filename="x.csv", format="csv", data=b"")
+    from cpweek.extensions import db
+
+    db.session.add_all([suggestion, batch])
+    db.session.flush()
+    return {
+        "collection": collection.slug,
+        "item": item.id,
+        "draft_item": draft.id,
+        "suggestion": suggestion.id,
+        "import_batch": batch.id,
+    }
 
 
 def _failed_message():

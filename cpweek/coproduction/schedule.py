@@ -28,6 +28,7 @@ from cpweek.errors import DomainError
 from cpweek.extensions import db
 from cpweek.locks import lock, lock_rows
 from cpweek.mail import Attachment, queue_mail, render_mail
+from cpweek.perspectives import both_agreed, perspective_of
 from cpweek.programme import calendar, notifications
 from cpweek.programme import services as programme
 from cpweek.programme.models import (
@@ -515,7 +516,7 @@ def sign_off(release: Release, by: User) -> bool:
         raise ReleaseOutdated(
             "The draft has changed since this release was prepared: prepare it again."
         )
-    perspective = "co_producer" if by.has_role(Role.CO_PRODUCER) else "organiser"
+    perspective = perspective_of(by)
     if db.session.scalar(
         select(SignOff.id).where(SignOff.release_id == release.id, SignOff.user_id == by.id)
     ):
@@ -528,7 +529,7 @@ def sign_off(release: Release, by: User) -> bool:
     signed = set(
         db.session.scalars(select(SignOff.perspective).where(SignOff.release_id == release.id))
     )
-    if not {"co_producer", "organiser"} <= signed:
+    if not both_agreed(signed):
         return False
     people = _publish(release, edition, by)
     audit.record(

@@ -41,6 +41,7 @@ from cpweek.errors import DomainError
 from cpweek.extensions import db
 from cpweek.locks import lock
 from cpweek.mail import queue_mail, render_mail
+from cpweek.perspectives import both_agreed, perspective_of
 from cpweek.programme import services as programme
 from cpweek.programme.models import Edition, EventFormat, EventKind
 from cpweek.timezones import AmbiguousLocalTime, NonexistentLocalTime, from_local, utcnow
@@ -811,9 +812,10 @@ def agreements_of(decision: Decision) -> list[tuple[Agreement, User]]:
 
 
 def _decider_perspective(person: User) -> str:
-    if not person.has_role(*REVIEWER_ROLES):
+    perspective = perspective_of(person)
+    if perspective is None:
         raise NotAllowed("Only co-producers and organisers take decisions")
-    return "co_producer" if person.has_role(Role.CO_PRODUCER) else "organiser"
+    return perspective
 
 
 def _check_deciding(call: Call) -> None:
@@ -928,7 +930,7 @@ def _stand_if_agreed(decision: Decision, proposal: Proposal, call: Call, by: Use
             select(Agreement.perspective).where(Agreement.decision_id == decision.id)
         )
     )
-    if call.shared_decisions and not {"co_producer", "organiser"} <= perspectives:
+    if call.shared_decisions and not both_agreed(perspectives):
         return False
     decision.stands_at = utcnow()
     proposal.status = {

@@ -1,0 +1,1 @@
+"""Forms of the evidence room, one module per concept (as views)."""

@@ -1,0 +1,3 @@
+"""gapmap pages of the evidence room."""
+
+from cpweek.evidence.views import bp  # noqa: F401

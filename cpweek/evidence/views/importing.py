@@ -1,0 +1,3 @@
+"""importing pages of the evidence room."""
+
+from cpweek.evidence.views import bp  # noqa: F401
