@@ -88,6 +88,20 @@ def make_event(
     return event
 
 
+def make_webinar(capacity: int | None = 10, year: int = 2099, **fields) -> Event:
+    """The one-hour online webinar many tests register for: /<year>/events/webinar."""
+    edition = make_edition(year)
+    fields.setdefault("title", "Carers' voices")
+    return make_event(
+        edition,
+        datetime(year, 6, 30, 10, 30),
+        datetime(year, 6, 30, 11, 30),
+        slug="webinar",
+        capacity=capacity,
+        **fields,
+    )
+
+
 def make_workshop(conference: Event, starts: datetime, ends: datetime, **fields) -> Event:
     """A workshop inside `conference` (same edition); times in UK wall-clock time."""
     edition = db.session.get(Edition, conference.edition_id)

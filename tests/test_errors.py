@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from datetime import datetime
 
 import psycopg
 import pytest
@@ -18,7 +17,7 @@ from cpweek.auth.permissions import public
 from cpweek.extensions import db
 from cpweek.programme.models import Registration
 from tests.conftest import Browser
-from tests.factories import PASSWORD, make_edition, make_event, make_user
+from tests.factories import PASSWORD, make_user, make_webinar
 
 
 def test_an_unexpected_failure_shows_the_friendly_500_page(base_config):
@@ -109,15 +108,7 @@ def database_down(app):
 
 @pytest.fixture
 def webinar():
-    edition = make_edition(2099)
-    return make_event(
-        edition,
-        datetime(2099, 6, 30, 10, 30),
-        datetime(2099, 6, 30, 11, 30),
-        slug="webinar",
-        title="Carers' voices",
-        capacity=10,
-    )
+    return make_webinar()
 
 
 def _assert_unavailable(response, app) -> None:

@@ -6,14 +6,13 @@ from __future__ import annotations
 import logging
 import socket
 import time
-from datetime import datetime
 
 import pytest
 
 from cpweek import create_app
 from cpweek.extensions import limiter, storage_for_logs
 from tests.conftest import Browser, IsolatedClient
-from tests.factories import PASSWORD, make_edition, make_event, make_user
+from tests.factories import PASSWORD, make_user, make_webinar
 
 
 def _closed_port() -> int:
@@ -41,14 +40,7 @@ def worker_with_storage(base_config, app):
 
 @pytest.fixture
 def webinar():
-    edition = make_edition(2099)
-    return make_event(
-        edition,
-        datetime(2099, 6, 30, 10, 30),
-        datetime(2099, 6, 30, 11, 30),
-        slug="webinar",
-        capacity=10,
-    )
+    return make_webinar()
 
 
 def _fallback_warnings(caplog, uri: str) -> list[logging.LogRecord]:
