@@ -121,6 +121,8 @@ PROTECTED.update(
 EVIDENCE_CATALOGUE_END = "catalogue"
 
 # evidence: finding (search, facets, feeds, exports)
+# None: evidence.collection, evidence.feed and evidence.export are public (@public) and show
+# included items only (tests/evidence/test_finding.py).
 PROTECTED.update(
     {
     }

@@ -1,18 +1,139 @@
-"""A collection's page: search, facets, results; its feed and exports."""
+"""A collection's page: search, facets, results; its Atom feed and exports. All public: only
+included items are ever shown."""
 
 from __future__ import annotations
 
-from flask import abort, render_template
+from dataclasses import replace
+from urllib.parse import urlencode, urlsplit
+
+from flask import Response, abort, current_app, render_template, request, url_for
+from jinja2 import TemplateNotFound
+from werkzeug.routing import BuildError
 
 from cpweek.auth.permissions import public
-from cpweek.evidence.services import catalogue
+from cpweek.csvfiles import csv_download
+from cpweek.evidence.models import EvidenceCollection, EvidenceItem
+from cpweek.evidence.services import catalogue, filters, finding, vocabularies
 from cpweek.evidence.views import bp
+
+EXPORT_TYPES = {
+    "csv": None,  # csv_download sets its own type
+    "ris": "application/x-research-info-systems; charset=utf-8",
+    "json": "application/json; charset=utf-8",
+}
+
+
+def link(endpoint: str, fallback: str, args: dict | None = None, **values) -> str:
+    """url_for, or the path `fallback` (with `args` as its query string) while the endpoint is
+    not built yet (the room's parts are built side by side and link by endpoint name)."""
+    try:
+        return url_for(endpoint, **values, **(args or {}))
+    except BuildError:
+        return fallback + ("?" + urlencode(args, doseq=True) if args else "")
+
+
+def item_url(collection: EvidenceCollection, item: EvidenceItem, *, external: bool = False):
+    path = link(
+        "evidence.item",
+        f"/evidence/{collection.slug}/items/{item.id}",
+        slug=collection.slug,
+        item_id=item.id,
+    )
+    return request.host_url.rstrip("/") + path if external else path
+
+
+def _has_template(name: str) -> bool:
+    # The catalogue part writes the collection's header; until it stands this page shows its own.
+    try:
+        current_app.jinja_env.get_template(name)
+    except TemplateNotFound:
+        return False
+    return True
+
+
+def _collection_or_404(slug: str) -> EvidenceCollection:
+    found = catalogue.collection_by_slug(slug)
+    if found is None:
+        abort(404)
+    return found
 
 
 @bp.get("/evidence/<slug>/")
 @public
 def collection(slug: str):
-    found = catalogue.collection_by_slug(slug)
-    if found is None:
+    found = _collection_or_404(slug)
+    known = vocabularies.all_terms()
+    chosen = filters.parse_filters(request.args, known)
+    try:
+        page = finding.results_page(found, chosen, known)
+    except finding.PageNotFound:
         abort(404)
-    return render_template("evidence/collection.html", collection=found)
+    return render_template(
+        "evidence/collection.html",
+        collection=found,
+        page=page,
+        filters=chosen,
+        sorts=filters.SORTS,
+        gap_map_url=link(
+            "evidence.gap_map",
+            f"/evidence/{found.slug}/map",
+            chosen.to_args(page=1),
+            slug=found.slug,
+        ),
+        suggest_url=link("evidence.suggest", f"/evidence/{found.slug}/suggest", slug=found.slug),
+        item_url=lambda item: item_url(found, item),
+        export_limit=finding.EXPORT_LIMIT,
+        has_header=_has_template("evidence/_collection_header.html"),
+    )
+
+
+@bp.get("/evidence/<slug>/feed.atom")
+@public
+def feed(slug: str):
+    found = _collection_or_404(slug)
+    authority = urlsplit(current_app.config.get("CPWEEK_BASE_URL") or request.host_url).hostname
+    body = finding.atom_feed(
+        found,
+        finding.newly_included(found),
+        authority=authority or "localhost",
+        feed_url=url_for("evidence.feed", slug=found.slug, _external=True),
+        page_url=url_for("evidence.collection", slug=found.slug, _external=True),
+        item_url=lambda item: item_url(found, item, external=True),
+    )
+    return Response(body, content_type="application/atom+xml; charset=utf-8")
+
+
+@bp.get("/evidence/<slug>/export.<fmt>")
+@public
+def export(slug: str, fmt: str):
+    if fmt not in EXPORT_TYPES:
+        abort(404)
+    found = _collection_or_404(slug)
+    known = vocabularies.all_terms()
+    chosen = filters.parse_filters(request.args, known)
+    chosen = replace(chosen, page=1)  # every page of the list, not one
+    exported = finding.export_items(found, chosen, known)
+
+    def page_url(item: EvidenceItem) -> str:
+        return item_url(found, item, external=True)
+
+    filename = f"{found.slug}-evidence.{fmt}"
+    if fmt == "csv":
+        response = csv_download(finding.as_csv(exported, page_url), filename)
+    else:
+        text = (
+            finding.as_ris(exported, page_url)
+            if fmt == "ris"
+            else finding.as_json(exported, page_url)
+        )
+        response = Response(
+            text,
+            content_type=EXPORT_TYPES[fmt],
+            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        )
+    if exported.capped:
+        # The file holds the first EXPORT_LIMIT in the list's order; the page says so too.
+        response.headers["X-Export-Capped"] = (
+            f"{len(exported.items)} of {exported.total} matching items"
+        )
+    return response
