@@ -437,3 +437,14 @@ def test_a_position_out_of_range_is_refused(organiser, hub):
     with pytest.raises(catalogue.TermInvalid) as refused:
         catalogue.change_term(term("topic", "housing"), "Housing", 10**9, organiser)
     assert refused.value.field == "position"
+
+
+def test_a_slug_taken_a_moment_ago_is_a_refusal_not_a_crash(organiser, hub, monkeypatch):
+    # Another organiser's request saved the same slug between our check and our flush.
+    db.session.commit()
+    monkeypatch.setattr(catalogue, "collection_by_slug", lambda slug: None)
+    with pytest.raises(catalogue.CollectionInvalid) as refused:
+        catalogue.create_collection(catalogue.CollectionDetails("Twin", hub.slug), organiser)
+    assert refused.value.field == "slug"
+    db.session.rollback()
+    assert [c.title for c in catalogue.collections()] == ["Care Equity Evidence Hub"]

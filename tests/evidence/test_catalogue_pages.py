@@ -437,3 +437,24 @@ def test_unknown_terms_and_actions(browser, organiser, hub):
         ).status_code
         == 400
     )
+
+
+def test_the_organisers_pages_take_the_same_queries_however_much_there_is(
+    browser, organiser, hub, count_queries
+):
+    def queries_for(url: str) -> int:
+        db.session.commit()
+        with count_queries() as queries:
+            assert browser.get(url).status_code == 200
+        return len(queries)
+
+    pages = ("/manage/evidence/", "/manage/evidence/vocabularies")
+    few = [queries_for(url) for url in pages]
+    for n in range(4):
+        other = make_collection(slug=f"hub-{n}", title=f"Hub {n}")
+        for status in ("included", "draft", "excluded"):
+            make_item(other, status=status, terms={"topic": ["housing"], "dimension": ["age"]})
+    for n in range(5):
+        catalogue.add_term("topic", f"Extra topic {n}", organiser)
+    many = [queries_for(url) for url in pages]
+    assert few == many

@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 
 from cpweek import audit
 from cpweek.auth.models import User
@@ -142,7 +143,7 @@ def create_collection(details: CollectionDetails, actor: User) -> EvidenceCollec
     vocabularies.install_default_vocabularies()  # the first hub gets the default terms
     collection = EvidenceCollection(**_fields(details))
     db.session.add(collection)
-    db.session.flush()
+    _flush_unique(collection.slug)
     audit.record(
         actor.id,
         "evidence_collection.create",
@@ -160,7 +161,7 @@ def update_collection(
     before = _snapshot_collection(collection)
     for name, value in _fields(details).items():
         setattr(collection, name, value)
-    db.session.flush()
+    _flush_unique(collection.slug)
     audit.record(
         actor.id,
         "evidence_collection.update",
@@ -170,6 +171,15 @@ def update_collection(
         after=_snapshot_collection(collection),
     )
     return collection
+
+
+def _flush_unique(slug: str) -> None:
+    """Flush; a slug taken a moment ago by someone else is a refusal, not a failed request."""
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:
+        raise CollectionInvalid(f"Another collection already uses “{slug}”", "slug") from None
 
 
 def _fields(details: CollectionDetails) -> dict[str, Any]:
@@ -642,7 +652,11 @@ def add_term(
         vocabulary=vocabulary, slug=slug, label=label, position=_check_position(position)
     )
     db.session.add(term)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:  # added a moment ago in another tab
+        raise TermInvalid(f"“{slug}” is already in this list", "slug") from None
     audit.record(
         actor.id,
         "evidence_term.add",
