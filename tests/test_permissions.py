@@ -116,6 +116,12 @@ _CO = {Role.CO_PRODUCER, Role.ORGANISER}
 # evidence: catalogue (collections, items, vocabularies, citations)
 PROTECTED.update(
     {
+        "evidence.manage": (_O, "GET", {}),
+        "evidence.new_collection": (_O, "GET", {}),
+        "evidence.edit_collection": (_O, "GET", {"slug": "collection"}),
+        "evidence.new_item": (_O, "GET", {"slug": "collection"}),
+        "evidence.edit_item": (_O, "GET", {"item_id": "draft_item"}),
+        "evidence.vocabularies": (_O, "GET", {}),
     }
 )
 EVIDENCE_CATALOGUE_END = "catalogue"

@@ -23,6 +23,8 @@ from cpweek.auth.permissions import public, requires
 from cpweek.coproduction import services as coproduction
 from cpweek.csvfiles import csv_download
 from cpweek.errors import DomainError
+from cpweek.evidence.services import catalogue as evidence_catalogue
+from cpweek.evidence.services import citations as evidence_citations
 from cpweek.extensions import limiter
 from cpweek.forms import refuse, show_error
 from cpweek.programme import calendar, services
@@ -120,6 +122,7 @@ def programme(year: int):
         places=services.places_left_for(events),
         feed_url=feed,
         webcal_url=calendar.webcal_url(feed),
+        hubs=evidence_catalogue.collections_for_edition(edition.id),
     )
 
 
@@ -211,6 +214,7 @@ def event(year: int, slug: str):
         form=form,
         ics_url=url_for("programme.event_ics", year=year, slug=found.slug),
         credits=reciprocity.public_credits(found.id),
+        evidence=evidence_citations.items_cited_by(found.id),
         google_url=calendar.google_calendar_link(edition, found),
         outlook_url=calendar.outlook_calendar_link(edition, found),
     )

@@ -1,11 +1,58 @@
-"""Collections and items: creating, editing, finding one, and what a public page may show."""
+"""Collections and items: creating, editing, finding one, and what a public page may show;
+organisers' editing of the vocabularies (terms are rows, so a new topic is data, not code).
+
+Services flush and raise (`ItemInvalid` / `CollectionInvalid` / `TermInvalid` name the field);
+the request commits. Every change is audited.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+from urllib.parse import urlsplit
 
-from cpweek.evidence.models import EvidenceCollection
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+
+from cpweek import audit
+from cpweek.auth.models import User
+from cpweek.evidence.errors import EvidenceError, ItemInvalid
+from cpweek.evidence.models import (
+    EvidenceCollection,
+    EvidenceItem,
+    EvidenceItemTerm,
+    EvidenceTerm,
+    ExampleOfUse,
+    ItemSource,
+    ItemStatus,
+    Vocabulary,
+)
+from cpweek.evidence.services import vocabularies
 from cpweek.extensions import db
+from cpweek.programme import services as programme
+
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+_DOI_PREFIXES = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
+# Words the organisers' addresses use after /manage/evidence/: a collection may not take them.
+RESERVED_SLUGS = {"new", "items", "vocabularies"}
+RELATED_VOCABULARIES = (Vocabulary.TOPIC.value, Vocabulary.DIMENSION.value)
+MAX_RELATED = 5
+
+
+class CollectionInvalid(EvidenceError):
+    """Something typed for a collection is wrong; `field` names it."""
+
+
+class TermInvalid(EvidenceError):
+    """A vocabulary change that cannot be made; `field` names what to put right."""
+
+
+# --- collections --------------------------------------------------------------------------------
 
 
 def collections() -> list[EvidenceCollection]:
@@ -14,3 +61,649 @@ def collections() -> list[EvidenceCollection]:
 
 def collection_by_slug(slug: str) -> EvidenceCollection | None:
     return db.session.scalar(select(EvidenceCollection).where(EvidenceCollection.slug == slug))
+
+
+def collection_by_id(collection_id: int) -> EvidenceCollection | None:
+    return db.session.get(EvidenceCollection, collection_id)
+
+
+def collections_for_edition(edition_id: int) -> list[EvidenceCollection]:
+    """The hubs that belong to an edition (its page links to them)."""
+    return list(
+        db.session.scalars(
+            select(EvidenceCollection)
+            .where(EvidenceCollection.edition_id == edition_id)
+            .order_by(EvidenceCollection.title)
+        )
+    )
+
+
+def edition_of(collection: EvidenceCollection):
+    """The edition a collection is part of, or None (for `_collection_header.html`)."""
+    if collection.edition_id is None:
+        return None
+    return programme.get_edition_by_id(collection.edition_id)
+
+
+def edition_choices() -> list[tuple[int, str]]:
+    return [(edition.id, edition.title) for edition in programme.list_editions()]
+
+
+@dataclass(frozen=True)
+class CollectionDetails:
+    title: str
+    slug: str
+    theme: str = ""
+    introduction: str = ""
+    criteria: str = ""
+    edition_id: int | None = None
+
+
+def _snapshot_collection(collection: EvidenceCollection) -> dict[str, Any]:
+    return {
+        "title": collection.title,
+        "slug": collection.slug,
+        "theme": collection.theme,
+        "introduction": collection.introduction,
+        "criteria": collection.criteria,
+        "edition_id": collection.edition_id,
+    }
+
+
+def _check_collection(details: CollectionDetails, current: EvidenceCollection | None) -> None:
+    if not details.title.strip():
+        raise CollectionInvalid("Enter a title", "title")
+    if len(details.title) > 200:
+        raise CollectionInvalid("The title must be 200 characters or fewer", "title")
+    if len(details.theme) > 200:
+        raise CollectionInvalid("The theme must be 200 characters or fewer", "theme")
+    slug = details.slug
+    if not slug:
+        raise CollectionInvalid("Enter a web address, like care-equity", "slug")
+    if len(slug) > 80 or not SLUG.match(slug):
+        raise CollectionInvalid(
+            "The web address can use lower-case letters, numbers and single hyphens "
+            "(like care-equity), up to 80 characters",
+            "slug",
+        )
+    if slug in RESERVED_SLUGS:
+        raise CollectionInvalid(f"“{slug}” is used by the site: choose another", "slug")
+    taken = collection_by_slug(slug)
+    if taken is not None and (current is None or taken.id != current.id):
+        raise CollectionInvalid(f"Another collection already uses “{slug}”", "slug")
+    for name, label in (("introduction", "The introduction"), ("criteria", "The criteria")):
+        if len(getattr(details, name)) > 20_000:
+            raise CollectionInvalid(f"{label} must be 20,000 characters or fewer", name)
+    if details.edition_id is not None and programme.get_edition_by_id(details.edition_id) is None:
+        raise CollectionInvalid("Choose a year from the list", "edition_id")
+
+
+def create_collection(details: CollectionDetails, actor: User) -> EvidenceCollection:
+    _check_collection(details, None)
+    vocabularies.install_default_vocabularies()  # the first hub gets the default terms
+    collection = EvidenceCollection(**_fields(details))
+    db.session.add(collection)
+    _flush_unique(collection.slug)
+    audit.record(
+        actor.id,
+        "evidence_collection.create",
+        "evidence_collection",
+        collection.id,
+        after=_snapshot_collection(collection),
+    )
+    return collection
+
+
+def update_collection(
+    collection: EvidenceCollection, details: CollectionDetails, actor: User
+) -> EvidenceCollection:
+    _check_collection(details, collection)
+    before = _snapshot_collection(collection)
+    for name, value in _fields(details).items():
+        setattr(collection, name, value)
+    _flush_unique(collection.slug)
+    audit.record(
+        actor.id,
+        "evidence_collection.update",
+        "evidence_collection",
+        collection.id,
+        before=before,
+        after=_snapshot_collection(collection),
+    )
+    return collection
+
+
+def _flush_unique(slug: str) -> None:
+    """Flush; a slug taken a moment ago by someone else is a refusal, not a failed request."""
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:
+        raise CollectionInvalid(f"Another collection already uses “{slug}”", "slug") from None
+
+
+def _fields(details: CollectionDetails) -> dict[str, Any]:
+    return {
+        "title": details.title.strip(),
+        "slug": details.slug,
+        "theme": details.theme.strip(),
+        "introduction": details.introduction,
+        "criteria": details.criteria,
+        "edition_id": details.edition_id,
+    }
+
+
+def status_counts() -> dict[int, dict[str, int]]:
+    """Items by status for every collection, in one query."""
+    counts: dict[int, dict[str, int]] = {}
+    for collection_id, status, number in db.session.execute(
+        select(EvidenceItem.collection_id, EvidenceItem.status, func.count()).group_by(
+            EvidenceItem.collection_id, EvidenceItem.status
+        )
+    ):
+        counts.setdefault(collection_id, {})[status] = number
+    return counts
+
+
+# --- what is typed for an item -------------------------------------------------------------------
+
+
+def normalise_doi(raw: str) -> str:
+    """'https://doi.org/10.1234/AbC', 'doi:10.1234/abc' or '10.1234/abc' -> '10.1234/abc';
+    '' stays ''. Anything else is refused."""
+    text = (raw or "").strip()
+    if not text:
+        return ""
+    text = _DOI_PREFIXES.sub("", text).strip().lower()
+    if len(text) > 200 or not DOI.match(text):
+        raise ItemInvalid("Enter a DOI like 10.1234/abcd (or its https://doi.org/ link)", "doi")
+    return text
+
+
+def check_url(raw: str, field_name: str = "url") -> str:
+    """An http or https address, or ''. `javascript:` and the like are refused."""
+    text = (raw or "").strip()
+    if not text:
+        return ""
+    if len(text) > 2000:
+        raise ItemInvalid("The link must be 2,000 characters or fewer", field_name)
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        parts = None
+    if (
+        parts is None
+        or parts.scheme.lower() not in ("http", "https")
+        or not parts.netloc
+        or any(character.isspace() for character in text)
+    ):
+        raise ItemInvalid("Enter a web address that starts with https:// or http://", field_name)
+    return text
+
+
+def clean_authors(raw: str) -> str:
+    """Authors one a line: spaces trimmed, empty lines dropped."""
+    lines = [" ".join(line.split()) for line in (raw or "").splitlines()]
+    authors = "\n".join(line for line in lines if line)
+    if len(authors) > 5000:
+        raise ItemInvalid("The authors must be 5,000 characters or fewer", "authors")
+    return authors
+
+
+def _year(text: str) -> int:
+    text = text.strip()
+    if not (len(text) == 4 and text.isdigit() and EARLIEST_YEAR <= int(text) <= LATEST_YEAR):
+        raise ItemInvalid(
+            f"Enter the year as 4 digits, between {EARLIEST_YEAR} and {LATEST_YEAR}",
+            "published_year",
+        )
+    return int(text)
+
+
+def _real_date(year: int, month: str, day: str) -> date:
+    try:
+        if not (month.isdigit() and day.isdigit() and len(month) <= 2 and len(day) <= 2):
+            raise ValueError
+        return date(year, int(month), int(day))
+    except (ValueError, OverflowError):
+        raise ItemInvalid(
+            "Enter a real date, like 29 6 2024, or just the year", "published_year"
+        ) from None
+
+
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_UK_DATE = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$")
+
+
+def parse_published(text: str) -> tuple[int | None, date | None]:
+    """'2024', '2024-06-29' or '29/06/2024' -> (year, full date or None); '' -> (None, None)."""
+    text = (text or "").strip()
+    if not text:
+        return None, None
+    if iso := _ISO_DATE.match(text):
+        year = _year(iso.group(1))
+        return year, _real_date(year, iso.group(2), iso.group(3))
+    if uk := _UK_DATE.match(text):
+        year = _year(uk.group(3))
+        return year, _real_date(year, uk.group(2), uk.group(1))
+    return _year(text), None
+
+
+def published_from_boxes(day: str, month: str, year: str) -> tuple[int | None, date | None]:
+    """The day, month and year boxes: a year alone, or all three. A full date typed into the
+    year box (ISO or day/month/year) is understood too."""
+    day, month, year = (day or "").strip(), (month or "").strip(), (year or "").strip()
+    if not day and not month:
+        return parse_published(year)
+    if not year:
+        raise ItemInvalid("Enter the year it was published", "published_year")
+    if not (day and month):
+        raise ItemInvalid("Enter the day and the month as well, or just the year", "published_year")
+    whole_year = _year(year)
+    return whole_year, _real_date(whole_year, month, day)
+
+
+# --- items ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ItemDetails:
+    title: str
+    summary: str = ""
+    easy_read: str = ""
+    publisher: str = ""
+    authors: str = ""  # one a line
+    url: str = ""
+    doi: str = ""
+    published_year: int | None = None
+    published_on: date | None = None
+    terms: Mapping[str, Sequence[int]] = field(default_factory=dict)  # vocabulary -> term ids
+    illustrative: bool = False
+    event_ids: Sequence[int] | None = None  # None: leave the item's citations as they are
+
+
+_TEXT_LIMITS = {
+    "title": (500, "The title"),
+    "summary": (20_000, "The summary"),
+    "easy_read": (20_000, "The Easy Read summary"),
+    "publisher": (300, "The publisher"),
+}
+
+
+def _clean_item(details: ItemDetails) -> dict[str, Any]:
+    """The columns to write, or ItemInvalid naming the first field that is wrong."""
+    title = " ".join(details.title.split())
+    if not title:
+        raise ItemInvalid("Enter a title", "title")
+    if not details.summary.strip():
+        raise ItemInvalid("Enter a summary", "summary")
+    for name, (limit, label) in _TEXT_LIMITS.items():
+        value = title if name == "title" else getattr(details, name)
+        if len(value) > limit:
+            raise ItemInvalid(f"{label} must be {limit:,} characters or fewer", name)
+    year, on = details.published_year, details.published_on
+    if on is not None:
+        year = on.year
+    if year is not None and not EARLIEST_YEAR <= year <= LATEST_YEAR:
+        raise ItemInvalid(
+            f"Enter the year as 4 digits, between {EARLIEST_YEAR} and {LATEST_YEAR}",
+            "published_year",
+        )
+    url = check_url(details.url)
+    doi = normalise_doi(details.doi)
+    if not url and not doi:
+        raise ItemInvalid("Give a link or a DOI, so people can find it", "url")
+    return {
+        "title": title,
+        "summary": details.summary.strip(),
+        "easy_read": details.easy_read.strip(),
+        "publisher": details.publisher.strip(),
+        "authors": clean_authors(details.authors),
+        "url": url,
+        "doi": doi,
+        "published_year": year,
+        "published_on": on,
+        "illustrative": details.illustrative,
+    }
+
+
+def _checked_terms(chosen: Mapping[str, Sequence[int]]) -> list[tuple[int, str]]:
+    """(term id, vocabulary) for every chosen term, each checked against the database."""
+    known = {
+        term.id: term.vocabulary for terms in vocabularies.all_terms().values() for term in terms
+    }
+    found: list[tuple[int, str]] = []
+    for vocabulary, ids in chosen.items():
+        for term_id in dict.fromkeys(ids):
+            if known.get(term_id) != vocabulary:
+                raise ItemInvalid("Choose from the list", vocabulary)
+            found.append((term_id, vocabulary))
+    if Vocabulary.TYPE.value not in {vocabulary for _, vocabulary in found}:
+        raise ItemInvalid("Choose the type of evidence", Vocabulary.TYPE.value)
+    if len([1 for _, vocabulary in found if vocabulary == Vocabulary.TYPE.value]) > 1:
+        raise ItemInvalid("Choose one type", Vocabulary.TYPE.value)
+    return found
+
+
+def _write_terms(item: EvidenceItem, terms: list[tuple[int, str]]) -> None:
+    db.session.execute(delete(EvidenceItemTerm).where(EvidenceItemTerm.item_id == item.id))
+    db.session.add_all(
+        EvidenceItemTerm(item_id=item.id, term_id=term_id, vocabulary=vocabulary)
+        for term_id, vocabulary in terms
+    )
+    db.session.flush()
+
+
+def item_term_ids(item: EvidenceItem) -> dict[str, list[int]]:
+    """The item's terms as ids per vocabulary (to fill the edit form)."""
+    found: dict[str, list[int]] = {}
+    for term_id, vocabulary in db.session.execute(
+        select(EvidenceItemTerm.term_id, EvidenceItemTerm.vocabulary).where(
+            EvidenceItemTerm.item_id == item.id
+        )
+    ):
+        found.setdefault(vocabulary, []).append(term_id)
+    return found
+
+
+def _snapshot_item(item: EvidenceItem, terms: list[tuple[int, str]] | None = None) -> dict:
+    snapshot = {
+        "title": item.title,
+        "summary": item.summary,
+        "easy_read": item.easy_read,
+        "publisher": item.publisher,
+        "authors": item.authors,
+        "url": item.url,
+        "doi": item.doi,
+        "published_year": item.published_year,
+        "published_on": item.published_on.isoformat() if item.published_on else None,
+        "status": item.status,
+        "illustrative": item.illustrative,
+    }
+    if terms is not None:
+        snapshot["terms"] = sorted(term_id for term_id, _ in terms)
+    return snapshot
+
+
+def create_item(collection: EvidenceCollection, details: ItemDetails, actor: User) -> EvidenceItem:
+    """A new item is a draft: the panel decides whether it is included."""
+    from cpweek.evidence.services import citations
+
+    columns = _clean_item(details)
+    terms = _checked_terms(details.terms)
+    item = EvidenceItem(
+        collection_id=collection.id,
+        status=ItemStatus.DRAFT.value,
+        source=ItemSource.ORGANISER.value,
+        created_by_id=actor.id,
+        **columns,
+    )
+    db.session.add(item)
+    db.session.flush()
+    _write_terms(item, terms)
+    audit.record(
+        actor.id,
+        "evidence_item.create",
+        "evidence_item",
+        item.id,
+        after=_snapshot_item(item, terms),
+    )
+    if details.event_ids is not None:
+        citations.set_citing_events(item, details.event_ids, actor, collection)
+    return item
+
+
+def update_item(item: EvidenceItem, details: ItemDetails, actor: User) -> EvidenceItem:
+    """Edits keep the item's status: an included item stays included (the audit entry keeps
+    what it said before)."""
+    from cpweek.evidence.services import citations
+
+    columns = _clean_item(details)
+    terms = _checked_terms(details.terms)
+    before_terms = [
+        (term_id, vocabulary) for vocabulary, ids in item_term_ids(item).items() for term_id in ids
+    ]
+    before = _snapshot_item(item, before_terms)
+    for name, value in columns.items():
+        setattr(item, name, value)
+    db.session.flush()
+    _write_terms(item, terms)
+    audit.record(
+        actor.id,
+        "evidence_item.update",
+        "evidence_item",
+        item.id,
+        before=before,
+        after=_snapshot_item(item, terms),
+    )
+    if details.event_ids is not None:
+        collection = db.session.get(EvidenceCollection, item.collection_id)
+        citations.set_citing_events(item, details.event_ids, actor, collection)
+    return item
+
+
+def get_item(item_id: int) -> EvidenceItem | None:
+    return db.session.get(EvidenceItem, item_id)
+
+
+def item_in(collection: EvidenceCollection, item_id: int) -> EvidenceItem | None:
+    return db.session.scalar(
+        select(EvidenceItem).where(
+            EvidenceItem.id == item_id, EvidenceItem.collection_id == collection.id
+        )
+    )
+
+
+def item_terms(item: EvidenceItem) -> dict[str, list[EvidenceTerm]]:
+    """The item's terms by vocabulary, in page order, in one query."""
+    found: dict[str, list[EvidenceTerm]] = {}
+    for term in db.session.scalars(
+        select(EvidenceTerm)
+        .join(EvidenceItemTerm, EvidenceItemTerm.term_id == EvidenceTerm.id)
+        .where(EvidenceItemTerm.item_id == item.id)
+        .order_by(EvidenceTerm.vocabulary, EvidenceTerm.position, EvidenceTerm.label)
+    ):
+        found.setdefault(term.vocabulary, []).append(term)
+    return found
+
+
+@dataclass(frozen=True)
+class RelatedItem:
+    id: int
+    title: str
+    published_year: int | None
+    shared: int
+
+
+def related_items(item: EvidenceItem, limit: int = MAX_RELATED) -> list[RelatedItem]:
+    """Included items of the same collection sharing the most topics and equity dimensions
+    with this one (newest first among equals), in one query."""
+    mine = select(EvidenceItemTerm.term_id).where(
+        EvidenceItemTerm.item_id == item.id,
+        EvidenceItemTerm.vocabulary.in_(RELATED_VOCABULARIES),
+    )
+    shared = func.count(EvidenceItemTerm.term_id).label("shared")
+    rows = db.session.execute(
+        select(EvidenceItem.id, EvidenceItem.title, EvidenceItem.published_year, shared)
+        .join(EvidenceItemTerm, EvidenceItemTerm.item_id == EvidenceItem.id)
+        .where(
+            EvidenceItem.collection_id == item.collection_id,
+            EvidenceItem.status == ItemStatus.INCLUDED.value,
+            EvidenceItem.id != item.id,
+            EvidenceItemTerm.term_id.in_(mine),
+        )
+        .group_by(EvidenceItem.id, EvidenceItem.title, EvidenceItem.published_year)
+        .order_by(shared.desc(), EvidenceItem.published_year.desc(), EvidenceItem.id.desc())
+        .limit(limit)
+    )
+    return [RelatedItem(*row) for row in rows]
+
+
+def examples_of_use(item: EvidenceItem) -> list[ExampleOfUse]:
+    return list(
+        db.session.scalars(
+            select(ExampleOfUse)
+            .where(ExampleOfUse.item_id == item.id)
+            .order_by(ExampleOfUse.created_at, ExampleOfUse.id)
+        )
+    )
+
+
+def author_list(item: EvidenceItem) -> list[str]:
+    return [line for line in (item.authors or "").splitlines() if line.strip()]
+
+
+def how_to_cite(item: EvidenceItem) -> str:
+    """A plain citation: authors (year) title. publisher. DOI link (or the web address)."""
+    authors = author_list(item)
+    if len(authors) > 1:
+        names = ", ".join(authors[:-1]) + " and " + authors[-1]
+    else:
+        names = authors[0] if authors else ""
+    year = str(item.published_year) if item.published_year else "n.d."
+    parts = [f"{names} ({year})".strip() if names else f"({year})"]
+    parts.append(f"{item.title.rstrip('.')}.")
+    if item.publisher:
+        parts.append(f"{item.publisher.rstrip('.')}.")
+    if item.doi:
+        parts.append(doi_link(item.doi))
+    elif item.url:
+        parts.append(item.url)
+    return " ".join(parts)
+
+
+def doi_link(doi: str) -> str:
+    return f"https://doi.org/{doi}"
+
+
+def is_public(item: EvidenceItem) -> bool:
+    return item.status == ItemStatus.INCLUDED.value
+
+
+# --- vocabularies --------------------------------------------------------------------------------
+
+
+def term_usage() -> dict[int, int]:
+    """How many items use each term, in one query."""
+    return dict(
+        db.session.execute(
+            select(EvidenceItemTerm.term_id, func.count()).group_by(EvidenceItemTerm.term_id)
+        ).all()
+    )
+
+
+def get_term(term_id: int) -> EvidenceTerm | None:
+    return db.session.get(EvidenceTerm, term_id)
+
+
+def slugify(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80]
+
+
+def _check_label(vocabulary: str, label: str, current: EvidenceTerm | None) -> str:
+    label = " ".join(label.split())
+    if not label:
+        raise TermInvalid("Enter the words people will see", "label")
+    if len(label) > 120:
+        raise TermInvalid("The label must be 120 characters or fewer", "label")
+    same = db.session.scalar(
+        select(EvidenceTerm).where(
+            EvidenceTerm.vocabulary == vocabulary,
+            func.lower(EvidenceTerm.label) == label.lower(),
+        )
+    )
+    if same is not None and (current is None or same.id != current.id):
+        raise TermInvalid(f"“{label}” is already in this list", "label")
+    return label
+
+
+def _check_position(position: int | None) -> int:
+    if position is None:
+        return 0
+    if not -10_000 <= position <= 10_000:
+        raise TermInvalid("Enter a position between 0 and 10,000", "position")
+    return position
+
+
+def add_term(
+    vocabulary: str, label: str, actor: User, slug: str = "", position: int | None = None
+) -> EvidenceTerm:
+    if vocabulary not in {v.value for v in Vocabulary}:
+        raise TermInvalid("Choose a list to add to", "vocabulary")
+    label = _check_label(vocabulary, label, None)
+    slug = (slug or "").strip() or slugify(label)
+    if not slug or len(slug) > 80 or not SLUG.match(slug):
+        raise TermInvalid(
+            "The short name can use lower-case letters, numbers and single hyphens", "slug"
+        )
+    taken = db.session.scalar(
+        select(EvidenceTerm.id).where(
+            EvidenceTerm.vocabulary == vocabulary, EvidenceTerm.slug == slug
+        )
+    )
+    if taken is not None:
+        raise TermInvalid(f"“{slug}” is already in this list: choose another short name", "slug")
+    if position is None:
+        last = db.session.scalar(
+            select(func.max(EvidenceTerm.position)).where(EvidenceTerm.vocabulary == vocabulary)
+        )
+        position = (last or 0) + 1 if last is not None else 0
+    term = EvidenceTerm(
+        vocabulary=vocabulary, slug=slug, label=label, position=_check_position(position)
+    )
+    db.session.add(term)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:  # added a moment ago in another tab
+        raise TermInvalid(f"“{slug}” is already in this list", "slug") from None
+    audit.record(
+        actor.id,
+        "evidence_term.add",
+        "evidence_term",
+        term.id,
+        after={"vocabulary": vocabulary, "slug": slug, "label": label, "position": position},
+    )
+    return term
+
+
+def change_term(term: EvidenceTerm, label: str, position: int | None, actor: User) -> EvidenceTerm:
+    """Rename a term (its slug, and so every shared link, stays) and set its place in the list."""
+    label = _check_label(term.vocabulary, label, term)
+    position = _check_position(position if position is not None else term.position)
+    before = {"label": term.label, "position": term.position}
+    term.label, term.position = label, position
+    db.session.flush()
+    audit.record(
+        actor.id,
+        "evidence_term.change",
+        "evidence_term",
+        term.id,
+        before=before,
+        after={"label": label, "position": position},
+    )
+    return term
+
+
+def remove_term(term: EvidenceTerm, actor: User) -> None:
+    """Only a term no item uses can go: an item's description is never changed by surprise."""
+    used = db.session.scalar(
+        select(func.count())
+        .select_from(EvidenceItemTerm)
+        .where(EvidenceItemTerm.term_id == term.id)
+    )
+    if used:
+        raise TermInvalid(
+            f"“{term.label}” is used by {used} {'item' if used == 1 else 'items'}, so it "
+            "cannot be removed. Take it off those items first, or rename it.",
+            "remove",
+        )
+    audit.record(
+        actor.id,
+        "evidence_term.remove",
+        "evidence_term",
+        term.id,
+        before={"vocabulary": term.vocabulary, "slug": term.slug, "label": term.label},
+    )
+    db.session.delete(term)
+    db.session.flush()
