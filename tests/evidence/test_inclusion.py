@@ -289,9 +289,7 @@ def test_draft_and_excluded_items_are_404_to_the_public(client, panel, hub):
         assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
 
 
-def test_the_queue_page_counts_queries_the_same_for_many_items(
-    browser, panel, hub, count_queries
-):
+def test_the_queue_page_counts_queries_the_same_for_many_items(browser, panel, hub, count_queries):
     collection, _ = hub
     browser.sign_in(panel.organiser.email)
 
