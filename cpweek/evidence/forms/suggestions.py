@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from wtforms import HiddenField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, Optional
 
 from cpweek.evidence.services.suggestions import MAX_LINK, MAX_TEXT, MAX_TITLE
 from cpweek.forms import BaseForm, CountField, NormalisedEmail, optional_text
@@ -66,11 +66,6 @@ class SuggestionForm(BaseForm):
         render_kw={"autocomplete": "off", "tabindex": "-1"},
     )
     send = SubmitField("Send your suggestion")
-
-    def validate_item_id(self, field) -> None:
-        value = (field.data or "").strip()
-        if value and not value.isdigit():
-            raise ValidationError("That evidence could not be found")
 
 
 class AcceptEvidenceForm(BaseForm):
