@@ -145,6 +145,14 @@ EVIDENCE_GAPMAP_END = "gapmap"
 # evidence: inclusion decisions and suggestions
 PROTECTED.update(
     {
+        "evidence.review_queue": (_CO, "GET", {"slug": "collection"}),
+        "evidence.review_item": (_CO, "GET", {"item_id": "draft_item"}),
+        "evidence.propose_inclusion": (_CO, "POST", {"item_id": "draft_item"}),
+        "evidence.agree_inclusion": (_CO, "POST", {"item_id": "draft_item"}),
+        "evidence.suggestion": (_CO, "GET", {"suggestion_id": "suggestion"}),
+        "evidence.accept_suggestion": (_CO, "POST", {"suggestion_id": "suggestion"}),
+        "evidence.decline_suggestion": (_CO, "POST", {"suggestion_id": "suggestion"}),
+        "evidence.merge_suggestion": (_CO, "POST", {"suggestion_id": "suggestion"}),
     }
 )
 EVIDENCE_REVIEW_END = "review"

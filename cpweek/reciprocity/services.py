@@ -2022,6 +2022,62 @@ def prefill_reviewing(person: User, prompt: ReviewingPrompt) -> InvolvementDetai
     )
 
 
+@dataclass
+class SuggestionPrompt:
+    """An accepted suggestion to an evidence collection, offered as involvement to log."""
+
+    suggestion_id: int
+    collection: str
+    title: str
+
+    @property
+    def related_to(self) -> str:
+        # The suggestion's number makes it the one the prompt looks for once logged.
+        return f"Evidence suggestion #{self.suggestion_id} to the {self.collection}"[:300]
+
+
+def suggestion_prompts(person: User) -> list[SuggestionPrompt]:
+    """Accepted evidence suggestions by the contributor with nothing logged for them yet:
+    offered as a pre-filled entry (issue 10: nothing is logged without them)."""
+    if not is_contributor(person):
+        return []
+    from cpweek.evidence.services import suggestions as evidence_suggestions
+
+    accepted = [
+        SuggestionPrompt(suggestion.id, collection, suggestion.title or suggestion.text[:80])
+        for suggestion, collection in evidence_suggestions.accepted_from(person.id)
+    ]
+    if not accepted:
+        return []
+    logged = set(
+        db.session.scalars(
+            select(Involvement.related_to).where(
+                Involvement.contributor_id == person.id,
+                Involvement.related_to.in_([prompt.related_to for prompt in accepted]),
+                _still_counts(),
+            )
+        )
+    )
+    return [prompt for prompt in accepted if prompt.related_to not in logged]
+
+
+def prefill_suggestion(person: User, prompt: SuggestionPrompt) -> InvolvementDetails:
+    """An hour to start from (the person corrects it), today's date; the activity is one
+    named for contributing evidence if the organisers made one, else the person chooses."""
+    activity = db.session.scalar(
+        select(Activity)
+        .where(func.lower(Activity.name).in_(["contributing evidence", "suggesting evidence"]))
+        .order_by(Activity.id)
+    )
+    return InvolvementDetails(
+        activity_id=activity.id if activity else 0,
+        activity_on=programme.today_in(),
+        minutes=60,
+        choice=prefill_choice(person),
+        related_to=prompt.related_to,
+    )
+
+
 def hosted_event_or_none(person: User, event_id: int) -> Event | None:
     """An event the person hosted that has ended (to confirm or dismiss), else None."""
     hosted = programme.events_hosted_by(person.id, ended_before=utcnow())

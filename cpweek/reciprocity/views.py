@@ -120,6 +120,7 @@ def home():
         profile=services.get_profile(current_user.id),
         prompts=services.hosting_prompts(current_user),
         reviewing=services.reviewing_prompts(current_user),
+        suggested=services.suggestion_prompts(current_user),
         entries=services.entries_for(current_user.id),
         totals=services.balances(current_user.id, year),
         owed_all_years=services.money_owed(current_user.id),
@@ -255,6 +256,13 @@ def log():
         if prompt is None:
             abort(404)
         prefill = services.prefill_reviewing(current_user, prompt)
+    suggestion_id = request.args.get("suggestion", type=int)
+    if suggestion_id is not None and request.method == "GET":
+        offered = services.suggestion_prompts(current_user)
+        prompt = next((p for p in offered if p.suggestion_id == suggestion_id), None)
+        if prompt is None:
+            abort(404)
+        prefill = services.prefill_suggestion(current_user, prompt)
     return _log_page(
         current_user, for_them=False, back_url=url_for("reciprocity.home"), prefill=prefill
     )
