@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from cpweek.audit import AuditEntry
 from cpweek.auth.models import Role
 from cpweek.evidence.models import EvidenceItem, ExampleOfUse, Suggestion
-from cpweek.evidence.services import suggestions
+from cpweek.evidence.services import catalogue, suggestions
 from cpweek.extensions import db
 from tests.a11y import problems
 from tests.evidence.factories import make_collection, make_item, term
@@ -295,7 +295,7 @@ def test_accepting_an_example_of_use_publishes_it_on_its_item(browser, hub, mode
         form_url=f"/review/evidence/suggestions/{suggestion.id}",
     )
     assert response.status_code == 302
-    [example] = suggestions.examples_for(item)
+    [example] = catalogue.examples_of_use(item)
     assert example.organisation == "Kent" and example.suggestion_id == suggestion.id
     [message] = mailbox.to("user@example.org")
     assert item.title in mailbox.text(message)

@@ -488,14 +488,3 @@ def accepted_from(person_id: int) -> list[tuple[Suggestion, str]]:
             .order_by(Suggestion.decided_at, Suggestion.id)
         ).all()
     )
-
-
-def examples_for(item: EvidenceItem) -> list[ExampleOfUse]:
-    """Published examples of use of an item, oldest first (for its public page)."""
-    return list(
-        db.session.scalars(
-            select(ExampleOfUse)
-            .where(ExampleOfUse.item_id == item.id)
-            .order_by(ExampleOfUse.created_at, ExampleOfUse.id)
-        )
-    )

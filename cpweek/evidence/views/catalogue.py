@@ -12,7 +12,7 @@ from cpweek.auth.permissions import public, requires
 from cpweek.evidence.errors import EvidenceError
 from cpweek.evidence.forms.catalogue import CollectionForm, ItemForm, TermForm
 from cpweek.evidence.models import ItemStatus, Vocabulary
-from cpweek.evidence.services import catalogue, citations, vocabularies
+from cpweek.evidence.services import catalogue, citations, inclusion, vocabularies
 from cpweek.evidence.views import bp
 from cpweek.forms import show_error
 from cpweek.uow import discard
@@ -70,6 +70,7 @@ def item(slug: str, item_id: int):
         related=catalogue.related_items(found),
         events=citations.events_citing(found.id),
         examples=catalogue.examples_of_use(found),
+        credit=inclusion.review_credit(found),
         suggest_url=link(
             "evidence.suggest", slug=collection.slug, kind="example_of_use", item=found.id
         ),
