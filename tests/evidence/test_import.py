@@ -313,6 +313,12 @@ def test_encodings_a_bom_windows_1252_and_utf_16_are_read(browser, organiser, hu
     )
     assert windows.report["rows"][0]["title"] == "Charges of £20 – and ‘more’"
     assert "read as Windows-1252" in page
+    odd, page = checked(
+        browser, b"title,No\x07tes\n" + (b"x" * 19_000 + b",y\n") * 4 + b"Deep\x00 NUL,z\n"
+    )
+    assert odd.report["notes"] == ["The column “Notes” is not one we know: it was left out."]
+    assert odd.report["rows"][-1]["title"] == "Deep NUL"
+    assert "The column “Notes” is not one we know" in page
     wide, _ = checked(browser, "title\tyear\nTabbed and wide\t2021\n".encode("utf-16"))
     assert wide.report["rows"][0] == {
         "number": 2,

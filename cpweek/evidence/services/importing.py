@@ -319,8 +319,9 @@ def _read_csv(
         raise ImportRefused(f"The first row could not be read as CSV ({error}).") from None
     wanted = {name for name, _ in COLUMNS}
     columns: dict[str, int] = {}
-    for index, raw in enumerate(header):
-        name = _column_name(strip_control_characters(raw) or "")
+    for index, typed in enumerate(header):
+        raw = strip_control_characters(typed) or ""
+        name = _column_name(raw)
         if not name:
             continue
         if name in columns:
