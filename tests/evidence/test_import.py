@@ -477,3 +477,20 @@ def test_the_report_page_reads_no_more_for_more_rows(browser, organiser, hub, co
             assert browser.get(f"/manage/evidence/hub/import/{batch.id}").status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_the_import_page_lists_recent_files_reading_a_fixed_number_of_queries(
+    browser, organiser, hub, count_queries
+):
+    first, _ = checked(browser, GOOD, "first.csv")
+    confirm(browser, first.id)
+    with count_queries() as queries:
+        page = text(browser.get("/manage/evidence/hub/import"))
+    few = len(queries)
+    assert "first.csv" in page and "Imported on" in page
+    for n in range(4):
+        checked(browser, GOOD, f"more-{n}.csv")
+    with count_queries() as queries:
+        page = text(browser.get("/manage/evidence/hub/import"))
+    assert len(queries) == few and page.count("Checked, not imported") == 4
+    assert not any("evidence_imports.data" in q for q in queries)  # 5 MB each, never listed

@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 
 import rispy
 from sqlalchemy import select
+from sqlalchemy.orm import defer
 
 from cpweek import audit
 from cpweek.auth.models import User
@@ -225,7 +226,7 @@ def check_file(
 def analyse(collection: EvidenceCollection, filename: str, data: bytes) -> Analysis:
     if len(data) > MAX_BYTES:
         raise ImportRefused(
-            f"The file is {len(data) / (1024 * 1024):.1f} MB: files can be up to "
+            f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB: files can be up to "
             f"{MAX_BYTES // (1024 * 1024)} MB. Split it into smaller files and import each."
         )
     suffix = PurePath(filename).suffix.lower()
@@ -704,14 +705,17 @@ def _mark_duplicates(collection: EvidenceCollection, candidates: list[Candidate]
 
 
 def batch_of(collection: EvidenceCollection, batch_id: int) -> ImportBatch | None:
-    batch = db.session.get(ImportBatch, batch_id)
+    """The batch, its bytes left unread until an import needs them (up to 5 MB)."""
+    batch = db.session.get(ImportBatch, batch_id, options=[defer(ImportBatch.data)])
     return batch if batch is not None and batch.collection_id == collection.id else None
 
 
 def recent_batches(collection: EvidenceCollection, limit: int = 10) -> list[ImportBatch]:
+    """The latest batches for a list: neither their bytes nor their reports are read."""
     return list(
         db.session.scalars(
             select(ImportBatch)
+            .options(defer(ImportBatch.data), defer(ImportBatch.report))
             .where(ImportBatch.collection_id == collection.id)
             .order_by(ImportBatch.created_at.desc(), ImportBatch.id.desc())
             .limit(limit)
