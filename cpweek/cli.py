@@ -35,7 +35,8 @@ def seed_demo_command(if_empty: bool) -> None:
         click.echo(
             f"Demo data loaded: {result.editions} editions, {result.events} events, "
             f"{result.accounts} accounts, {result.ledger_entries} ledger entries, "
-            f"{result.proposals} proposals."
+            f"{result.proposals} proposals, {result.evidence_items} evidence items, "
+            f"{result.suggestions} evidence suggestions."
         )
     else:
         click.echo("Demo data already present: nothing added.")

@@ -484,11 +484,19 @@ class SeedResult:
     accounts: int = 0
     ledger_entries: int = 0
     proposals: int = 0
+    evidence_items: int = 0
+    suggestions: int = 0
 
     @property
     def added_anything(self) -> bool:
         return bool(
-            self.editions or self.events or self.accounts or self.ledger_entries or self.proposals
+            self.editions
+            or self.events
+            or self.accounts
+            or self.ledger_entries
+            or self.proposals
+            or self.evidence_items
+            or self.suggestions
         )
 
 
@@ -523,6 +531,10 @@ def seed_demo() -> SeedResult:
     db.session.commit()
     result.ledger_entries = _add_reciprocity()
     result.proposals = _add_call()
+    from cpweek.evidence.demo import seed_evidence
+
+    evidence = seed_evidence()  # the Care Equity Evidence Hub, its items and suggestions
+    result.evidence_items, result.suggestions = evidence.items, evidence.suggestions
     return result
 
 

@@ -133,10 +133,9 @@ def register_error_pages(app: Flask) -> None:
         if status == 413:
             return _render(
                 413,
-                detail="The file was too large to send. Receipts can be up to "
-                f"{app.config['RECEIPT_MAX_BYTES'] // (1024 * 1024)} MB: a photo taken at a "
-                "lower resolution, or a PDF, is usually smaller. Go back: what you typed is "
-                "usually still in the form.",
+                detail="The file was too large to send. The page you came from says how large "
+                "a file it takes: a smaller file, or one split in parts, will go. Go back: what "
+                "you typed is usually still in the form.",
             )
         if status == 429:
             return _too_many_attempts()

@@ -49,7 +49,7 @@ def test_too_large_a_request_is_refused_clearly(client, app):
     )
     assert response.status_code == 413
     page = response.get_data(as_text=True)
-    assert "That upload is too large" in page and "Receipts can be up to 5 MB" in page
+    assert "That upload is too large" in page and "says how large a file it takes" in page
 
 
 # --- the database out of reach: a 503 that says so, never the generic 500 -----------------------

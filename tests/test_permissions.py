@@ -160,6 +160,18 @@ EVIDENCE_REVIEW_END = "review"
 # evidence: import
 PROTECTED.update(
     {
+        "evidence.import_items": (_O, "GET", {"slug": "collection"}),
+        "evidence.import_batch": (
+            _O,
+            "GET",
+            {"slug": "collection", "batch_id": "import_batch"},
+        ),
+        "evidence.confirm_import": (
+            _O,
+            "POST",
+            {"slug": "collection", "batch_id": "import_batch"},
+        ),
+        "evidence.import_template": (_O, "GET", {}),
     }
 )
 EVIDENCE_IMPORT_END = "import"
