@@ -81,7 +81,8 @@ class SearchIndex:
             f"INSERT INTO {fts}(rowid, {names}) VALUES (new.id, {new}); END",
             f"CREATE TRIGGER {fts}_ad AFTER DELETE ON {self.table} BEGIN "
             f"INSERT INTO {fts}({fts}, rowid, {names}) VALUES ('delete', old.id, {old}); END",
-            f"CREATE TRIGGER {fts}_au AFTER UPDATE ON {self.table} BEGIN "
+            # Only a change of the indexed text re-indexes (a row lock writes other columns).
+            f"CREATE TRIGGER {fts}_au AFTER UPDATE OF {names} ON {self.table} BEGIN "
             f"INSERT INTO {fts}({fts}, rowid, {names}) VALUES ('delete', old.id, {old}); "
             f"INSERT INTO {fts}(rowid, {names}) VALUES (new.id, {new}); END",
             f"INSERT INTO {fts}({fts}) VALUES ('rebuild')",

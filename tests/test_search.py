@@ -138,3 +138,19 @@ def test_the_parser_reads_web_search_syntax():
     assert len([p for a in search.parse_query("w " * 500).alternatives for p in a]) == 1
     long = search.parse_query(" ".join(f"w{i}" for i in range(500)))
     assert sum(len(p) for a in long.alternatives for p in a) == search.MAX_QUERY_TERMS
+
+
+def test_the_index_follows_changes_and_deletions_but_not_row_locks(items):
+    from cpweek.locks import lock
+
+    item = db.session.scalar(select(EvidenceItem).where(EvidenceItem.title == "Waiting lists"))
+    item.title = "Queues for assessment"
+    db.session.commit()
+    assert found("queues") == {"Queues for assessment"}
+    assert found("waiting") == set()
+    lock(item)  # writes the row as it is: nothing to re-index, and nothing lost
+    db.session.commit()
+    assert found("assessment") == {"Queues for assessment"}
+    db.session.delete(item)
+    db.session.commit()
+    assert found("assessment") == set()

@@ -281,7 +281,8 @@ def _search_statements(dialect, create):
         f"INSERT INTO {fts}(rowid, {names}) VALUES (new.id, {new}); END",
         f"CREATE TRIGGER {fts}_ad AFTER DELETE ON evidence_items BEGIN "
         f"INSERT INTO {fts}({fts}, rowid, {names}) VALUES ('delete', old.id, {old}); END",
-        f"CREATE TRIGGER {fts}_au AFTER UPDATE ON evidence_items BEGIN "
+        # Only a change of the indexed text re-indexes (a row lock writes other columns).
+        f"CREATE TRIGGER {fts}_au AFTER UPDATE OF {names} ON evidence_items BEGIN "
         f"INSERT INTO {fts}({fts}, rowid, {names}) VALUES ('delete', old.id, {old}); "
         f"INSERT INTO {fts}(rowid, {names}) VALUES (new.id, {new}); END",
     ]
