@@ -136,6 +136,7 @@ PROTECTED.update(
 EVIDENCE_FINDING_END = "finding"
 
 # evidence: the gap map
+# (evidence.gap_map and evidence.gap_map_csv are public: anyone may see the map and its CSV)
 PROTECTED.update(
     {
     }
