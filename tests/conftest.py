@@ -23,6 +23,7 @@ from sqlalchemy import create_engine, event, text
 from cpweek import create_app
 from cpweek.config import normalise_database_url
 from cpweek.extensions import db, limiter
+from cpweek.evidence.services.filters import answers
 from cpweek.mail import deliver_due
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
@@ -166,6 +167,7 @@ def _clean_slate(request):
     application = request.getfixturevalue("app")
     with application.app_context():
         limiter.reset()
+        answers.clear()  # the evidence room's remembered counts (cpweek/cache.py)
         yield
         db.session.remove()
         _empty_tables()

@@ -26,8 +26,10 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
+    update,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from cpweek.extensions import db
 from cpweek.programme.models import LabelledEnum
@@ -122,6 +124,9 @@ class EvidenceCollection(db.Model):
     edition_id: Mapped[int | None] = mapped_column(
         ForeignKey("editions.id", ondelete="SET NULL"), index=True
     )
+    # Rises with every change to the collection's items or their terms (see
+    # `_collections_changed` below): what a page counted is cached under it (cpweek/cache.py).
+    content_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -297,3 +302,30 @@ class ImportBatch(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     imported_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+@event.listens_for(Session, "before_flush")
+def _collections_changed(session: Session, _context, _instances) -> None:
+    """Whatever adds, changes or deletes an item or an item's term raises its collection's
+    `content_version` in the same flush, so no cached count outlives the data it counted.
+    An atomic `+ 1` in SQL: two changes at once give two new versions, never one."""
+    changed: set[int] = set()
+    item_ids: set[int] = set()
+    for instance in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(instance, EvidenceItem) and instance.collection_id is not None:
+            changed.add(instance.collection_id)
+        elif isinstance(instance, EvidenceItemTerm) and instance.item_id is not None:
+            item_ids.add(instance.item_id)
+    if item_ids:
+        with session.no_autoflush:
+            for item_id in item_ids:
+                item = session.get(EvidenceItem, item_id)
+                if item is not None:
+                    changed.add(item.collection_id)
+    for collection_id in sorted(changed):
+        session.execute(
+            update(EvidenceCollection)
+            .where(EvidenceCollection.id == collection_id)
+            .values(content_version=EvidenceCollection.content_version + 1),
+            execution_options={"synchronize_session": False},
+        )

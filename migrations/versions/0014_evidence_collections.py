@@ -37,6 +37,7 @@ def upgrade():
     sa.Column('introduction', sa.Text(), nullable=False),
     sa.Column('criteria', sa.Text(), nullable=False),
     sa.Column('edition_id', sa.Integer(), nullable=True),
+    sa.Column('content_version', sa.Integer(), server_default='0', nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['edition_id'], ['editions.id'], name=op.f('fk_evidence_collections_edition_id_editions'), ondelete='SET NULL'),

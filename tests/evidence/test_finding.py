@@ -11,7 +11,9 @@ from xml.etree import ElementTree
 
 import pytest
 import rispy
+from sqlalchemy import select
 
+from cpweek.evidence.models import EvidenceItem
 from cpweek.evidence.services import filters, finding, vocabularies
 from cpweek.extensions import db
 from tests.a11y import problems
@@ -331,3 +333,45 @@ def test_exports_are_capped_with_a_note(client, hub, monkeypatch):
     assert len(json.loads(text(response))) == 2
     assert response.headers["X-Export-Capped"] == "2 of 3 matching items"
     assert "Downloads hold the first 2 items" in text(client.get("/evidence/care-equity/"))
+
+
+def test_counts_are_remembered_until_the_collection_changes(client, count_queries):
+    """The answers cache (cpweek/cache.py) is keyed by the collection's content_version, which
+    every change to its items or their terms raises in the same flush."""
+    from cpweek.evidence.services.catalogue import collection_by_slug
+    from cpweek.evidence.services.filters import answers
+
+    answers.clear()
+    hub = make_collection()
+    make_item(hub, "Carers first", terms={"topic": ["unpaid-carers"]})
+    db.session.commit()
+    version = collection_by_slug("care-equity").content_version
+    assert version >= 1
+    first = client.get("/evidence/care-equity/?topic=unpaid-carers").get_data(as_text=True)
+    with count_queries() as again:
+        assert client.get("/evidence/care-equity/?topic=unpaid-carers").status_code == 200
+    with count_queries() as fresh:
+        answers.clear()
+        assert client.get("/evidence/care-equity/?topic=unpaid-carers").status_code == 200
+    assert len(again) < len(fresh)  # remembered: fewer queries
+    assert "Carers first" in first and "Carers second" not in first
+    make_item(hub, "Carers second", terms={"topic": ["unpaid-carers"]})
+    db.session.commit()
+    db.session.expire_all()
+    assert collection_by_slug("care-equity").content_version > version
+    page = client.get("/evidence/care-equity/?topic=unpaid-carers").get_data(as_text=True)
+    assert "Carers second" in page  # the change was seen at once
+    item = db.session.scalar(select(EvidenceItem).where(EvidenceItem.title == "Carers second"))
+    item.title = "Carers, renamed"
+    db.session.commit()
+    db.session.expire_all()
+    bumped = collection_by_slug("care-equity").content_version
+    assert "Carers, renamed" in client.get("/evidence/care-equity/").get_data(as_text=True)
+    from cpweek.evidence.models import EvidenceItemTerm
+
+    db.session.delete(
+        db.session.scalar(select(EvidenceItemTerm).where(EvidenceItemTerm.item_id == item.id))
+    )
+    db.session.commit()
+    db.session.expire_all()
+    assert collection_by_slug("care-equity").content_version > bumped  # a term alone counts too

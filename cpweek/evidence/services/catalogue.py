@@ -30,7 +30,7 @@ from cpweek.evidence.models import (
     ItemStatus,
     Vocabulary,
 )
-from cpweek.evidence.services import vocabularies
+from cpweek.evidence.services import filters, vocabularies
 from cpweek.extensions import db
 from cpweek.programme import services as programme
 
@@ -523,6 +523,13 @@ def related_items(item: EvidenceItem, limit: int = MAX_RELATED) -> list[RelatedI
         EvidenceItemTerm.vocabulary.in_(RELATED_VOCABULARIES),
     )
     shared = func.count(EvidenceItemTerm.term_id).label("shared")
+    collection = db.session.get(EvidenceCollection, item.collection_id)
+    return filters.cached(
+        collection, "related", (item.id, limit), lambda: _related(item, mine, shared, limit)
+    )
+
+
+def _related(item: EvidenceItem, mine, shared, limit: int) -> list[RelatedItem]:
     rows = db.session.execute(
         select(EvidenceItem.id, EvidenceItem.title, EvidenceItem.published_year, shared)
         .join(EvidenceItemTerm, EvidenceItemTerm.item_id == EvidenceItem.id)

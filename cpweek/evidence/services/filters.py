@@ -8,13 +8,14 @@ counts, the gap map, the exports), so they always agree.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, exists, select
 
 from cpweek import search
+from cpweek.cache import VersionedCache
 from cpweek.evidence.models import (
     EvidenceCollection,
     EvidenceItem,
@@ -23,6 +24,8 @@ from cpweek.evidence.models import (
     ItemStatus,
     Vocabulary,
 )
+
+T = TypeVar("T")
 
 FACETS: tuple[Vocabulary, ...] = (
     Vocabulary.TYPE,
@@ -39,6 +42,19 @@ EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
 MAX_PAGE = 10_000
 
 
+# Counts, the ids of a page, the map's cells and related items, per collection version and
+# filters (cpweek/cache.py): the landing page, the map and popular searches are worked out
+# once per change of the collection, per worker.
+answers = VersionedCache(512)
+
+
+def cached(collection: EvidenceCollection, what: str, key: tuple, compute: Callable[[], T]) -> T:
+    """`compute()`, or what it gave before for this collection version, `what` and `key`."""
+    # created_at too: a collection made again with a reused id starts from nothing.
+    stamp = (collection.id, collection.created_at, collection.content_version)
+    return answers.get((what, *stamp, *key), compute)
+
+
 @dataclass(frozen=True)
 class Filters:
     q: str = ""
@@ -52,6 +68,12 @@ class Filters:
     @property
     def is_empty(self) -> bool:
         return not (self.q or any(self.terms.values()) or self.year_from or self.year_to)
+
+    def cache_key(self, *, page: bool = False) -> tuple:
+        """What these filters select, as a hashable key (the sort and page only if `page`)."""
+        terms = tuple(sorted((v, tuple(sorted(slugs))) for v, slugs in self.terms.items() if slugs))
+        key = (self.q, terms, self.year_from, self.year_to)
+        return (*key, self.sort, self.page) if page else key
 
     def chosen(self, vocabulary: Vocabulary | str) -> tuple[str, ...]:
         return tuple(self.terms.get(str(vocabulary), ()))
@@ -138,8 +160,10 @@ def parse_filters(args: Mapping[str, Any], known: Mapping[str, list[EvidenceTerm
         sort = "relevance"
     raw_page = str(args.get("page") or "1").strip()
     page = int(raw_page) if raw_page.isdigit() and len(raw_page) <= 5 else 1
-    page = min(max(page, 1), MAX_PAGE) if raw_page.isdigit() and len(raw_page) <= 5 else (
-        MAX_PAGE + 1 if raw_page.isdigit() else 1
+    page = (
+        min(max(page, 1), MAX_PAGE)
+        if raw_page.isdigit() and len(raw_page) <= 5
+        else (MAX_PAGE + 1 if raw_page.isdigit() else 1)
     )
     if not q and sort == "relevance":
         sort = "newest"

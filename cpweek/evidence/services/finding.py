@@ -35,7 +35,7 @@ from cpweek.evidence.models import (
     ItemStatus,
     Vocabulary,
 )
-from cpweek.evidence.services.filters import FACETS, Filters, matching_items
+from cpweek.evidence.services.filters import FACETS, Filters, cached, matching_items
 from cpweek.extensions import db
 
 PAGE_SIZE = 20
@@ -194,7 +194,16 @@ def facet_counts(
             .where(link.vocabulary.in_(vocabularies), link.item_id.in_(matching))
             .group_by(link.term_id)
         )
-        counts.update({term_id: int(n) for term_id, n in db.session.execute(statement)})
+        counts.update(
+            cached(
+                collection,
+                "facets",
+                (*filters.cache_key(), tuple(vocabularies)),
+                lambda statement=statement: {
+                    term_id: int(n) for term_id, n in db.session.execute(statement)
+                },
+            )
+        )
     facets = []
     for vocabulary in FACETS:
         chosen = filters.chosen(vocabulary)
@@ -244,18 +253,37 @@ def results_page(
 ) -> ResultsPage:
     """The page of results the filters ask for, with counts, facets and highlights. Raises
     PageNotFound for a page past the last (page 1 always exists, even when nothing matches)."""
-    total, earliest, latest = _count_and_years(collection, filters, known)
+    total, earliest, latest = cached(
+        collection,
+        "count",
+        filters.cache_key(),
+        lambda: _count_and_years(collection, filters, known),
+    )
     pages = max(1, math.ceil(total / PAGE_SIZE))
     if filters.page > pages:
         raise PageNotFound(f"There is no page {filters.page}: the results have {pages}.")
-    items = list(
-        db.session.scalars(
-            _ordered(collection, filters, known)
-            .limit(PAGE_SIZE)
-            .offset((filters.page - 1) * PAGE_SIZE)
-        )
+    ids = cached(
+        collection,
+        "page",
+        filters.cache_key(page=True),
+        lambda: list(
+            db.session.scalars(
+                _ordered(collection, filters, known)
+                .with_only_columns(EvidenceItem.id)
+                .limit(PAGE_SIZE)
+                .offset((filters.page - 1) * PAGE_SIZE)
+            )
+        ),
     )
-    ids = [item.id for item in items]
+    loaded = (
+        {
+            item.id: item
+            for item in db.session.scalars(select(EvidenceItem).where(EvidenceItem.id.in_(ids)))
+        }
+        if ids
+        else {}
+    )
+    items = [loaded[item_id] for item_id in ids if item_id in loaded]
     terms = _terms_of(ids, known)
     marked = (
         search.highlights(

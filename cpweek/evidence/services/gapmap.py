@@ -228,7 +228,13 @@ def build(
         select(kind(_IN_ANY_CELL), no_term, no_term, func.count()).select_from(in_map),
         select(kind(_MATCHING), no_term, no_term, func.count()).select_from(matching.subquery()),
     )
-    for number, row_id, col_id, n in db.session.execute(statement):
+    rows_found = filtering.cached(
+        collection,
+        "map",
+        (axes.rows.value, axes.cols.value, *filters.cache_key()),
+        lambda: [tuple(row) for row in db.session.execute(statement)],
+    )
+    for number, row_id, col_id, n in rows_found:
         if number == _CELL:
             found.cells[(row_id, col_id)] = n
         elif number == _ROW:

@@ -96,9 +96,7 @@ def install_default_vocabularies() -> int:
             continue
         for position, (slug, label) in enumerate(terms):
             db.session.add(
-                EvidenceTerm(
-                    vocabulary=vocabulary.value, slug=slug, label=label, position=position
-                )
+                EvidenceTerm(vocabulary=vocabulary.value, slug=slug, label=label, position=position)
             )
             added += 1
     db.session.flush()
