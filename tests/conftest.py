@@ -22,8 +22,8 @@ from sqlalchemy import create_engine, event, text
 
 from cpweek import create_app
 from cpweek.config import normalise_database_url
-from cpweek.extensions import db, limiter
 from cpweek.evidence.services.filters import answers
+from cpweek.extensions import db, limiter
 from cpweek.mail import deliver_due
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
