@@ -25,6 +25,17 @@ PUBLIC_PAGES = [
     "/no-such-page",
 ]
 SIGNED_IN_PAGES = ["/", "/2025/", "/account", "/account/password", "/manage/", "/admin/people"]
+HUB = "/evidence/care-equity-evidence-hub"
+EVIDENCE_PAGES = [
+    "/evidence/",
+    f"{HUB}/",
+    f"{HUB}/?q=carers&dimension=ethnicity&sort=oldest",
+    f"{HUB}/map",
+    f"{HUB}/map?rows=focus&cols=setting",
+    f"{HUB}/suggest",
+    f"{HUB}/suggest?kind=gap&topic=unpaid-carers&dimension=rurality",
+    f"{HUB}/suggest?kind=new_evidence",
+]
 
 
 def test_the_checker_catches_what_it_should():
@@ -53,6 +64,33 @@ def test_public_pages(client, url):
     response = client.get(url)
     assert response.status_code in (200, 404)
     assert problems(response.get_data(as_text=True)) == []
+
+
+def test_the_evidence_hub_pages_of_the_demo(client):
+    seed_demo()
+    for url in EVIDENCE_PAGES:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert problems(response.get_data(as_text=True)) == [], url
+    first = client.get(f"{HUB}/").get_data(as_text=True)
+    item = first.split(f'href="{HUB}/items/', 1)[1].split('"', 1)[0]
+    page = client.get(f"{HUB}/items/{item}")
+    assert page.status_code == 200 and problems(page.get_data(as_text=True)) == []
+
+
+def test_the_evidence_pages_for_the_panel(browser):
+    seed_demo()
+    for email in ("organiser@example.org", "coproducer@example.org"):
+        browser.sign_in(email, DEMO_PASSWORD)
+        urls = ["/review/evidence/care-equity-evidence-hub/"]
+        if email.startswith("organiser"):
+            urls += ["/manage/evidence/", "/manage/evidence/vocabularies",
+                     "/manage/evidence/care-equity-evidence-hub/import"]
+        for url in urls:
+            response = browser.get(url)
+            assert response.status_code == 200, url
+            assert problems(response.get_data(as_text=True)) == [], url
+        browser.sign_out()
 
 
 @pytest.mark.parametrize("email", [email for email, _, _ in DEMO_ACCOUNTS])

@@ -256,8 +256,7 @@ def test_the_item_page_shows_everything_easy_read_first(client, hub):
     assert "Used in a carers&#39; strategy" in page and "A council" in page
     assert "Unpaid carers" in page and "Rurality" in page and "Research" in page
     assert "Co-production Week 2026" in page
-    if "evidence.suggest" in client.application.view_functions:
-        assert f"kind=example_of_use&amp;item={item.id}" in page
+    assert f"kind=example_of_use&amp;item={item.id}" in page
     assert "Draft: not public" not in page and "Edit this item" not in page
 
 

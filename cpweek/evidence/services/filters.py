@@ -94,7 +94,7 @@ class Filters:
             args["from"] = state.year_from
         if state.year_to:
             args["to"] = state.year_to
-        if state.sort != "relevance":
+        if state.sort != ("relevance" if state.q else "newest"):  # the default goes unsaid
             args["sort"] = state.sort
         if state.page != 1:
             args["page"] = state.page
@@ -159,12 +159,12 @@ def parse_filters(args: Mapping[str, Any], known: Mapping[str, list[EvidenceTerm
     if sort not in SORTS:
         sort = "relevance"
     raw_page = str(args.get("page") or "1").strip()
-    page = int(raw_page) if raw_page.isdigit() and len(raw_page) <= 5 else 1
-    page = (
-        min(max(page, 1), MAX_PAGE)
-        if raw_page.isdigit() and len(raw_page) <= 5
-        else (MAX_PAGE + 1 if raw_page.isdigit() else 1)
-    )
+    # Any whole number is a page; one past MAX_PAGE (however long) is simply not there (404).
+    if raw_page.isdigit():
+        page = max(int(raw_page), 1) if len(raw_page) <= 5 else MAX_PAGE + 1
+        page = min(page, MAX_PAGE + 1)
+    else:
+        page = 1
     if not q and sort == "relevance":
         sort = "newest"
     return Filters(q, terms, year_from, year_to, sort, page, tuple(problems))

@@ -14,7 +14,6 @@ import re
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from werkzeug.routing import BuildError
 
 from cpweek import audit
 from cpweek.auth.models import User
@@ -348,10 +347,7 @@ def accept_as_item(suggestion: Suggestion, details: DraftDetails, by: User) -> E
 
 
 def _item_link(collection: EvidenceCollection, item: EvidenceItem) -> str:
-    try:
-        return absolute_url("evidence.item", slug=collection.slug, item_id=item.id)
-    except BuildError:  # the item page is the catalogue's; until it stands, the hub's page
-        return absolute_url("evidence.collection", slug=collection.slug)
+    return absolute_url("evidence.item", slug=collection.slug, item_id=item.id)
 
 
 @dataclass

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from werkzeug.routing import BuildError
 
 from cpweek.auth.models import Role
 from cpweek.auth.permissions import public, requires
@@ -18,15 +17,6 @@ from cpweek.forms import show_error
 from cpweek.uow import discard
 
 PREVIEWERS = (Role.ORGANISER, Role.CO_PRODUCER)
-
-
-def link(endpoint: str, **values) -> str | None:
-    """The address of another part of the evidence room, or None while that part is not built
-    (each part is added on its own; the page then leaves the link out)."""
-    try:
-        return url_for(endpoint, **values)
-    except BuildError:
-        return None
 
 
 def _collection_or_404(slug: str):
@@ -71,7 +61,7 @@ def item(slug: str, item_id: int):
         events=citations.events_citing(found.id),
         examples=catalogue.examples_of_use(found),
         credit=inclusion.review_credit(found),
-        suggest_url=link(
+        suggest_url=url_for(
             "evidence.suggest", slug=collection.slug, kind="example_of_use", item=found.id
         ),
         can_edit=current_user.is_authenticated and current_user.has_role(Role.ORGANISER),
@@ -89,8 +79,8 @@ def manage():
         rows.append(
             {
                 "collection": collection,
-                "import_url": link("evidence.import_items", slug=collection.slug),
-                "review_url": link("evidence.review_queue", slug=collection.slug),
+                "import_url": url_for("evidence.import_items", slug=collection.slug),
+                "review_url": url_for("evidence.review_queue", slug=collection.slug),
             }
         )
     return render_template(

@@ -4,17 +4,16 @@ included items are ever shown."""
 from __future__ import annotations
 
 from dataclasses import replace
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 from flask import Response, abort, current_app, render_template, request, url_for
-from jinja2 import TemplateNotFound
-from werkzeug.routing import BuildError
 
 from cpweek.auth.permissions import public
 from cpweek.csvfiles import csv_download
 from cpweek.evidence.models import EvidenceCollection, EvidenceItem
 from cpweek.evidence.services import catalogue, filters, finding, vocabularies
 from cpweek.evidence.views import bp
+from cpweek.urls import absolute_url
 
 EXPORT_TYPES = {
     "csv": None,  # csv_download sets its own type
@@ -23,32 +22,10 @@ EXPORT_TYPES = {
 }
 
 
-def link(endpoint: str, fallback: str, args: dict | None = None, **values) -> str:
-    """url_for, or the path `fallback` (with `args` as its query string) while the endpoint is
-    not built yet (the room's parts are built side by side and link by endpoint name)."""
-    try:
-        return url_for(endpoint, **values, **(args or {}))
-    except BuildError:
-        return fallback + ("?" + urlencode(args, doseq=True) if args else "")
-
-
 def item_url(collection: EvidenceCollection, item: EvidenceItem, *, external: bool = False):
-    path = link(
-        "evidence.item",
-        f"/evidence/{collection.slug}/items/{item.id}",
-        slug=collection.slug,
-        item_id=item.id,
-    )
-    return request.host_url.rstrip("/") + path if external else path
-
-
-def _has_template(name: str) -> bool:
-    # The catalogue part writes the collection's header; until it stands this page shows its own.
-    try:
-        current_app.jinja_env.get_template(name)
-    except TemplateNotFound:
-        return False
-    return True
+    """An item's page; in full under CPWEEK_BASE_URL for feeds and exports."""
+    make = absolute_url if external else url_for
+    return make("evidence.item", slug=collection.slug, item_id=item.id)
 
 
 def _collection_or_404(slug: str) -> EvidenceCollection:
@@ -74,16 +51,11 @@ def collection(slug: str):
         page=page,
         filters=chosen,
         sorts=filters.SORTS,
-        gap_map_url=link(
-            "evidence.gap_map",
-            f"/evidence/{found.slug}/map",
-            chosen.to_args(page=1),
-            slug=found.slug,
-        ),
-        suggest_url=link("evidence.suggest", f"/evidence/{found.slug}/suggest", slug=found.slug),
+        edition=catalogue.edition_of(found),
+        gap_map_url=url_for("evidence.gap_map", slug=found.slug, **chosen.to_args(page=1)),
+        suggest_url=url_for("evidence.suggest", slug=found.slug),
         item_url=lambda item: item_url(found, item),
         export_limit=finding.EXPORT_LIMIT,
-        has_header=_has_template("evidence/_collection_header.html"),
     )
 
 
@@ -96,8 +68,8 @@ def feed(slug: str):
         found,
         finding.newly_included(found),
         authority=authority or "localhost",
-        feed_url=url_for("evidence.feed", slug=found.slug, _external=True),
-        page_url=url_for("evidence.collection", slug=found.slug, _external=True),
+        feed_url=absolute_url("evidence.feed", slug=found.slug),
+        page_url=absolute_url("evidence.collection", slug=found.slug),
         item_url=lambda item: item_url(found, item, external=True),
     )
     return Response(body, content_type="application/atom+xml; charset=utf-8")

@@ -3,9 +3,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote, urlencode
-
-from flask import abort, current_app, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 
 from cpweek.auth.permissions import public
 from cpweek.csvfiles import csv_download, csv_text
@@ -22,12 +20,8 @@ def _collection_or_404(slug: str) -> EvidenceCollection:
 
 
 def _suggest_url(collection: EvidenceCollection, args: dict[str, str]) -> str:
-    """The suggestion form pre-filled with a cell. Built by hand while `evidence.suggest` is
-    not there yet, so the map can link to it before it exists."""
-    if "evidence.suggest" in current_app.view_functions:
-        return url_for("evidence.suggest", slug=collection.slug, **args)
-    path = f"{request.script_root}/evidence/{quote(collection.slug)}/suggest"
-    return f"{path}?{urlencode(args)}"
+    """The suggestion form pre-filled with a cell."""
+    return url_for("evidence.suggest", slug=collection.slug, **args)
 
 
 def _without_order(chosen: filters.Filters) -> dict:
