@@ -143,6 +143,10 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "REGISTRATION_LIMIT_PER_ADDRESS": os.environ.get(
             "REGISTRATION_LIMIT_PER_ADDRESS", "100 per hour"
         ),
+        # Suggestions to an evidence collection (form posts) from one client address.
+        "SUGGESTION_LIMIT_PER_ADDRESS": os.environ.get(
+            "SUGGESTION_LIMIT_PER_ADDRESS", "20 per hour"
+        ),
         "PASSWORD_RESET_MAX_AGE": _int("PASSWORD_RESET_MAX_AGE", 3600),
         # Werkzeug's scrypt (memory-hard KDF); tests pass a cheaper cost to stay fast.
         "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD", "scrypt"),

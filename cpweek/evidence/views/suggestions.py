@@ -65,7 +65,7 @@ def _whole_number(value: str | None) -> int | None:
 
 
 def _suggestion_limit() -> str:
-    return current_app.config.get("SUGGESTION_LIMIT_PER_ADDRESS", "20 per hour")
+    return current_app.config["SUGGESTION_LIMIT_PER_ADDRESS"]
 
 
 @bp.route("/evidence/<slug>/suggest", methods=["GET", "POST"])
