@@ -297,6 +297,12 @@ def test_accepting_an_example_of_use_publishes_it_on_its_item(browser, hub, mode
     assert response.status_code == 302
     [example] = catalogue.examples_of_use(item)
     assert example.organisation == "Kent" and example.suggestion_id == suggestion.id
+    from cpweek.audit import AuditEntry
+
+    [entry] = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "evidence.suggestion_accepted")
+    )
+    assert entry.after == {"status": "accepted", "example_id": example.id, "item_id": item.id}
     [message] = mailbox.to("user@example.org")
     assert item.title in mailbox.text(message)
 

@@ -259,10 +259,19 @@ def _start(suggestion: Suggestion, by: User) -> EvidenceCollection:
     return db.session.get(EvidenceCollection, suggestion.collection_id)
 
 
-def _decided(suggestion: Suggestion, status: SuggestionStatus, by: User) -> None:
+def _decided(suggestion: Suggestion, status: SuggestionStatus, by: User, **detail) -> None:
+    """Record the moderator's outcome on the suggestion and in the audit log."""
     suggestion.status = status.value
     suggestion.decided_by_id = by.id
     suggestion.decided_at = utcnow()
+    audit.record(
+        by.id,
+        f"evidence.suggestion_{status.value}",
+        "evidence_suggestion",
+        suggestion.id,
+        before={"status": SuggestionStatus.PENDING.value},
+        after={"status": status.value, **detail},
+    )
 
 
 def _tell(suggestion: Suggestion, collection: EvidenceCollection, outcome: str, **context) -> None:
@@ -332,16 +341,8 @@ def accept_as_item(suggestion: Suggestion, details: DraftDetails, by: User) -> E
                 EvidenceItemTerm(item_id=item.id, term_id=term_id, vocabulary=vocabulary.value)
             )
     suggestion.created_item_id = item.id
-    _decided(suggestion, SuggestionStatus.ACCEPTED, by)
+    _decided(suggestion, SuggestionStatus.ACCEPTED, by, created_item_id=item.id)
     db.session.flush()
-    audit.record(
-        by.id,
-        "evidence.suggestion_accepted",
-        "evidence_suggestion",
-        suggestion.id,
-        before={"status": "pending"},
-        after={"status": "accepted", "created_item_id": item.id},
-    )
     _tell(suggestion, collection, "accepted", as_item=True)
     return item
 
@@ -381,16 +382,8 @@ def accept_example(suggestion: Suggestion, details: ExampleDetails, by: User) ->
     )
     db.session.add(example)
     suggestion.item_id = item.id
-    _decided(suggestion, SuggestionStatus.ACCEPTED, by)
-    db.session.flush()
-    audit.record(
-        by.id,
-        "evidence.suggestion_accepted",
-        "evidence_suggestion",
-        suggestion.id,
-        before={"status": "pending"},
-        after={"status": "accepted", "example_id": example.id, "item_id": item.id},
-    )
+    db.session.flush()  # the example's id, for the audit entry
+    _decided(suggestion, SuggestionStatus.ACCEPTED, by, example_id=example.id, item_id=item.id)
     _tell(
         suggestion,
         collection,
@@ -408,15 +401,7 @@ def note(suggestion: Suggestion, reply: str, by: User) -> None:
     reply = _text(reply, MAX_TEXT, "reply", "The reply")
     collection = _start(suggestion, by)
     suggestion.response = reply
-    _decided(suggestion, SuggestionStatus.ACCEPTED, by)
-    audit.record(
-        by.id,
-        "evidence.suggestion_accepted",
-        "evidence_suggestion",
-        suggestion.id,
-        before={"status": "pending"},
-        after={"status": "accepted", "reply": reply},
-    )
+    _decided(suggestion, SuggestionStatus.ACCEPTED, by, reply=reply)
     _tell(suggestion, collection, "noted")
 
 
@@ -428,15 +413,7 @@ def decline(suggestion: Suggestion, reason: str, by: User) -> None:
         )
     collection = _start(suggestion, by)
     suggestion.response = reason
-    _decided(suggestion, SuggestionStatus.DECLINED, by)
-    audit.record(
-        by.id,
-        "evidence.suggestion_declined",
-        "evidence_suggestion",
-        suggestion.id,
-        before={"status": "pending"},
-        after={"status": "declined", "reason": reason},
-    )
+    _decided(suggestion, SuggestionStatus.DECLINED, by, reason=reason)
     _tell(suggestion, collection, "declined")
 
 
@@ -454,15 +431,7 @@ def merge(suggestion: Suggestion, into_id: int | None, by: User) -> Suggestion:
         )
     collection = _start(suggestion, by)
     suggestion.merged_into_id = into.id
-    _decided(suggestion, SuggestionStatus.MERGED, by)
-    audit.record(
-        by.id,
-        "evidence.suggestion_merged",
-        "evidence_suggestion",
-        suggestion.id,
-        before={"status": "pending"},
-        after={"status": "merged", "merged_into_id": into.id},
-    )
+    _decided(suggestion, SuggestionStatus.MERGED, by, merged_into_id=into.id)
     _tell(suggestion, collection, "merged")
     return into
 
