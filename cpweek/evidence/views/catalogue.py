@@ -12,18 +12,12 @@ from cpweek.evidence.errors import EvidenceError
 from cpweek.evidence.forms.catalogue import CollectionForm, ItemForm, TermForm
 from cpweek.evidence.models import ItemStatus, Vocabulary
 from cpweek.evidence.services import catalogue, citations, inclusion, vocabularies
-from cpweek.evidence.views import bp
+from cpweek.evidence.views import bp, collection_or_404
 from cpweek.forms import show_error
 from cpweek.uow import discard
 
 PREVIEWERS = (Role.ORGANISER, Role.CO_PRODUCER)
 
-
-def _collection_or_404(slug: str):
-    found = catalogue.collection_by_slug(slug)
-    if found is None:
-        abort(404)
-    return found
 
 
 @bp.get("/evidence/")
@@ -38,7 +32,7 @@ def collections():
 @bp.get("/evidence/<slug>/items/<int:item_id>")
 @public
 def item(slug: str, item_id: int):
-    collection = _collection_or_404(slug)
+    collection = collection_or_404(slug)
     found = catalogue.item_in(collection, item_id)
     if found is None:
         abort(404)
@@ -121,7 +115,7 @@ def new_collection():
 @bp.route("/manage/evidence/<slug>/edit", methods=["GET", "POST"])
 @requires(Role.ORGANISER)
 def edit_collection(slug: str):
-    collection = _collection_or_404(slug)
+    collection = collection_or_404(slug)
     form = CollectionForm(obj=collection)
     form.set_editions(catalogue.edition_choices())
     if request.method == "GET":
@@ -175,7 +169,7 @@ def _render_item_form(form: ItemForm, collection, item=None):
 @bp.route("/manage/evidence/<slug>/items/new", methods=["GET", "POST"])
 @requires(Role.ORGANISER)
 def new_item(slug: str):
-    collection = _collection_or_404(slug)
+    collection = collection_or_404(slug)
     form = ItemForm()
     form.set_choices(vocabularies.all_terms(), citations.event_choices(collection))
     if form.validate_on_submit():

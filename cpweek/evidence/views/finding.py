@@ -12,7 +12,7 @@ from cpweek.auth.permissions import public
 from cpweek.csvfiles import csv_download
 from cpweek.evidence.models import EvidenceCollection, EvidenceItem
 from cpweek.evidence.services import catalogue, filters, finding, vocabularies
-from cpweek.evidence.views import bp
+from cpweek.evidence.views import bp, collection_or_404
 from cpweek.urls import absolute_url
 
 EXPORT_TYPES = {
@@ -28,17 +28,11 @@ def item_url(collection: EvidenceCollection, item: EvidenceItem, *, external: bo
     return make("evidence.item", slug=collection.slug, item_id=item.id)
 
 
-def _collection_or_404(slug: str) -> EvidenceCollection:
-    found = catalogue.collection_by_slug(slug)
-    if found is None:
-        abort(404)
-    return found
-
 
 @bp.get("/evidence/<slug>/")
 @public
 def collection(slug: str):
-    found = _collection_or_404(slug)
+    found = collection_or_404(slug)
     known = vocabularies.all_terms()
     chosen = filters.parse_filters(request.args, known)
     try:
@@ -62,7 +56,7 @@ def collection(slug: str):
 @bp.get("/evidence/<slug>/feed.atom")
 @public
 def feed(slug: str):
-    found = _collection_or_404(slug)
+    found = collection_or_404(slug)
     authority = urlsplit(current_app.config.get("CPWEEK_BASE_URL") or request.host_url).hostname
     body = finding.atom_feed(
         found,
@@ -80,7 +74,7 @@ def feed(slug: str):
 def export(slug: str, fmt: str):
     if fmt not in EXPORT_TYPES:
         abort(404)
-    found = _collection_or_404(slug)
+    found = collection_or_404(slug)
     known = vocabularies.all_terms()
     chosen = filters.parse_filters(request.args, known)
     chosen = replace(chosen, page=1)  # every page of the list, not one

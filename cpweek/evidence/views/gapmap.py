@@ -3,20 +3,13 @@
 
 from __future__ import annotations
 
-from flask import abort, render_template, request, url_for
+from flask import render_template, request, url_for
 
 from cpweek.auth.permissions import public
 from cpweek.csvfiles import csv_download, csv_text
 from cpweek.evidence.models import EvidenceCollection, EvidenceTerm
-from cpweek.evidence.services import catalogue, filters, gapmap, vocabularies
-from cpweek.evidence.views import bp
-
-
-def _collection_or_404(slug: str) -> EvidenceCollection:
-    found = catalogue.collection_by_slug(slug)
-    if found is None:
-        abort(404)
-    return found
+from cpweek.evidence.services import filters, gapmap, vocabularies
+from cpweek.evidence.views import bp, collection_or_404
 
 
 def _suggest_url(collection: EvidenceCollection, args: dict[str, str]) -> str:
@@ -31,7 +24,7 @@ def _without_order(chosen: filters.Filters) -> dict:
 
 
 def _the_map(slug: str):
-    collection = _collection_or_404(slug)
+    collection = collection_or_404(slug)
     known = vocabularies.all_terms()
     chosen = filters.parse_filters(request.args, known)
     axes = gapmap.parse_axes(request.args)

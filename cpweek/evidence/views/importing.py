@@ -11,22 +11,15 @@ from cpweek.auth.permissions import requires
 from cpweek.csvfiles import csv_download
 from cpweek.errors import DomainError
 from cpweek.evidence.forms.importing import ImportForm
-from cpweek.evidence.services import catalogue, importing, vocabularies
-from cpweek.evidence.views import bp
+from cpweek.evidence.services import importing, vocabularies
+from cpweek.evidence.views import bp, collection_or_404
 from cpweek.forms import ActionForm, refuse, show_error
-
-
-def _collection_or_404(slug: str):
-    found = catalogue.collection_by_slug(slug)
-    if found is None:
-        abort(404)
-    return found
 
 
 @bp.route("/manage/evidence/<slug>/import", methods=["GET", "POST"])
 @requires(Role.ORGANISER)
 def import_items(slug: str):
-    collection = _collection_or_404(slug)
+    collection = collection_or_404(slug)
     form = ImportForm()
     if form.validate_on_submit():
         upload = form.file.data
@@ -55,7 +48,7 @@ def import_items(slug: str):
 @bp.get("/manage/evidence/<slug>/import/<int:batch_id>")
 @requires(Role.ORGANISER)
 def import_batch(slug: str, batch_id: int):
-    collection = _collection_or_404(slug)
+    collection = collection_or_404(slug)
     batch = importing.batch_of(collection, batch_id)
     if batch is None:
         abort(404)
@@ -71,7 +64,7 @@ def import_batch(slug: str, batch_id: int):
 @bp.post("/manage/evidence/<slug>/import/<int:batch_id>/confirm")
 @requires(Role.ORGANISER)
 def confirm_import(slug: str, batch_id: int):
-    collection = _collection_or_404(slug)
+    collection = collection_or_404(slug)
     batch = importing.batch_of(collection, batch_id)
     if batch is None:
         abort(404)

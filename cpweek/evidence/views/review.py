@@ -10,17 +10,10 @@ from cpweek.auth.permissions import requires
 from cpweek.errors import DomainError
 from cpweek.evidence.forms.review import InclusionForm
 from cpweek.evidence.models import DecisionOutcome, ItemStatus, SuggestionKind
-from cpweek.evidence.services import catalogue, inclusion, suggestions
-from cpweek.evidence.views import bp
+from cpweek.evidence.services import inclusion, suggestions
+from cpweek.evidence.views import bp, collection_or_404
 from cpweek.forms import ActionForm, refuse, show_error
 from cpweek.perspectives import DECIDERS
-
-
-def _collection_or_404(slug: str):
-    found = catalogue.collection_by_slug(slug)
-    if found is None:
-        abort(404)
-    return found
 
 
 def _item_or_404(item_id: int):
@@ -33,7 +26,7 @@ def _item_or_404(item_id: int):
 @bp.get("/review/evidence/<slug>/")
 @requires(*DECIDERS)
 def review_queue(slug: str):
-    collection = _collection_or_404(slug)
+    collection = collection_or_404(slug)
     return render_template(
         "evidence/review_queue.html",
         collection=collection,

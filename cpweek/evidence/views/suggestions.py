@@ -22,9 +22,9 @@ from cpweek.evidence.models import (
     SuggestionStatus,
     Vocabulary,
 )
-from cpweek.evidence.services import catalogue, suggestions
+from cpweek.evidence.services import suggestions
 from cpweek.evidence.services.inclusion import MAX_ID
-from cpweek.evidence.views import bp
+from cpweek.evidence.views import bp, collection_or_404
 from cpweek.extensions import limiter
 from cpweek.forms import show_error
 from cpweek.perspectives import DECIDERS
@@ -47,12 +47,6 @@ FIELDS = {
 }
 
 
-def _collection_or_404(slug: str) -> EvidenceCollection:
-    found = catalogue.collection_by_slug(slug)
-    if found is None:
-        abort(404)
-    return found
-
 
 def _whole_number(value: str | None) -> int | None:
     """A small positive whole number from a URL or hidden field, else None (never a huge one
@@ -72,7 +66,7 @@ def _suggestion_limit() -> str:
 @public
 @limiter.limit(_suggestion_limit, methods=["POST"], scope="evidence-suggestion")
 def suggest(slug: str):
-    collection = _collection_or_404(slug)
+    collection = collection_or_404(slug)
     form = SuggestionForm()
     raw_kind = form.kind.data if request.method == "POST" else request.args.get("kind", "")
     if raw_kind not in SuggestionKind._value2member_map_:
