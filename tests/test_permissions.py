@@ -202,6 +202,11 @@ def test_the_matrix_covers_every_protected_view(app):
         assert set(_view_access(app, endpoint)) == roles, endpoint
 
 
+LEDGER_SAMPLES = {"own_entry", "receipt", "rate", "run", "hosted_event", "contributor"}
+CALL_SAMPLES = {"own_proposal", "others_proposal", "invitation", "release", "criterion"}
+EVIDENCE_SAMPLES = {"collection", "item", "draft_item", "suggestion", "import_batch"}
+
+
 def _url(app, endpoint, values, user):
     """The route's URL, with 'self' the signed-in person and 'event' an event of 2027."""
     from flask import url_for
@@ -216,10 +221,17 @@ def _url(app, endpoint, values, user):
         event, services.Applicant(name="Sample", email=f"sample{event.id}@example.org")
     )
     samples = {"self": user.id, "event": event.id, "registration": registration.id}
-    samples["outbox_message"] = _failed_message().id
-    samples.update(_ledger_samples(user, event))
-    samples.update(_call_samples(user, edition))
-    samples.update(_evidence_samples(user))
+    # Each route gets only the world it needs: its own room's records, and those it names.
+    needed = set(values.values())
+    room = endpoint.split(".")[0]
+    if room == "mail" or "outbox_message" in needed:
+        samples["outbox_message"] = _failed_message().id
+    if room == "reciprocity" or needed & LEDGER_SAMPLES:
+        samples.update(_ledger_samples(user, event))
+    if room == "coproduction" or needed & CALL_SAMPLES:
+        samples.update(_call_samples(user, edition))
+    if room == "evidence" or needed & EVIDENCE_SAMPLES:
+        samples.update(_evidence_samples(user))
     with app.test_request_context():
         return url_for(
             endpoint, **{key: samples.get(value, value) for key, value in values.items()}
