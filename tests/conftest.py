@@ -152,11 +152,21 @@ class IsolatedClient(FlaskClient):
         return contextvars.Context().run(super().open, *args, **kwargs)
 
 
+def _sqlite_without_sync(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA synchronous=OFF")
+    cursor.close()
+
+
 @pytest.fixture(scope="session")
 def app(base_config):
     application = create_app(base_config)
     application.test_client_class = IsolatedClient
     with application.app_context():
+        if db.engine.dialect.name == "sqlite":
+            # Tests need no durability: not waiting for each commit to reach the disk changes
+            # nothing any statement does (as synchronous_commit=off for PostgreSQL above).
+            event.listen(db.engine, "connect", _sqlite_without_sync)
         upgrade()  # the schema comes from the migrations, as in production
     return application
 
