@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import PurePath
 from typing import Any
-from urllib.parse import urlsplit
 
 import rispy
 from sqlalchemy import select
@@ -33,7 +32,7 @@ from sqlalchemy.orm import defer
 from cpweek import audit
 from cpweek.auth.models import User
 from cpweek.csvfiles import csv_text
-from cpweek.evidence.errors import EvidenceError
+from cpweek.evidence.errors import EvidenceError, ItemInvalid
 from cpweek.evidence.models import (
     EvidenceCollection,
     EvidenceItem,
@@ -44,7 +43,7 @@ from cpweek.evidence.models import (
     ItemStatus,
     Vocabulary,
 )
-from cpweek.evidence.services import vocabularies
+from cpweek.evidence.services import catalogue, vocabularies
 from cpweek.extensions import db
 from cpweek.locks import lock
 from cpweek.text import strip_control_characters
@@ -118,8 +117,6 @@ RIS_TYPES = {
     "COMP": "tool",
 }
 _RIS_TAG = re.compile(r"^([A-Z][A-Z0-9])  -(?: (.*))?$")
-_DOI = re.compile(r"^10\.\d{4,9}/\S+$")
-_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 SAVE_AS_CSV = "In your spreadsheet, choose Save as, then “CSV UTF-8”, and upload that file."
 
@@ -593,15 +590,12 @@ def _parse_date(raw: str) -> date | None:
     return None
 
 
-def normalise_doi(raw: str) -> str:
-    return _DOI_PREFIX.sub("", raw.strip()).strip().lower()
-
-
 def _set_doi(candidate: Candidate, raw: str, *, field: str = "doi") -> None:
     if not raw:
         return
-    doi = normalise_doi(raw)
-    if len(doi) > 200 or not _DOI.match(doi):
+    try:
+        doi = catalogue.normalise_doi(raw)  # the one rule for a DOI, as typed on the item form
+    except ItemInvalid:
         candidate.problem(
             field,
             f"“{raw[:60]}” is not a DOI: a DOI starts with 10. and has a slash, "
@@ -613,15 +607,9 @@ def _set_doi(candidate: Candidate, raw: str, *, field: str = "doi") -> None:
 
 def is_web_address(value: str) -> bool:
     try:
-        parts = urlsplit(value)
-    except ValueError:
+        return bool(catalogue.check_url(value))  # the one rule for a link, as on the item form
+    except ItemInvalid:
         return False
-    return (
-        parts.scheme in ("http", "https")
-        and bool(parts.hostname)
-        and not any(c.isspace() for c in value)
-        and len(value) <= 2000
-    )
 
 
 def _set_url(candidate: Candidate, raw: list[str], *, field: str = "url") -> None:

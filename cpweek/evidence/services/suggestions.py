@@ -10,14 +10,13 @@ an address. Every step is audited in the same transaction.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from sqlalchemy import select
 
 from cpweek import audit
 from cpweek.auth.models import User
-from cpweek.evidence.errors import EvidenceError
+from cpweek.evidence.errors import EvidenceError, ItemInvalid
 from cpweek.evidence.models import (
     EvidenceCollection,
     EvidenceItem,
@@ -31,6 +30,7 @@ from cpweek.evidence.models import (
     SuggestionStatus,
     Vocabulary,
 )
+from cpweek.evidence.services import catalogue
 from cpweek.evidence.services.inclusion import MAX_ID
 from cpweek.extensions import db
 from cpweek.locks import lock
@@ -43,7 +43,6 @@ MAX_TEXT = 5000
 MAX_TITLE = 500
 MAX_LINK = 2000
 MAX_NAME = 200
-DOI_RE = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)?(10\.\d{4,9}/\S+)$", re.I)
 
 
 class SuggestionError(EvidenceError):
@@ -57,14 +56,17 @@ def parse_link(link: str, field: str = "link") -> tuple[str, str]:
         return "", ""
     if len(link) > MAX_LINK:
         raise SuggestionError(f"The link must be {MAX_LINK:,} characters or fewer", field)
-    doi = DOI_RE.match(link)
-    if doi:
-        return "", doi.group(1).lower()
-    if re.match(r"^https?://[^\s/]+\.[^\s]+$", link, re.I):
-        return link, ""
-    raise SuggestionError(
-        "Enter a web address starting with https:// or a DOI such as 10.1234/abcd", field
-    )
+    # The item form's own rules: a DOI (or its doi.org link) first, else a web address.
+    try:
+        return "", catalogue.normalise_doi(link)
+    except ItemInvalid:
+        pass
+    try:
+        return catalogue.check_url(link, field), ""
+    except ItemInvalid:
+        raise SuggestionError(
+            "Enter a web address starting with https:// or a DOI such as 10.1234/abcd", field
+        ) from None
 
 
 def _text(value: str, limit: int, field: str, noun: str) -> str:
