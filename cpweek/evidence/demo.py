@@ -305,31 +305,14 @@ def seed_evidence() -> EvidenceSeedResult:
             continue
         reviewed = now - timedelta(days=200 - 4 * number)
         item = _add_item(hub, demo, number, terms, organiser, ItemStatus.INCLUDED, reviewed)
-        decision = InclusionDecision(
-            item_id=item.id,
-            outcome="include",
-            reason="An equity focus, and methods that fit the question.",
-            proposed_by_id=organiser.id,
-            proposed_at=reviewed - timedelta(days=3),
-            stands_at=reviewed,
-        )
-        db.session.add(decision)
-        db.session.flush()
-        db.session.add_all(
+        _decide(
+            item,
+            "An equity focus, and methods that fit the question.",
             [
-                InclusionAgreement(
-                    decision_id=decision.id,
-                    user_id=organiser.id,
-                    perspective=ORGANISER,
-                    agreed_at=reviewed - timedelta(days=3),
-                ),
-                InclusionAgreement(
-                    decision_id=decision.id,
-                    user_id=co_producer.id,
-                    perspective=CO_PRODUCER,
-                    agreed_at=reviewed,
-                ),
-            ]
+                (organiser, ORGANISER, reviewed - timedelta(days=3)),
+                (co_producer, CO_PRODUCER, reviewed),
+            ],
+            stands_at=reviewed,
         )
         existing[item.title] = item
         result.items += 1
@@ -337,22 +320,10 @@ def seed_evidence() -> EvidenceSeedResult:
         item = _add_item(
             hub, WAITING_ITEM, len(DEMO_ITEMS), terms, organiser, ItemStatus.DRAFT, None
         )
-        decision = InclusionDecision(
-            item_id=item.id,
-            outcome="include",
-            reason="A clear equity focus; a small but careful qualitative study.",
-            proposed_by_id=organiser.id,
-            proposed_at=now - timedelta(days=2),
-        )
-        db.session.add(decision)
-        db.session.flush()
-        db.session.add(
-            InclusionAgreement(
-                decision_id=decision.id,
-                user_id=organiser.id,
-                perspective=ORGANISER,
-                agreed_at=now - timedelta(days=2),
-            )
+        _decide(
+            item,
+            "A clear equity focus; a small but careful qualitative study.",
+            [(organiser, ORGANISER, now - timedelta(days=2))],  # waiting for a co-producer
         )
         existing[item.title] = item
         result.items += 1
@@ -360,6 +331,27 @@ def seed_evidence() -> EvidenceSeedResult:
     _cite_from_events(hub, existing)
     db.session.flush()
     return result
+
+
+def _decide(item, reason: str, agreed: list, stands_at=None) -> None:
+    """An include decision proposed by the first person in `agreed` ((person, perspective,
+    when) each), standing at `stands_at` if given: the rows the inclusion rule writes."""
+    decision = InclusionDecision(
+        item_id=item.id,
+        outcome="include",
+        reason=reason,
+        proposed_by_id=agreed[0][0].id,
+        proposed_at=agreed[0][2],
+        stands_at=stands_at,
+    )
+    db.session.add(decision)
+    db.session.flush()
+    db.session.add_all(
+        InclusionAgreement(
+            decision_id=decision.id, user_id=person.id, perspective=perspective, agreed_at=at
+        )
+        for person, perspective, at in agreed
+    )
 
 
 def _add_item(hub, demo: DemoItem, number: int, terms, organiser, status, reviewed):

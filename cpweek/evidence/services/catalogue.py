@@ -18,7 +18,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from cpweek import audit
-from cpweek.auth.models import User
+from cpweek.auth.models import Role, User
 from cpweek.evidence.errors import EvidenceError, ItemInvalid
 from cpweek.evidence.models import (
     EvidenceCollection,
@@ -606,6 +606,16 @@ def doi_link(doi: str) -> str:
 
 def is_public(item: EvidenceItem) -> bool:
     return item.status == ItemStatus.INCLUDED.value
+
+
+# The hub's panel sees drafts and excluded items (as a preview); nobody else knows they exist.
+PREVIEWERS = (Role.ORGANISER, Role.CO_PRODUCER)
+
+
+def may_see(item: EvidenceItem, person) -> bool:
+    """An included item is for everyone; any other only for the panel (`person` may be
+    anonymous)."""
+    return is_public(item) or bool(person.is_authenticated and person.has_role(*PREVIEWERS))
 
 
 # --- vocabularies --------------------------------------------------------------------------------

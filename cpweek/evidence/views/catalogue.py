@@ -16,9 +16,6 @@ from cpweek.evidence.views import bp, collection_or_404
 from cpweek.forms import show_error
 from cpweek.uow import discard
 
-PREVIEWERS = (Role.ORGANISER, Role.CO_PRODUCER)
-
-
 
 @bp.get("/evidence/")
 @public
@@ -36,15 +33,14 @@ def item(slug: str, item_id: int):
     found = catalogue.item_in(collection, item_id)
     if found is None:
         abort(404)
-    preview = not catalogue.is_public(found)
-    if preview and not (current_user.is_authenticated and current_user.has_role(*PREVIEWERS)):
+    if not catalogue.may_see(found, current_user):
         abort(404)  # a draft or excluded item does not exist for the public
     return render_template(
         "evidence/item.html",
         collection=collection,
         edition=catalogue.edition_of(collection),
         item=found,
-        preview=preview,
+        preview=not catalogue.is_public(found),
         statuses=ItemStatus,
         vocabularies=[v for v in Vocabulary],
         terms=catalogue.item_terms(found),
