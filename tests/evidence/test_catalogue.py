@@ -12,7 +12,7 @@ from cpweek.audit import AuditEntry
 from cpweek.auth.models import Role
 from cpweek.evidence.errors import ItemInvalid
 from cpweek.evidence.models import EventCitation, EvidenceItem, EvidenceTerm, ItemStatus
-from cpweek.evidence.services import catalogue, citations
+from cpweek.evidence.services import catalogue, citations, fields, vocabularies
 from cpweek.extensions import db
 from tests.evidence.factories import make_collection, make_item, term
 from tests.factories import make_edition, make_event, make_user
@@ -57,7 +57,7 @@ def audit_actions() -> list[str]:
     ],
 )
 def test_dois_are_stored_bare_and_lower_case(typed):
-    assert catalogue.normalise_doi(typed) == "10.1234/abc.def"
+    assert fields.normalise_doi(typed) == "10.1234/abc.def"
 
 
 @pytest.mark.parametrize(
@@ -78,12 +78,12 @@ def test_dois_are_stored_bare_and_lower_case(typed):
 )
 def test_anything_not_a_doi_is_refused(typed):
     with pytest.raises(ItemInvalid) as refused:
-        catalogue.normalise_doi(typed)
+        fields.normalise_doi(typed)
     assert refused.value.field == "doi"
 
 
 def test_an_empty_doi_is_allowed():
-    assert catalogue.normalise_doi("   ") == ""
+    assert fields.normalise_doi("   ") == ""
 
 
 @pytest.mark.parametrize(
@@ -99,7 +99,7 @@ def test_an_empty_doi_is_allowed():
     ],
 )
 def test_a_year_or_a_full_date(typed, expected):
-    assert catalogue.parse_published(typed) == expected
+    assert fields.parse_published(typed) == expected
 
 
 @pytest.mark.parametrize(
@@ -119,15 +119,15 @@ def test_a_year_or_a_full_date(typed, expected):
 )
 def test_years_and_dates_that_cannot_be(typed):
     with pytest.raises(ItemInvalid) as refused:
-        catalogue.parse_published(typed)
+        fields.parse_published(typed)
     assert refused.value.field == "published_year"
 
 
 def test_date_boxes():
-    assert catalogue.published_from_boxes("", "", "2024") == (2024, None)
-    assert catalogue.published_from_boxes("29", "6", "2024") == (2024, date(2024, 6, 29))
-    assert catalogue.published_from_boxes("", "", "2024-06-29") == (2024, date(2024, 6, 29))
-    assert catalogue.published_from_boxes("", "", "") == (None, None)
+    assert fields.published_from_boxes("", "", "2024") == (2024, None)
+    assert fields.published_from_boxes("29", "6", "2024") == (2024, date(2024, 6, 29))
+    assert fields.published_from_boxes("", "", "2024-06-29") == (2024, date(2024, 6, 29))
+    assert fields.published_from_boxes("", "", "") == (None, None)
     for day, month, year in [
         ("29", "", "2024"),
         ("", "6", "2024"),
@@ -137,7 +137,7 @@ def test_date_boxes():
         ("1", "1", "20250"),
     ]:
         with pytest.raises(ItemInvalid):
-            catalogue.published_from_boxes(day, month, year)
+            fields.published_from_boxes(day, month, year)
 
 
 @pytest.mark.parametrize(
@@ -156,12 +156,12 @@ def test_date_boxes():
 )
 def test_links_must_be_http_or_https(typed):
     with pytest.raises(ItemInvalid) as refused:
-        catalogue.check_url(typed)
+        fields.check_url(typed)
     assert refused.value.field == "url"
 
 
 def test_authors_one_a_line():
-    assert catalogue.clean_authors("  Smith,  J.\n\n Jones, K. \r\n") == "Smith, J.\nJones, K."
+    assert fields.clean_authors("  Smith,  J.\n\n Jones, K. \r\n") == "Smith, J.\nJones, K."
 
 
 # --- collections -----------------------------------------------------------------------------
@@ -385,7 +385,7 @@ def test_a_collection_without_an_edition_offers_every_public_event(organiser, hu
 
 
 def test_terms_are_added_renamed_reordered_and_removed_when_unused(organiser, hub):
-    added = catalogue.add_term("topic", "  Loneliness  and isolation ", organiser)
+    added = vocabularies.add_term("topic", "  Loneliness  and isolation ", organiser)
     assert added.slug == "loneliness-and-isolation" and added.label == "Loneliness and isolation"
     last = max(
         t.position
@@ -396,23 +396,23 @@ def test_terms_are_added_renamed_reordered_and_removed_when_unused(organiser, hu
         )
     )
     assert added.position == last + 1
-    catalogue.change_term(added, "Loneliness", -1, organiser)
+    vocabularies.change_term(added, "Loneliness", -1, organiser)
     from cpweek.evidence.services.vocabularies import Vocabulary, terms
 
     assert terms(Vocabulary.TOPIC)[0].label == "Loneliness"
     assert added.slug == "loneliness-and-isolation"  # shared links keep working
-    catalogue.remove_term(added, organiser)
-    assert catalogue.get_term(added.id) is None
+    vocabularies.remove_term(added, organiser)
+    assert vocabularies.get_term(added.id) is None
     assert audit_actions() == ["evidence_term.add", "evidence_term.change", "evidence_term.remove"]
 
 
 def test_a_term_in_use_cannot_be_removed(organiser, hub):
     make_item(hub, terms={"topic": ["housing"]})
     make_item(hub, terms={"topic": ["housing"]})
-    with pytest.raises(catalogue.TermInvalid) as refused:
-        catalogue.remove_term(term("topic", "housing"), organiser)
+    with pytest.raises(vocabularies.TermInvalid) as refused:
+        vocabularies.remove_term(term("topic", "housing"), organiser)
     assert "used by 2 items" in refused.value.message
-    assert catalogue.term_usage()[term("topic", "housing").id] == 2
+    assert vocabularies.term_usage()[term("topic", "housing").id] == 2
 
 
 @pytest.mark.parametrize(
@@ -428,14 +428,14 @@ def test_a_term_in_use_cannot_be_removed(organiser, hub):
     ],
 )
 def test_bad_terms_are_refused(organiser, hub, vocabulary, label, slug, field):
-    with pytest.raises(catalogue.TermInvalid) as refused:
-        catalogue.add_term(vocabulary, label, organiser, slug=slug)
+    with pytest.raises(vocabularies.TermInvalid) as refused:
+        vocabularies.add_term(vocabulary, label, organiser, slug=slug)
     assert refused.value.field == field
 
 
 def test_a_position_out_of_range_is_refused(organiser, hub):
-    with pytest.raises(catalogue.TermInvalid) as refused:
-        catalogue.change_term(term("topic", "housing"), "Housing", 10**9, organiser)
+    with pytest.raises(vocabularies.TermInvalid) as refused:
+        vocabularies.change_term(term("topic", "housing"), "Housing", 10**9, organiser)
     assert refused.value.field == "position"
 
 

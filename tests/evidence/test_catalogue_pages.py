@@ -19,7 +19,7 @@ from cpweek.evidence.models import (
     ExampleOfUse,
     ItemStatus,
 )
-from cpweek.evidence.services import catalogue
+from cpweek.evidence.services import catalogue, vocabularies
 from cpweek.extensions import db
 from tests.a11y import problems
 from tests.evidence.factories import make_collection, make_item, term
@@ -456,6 +456,6 @@ def test_the_organisers_pages_take_the_same_queries_however_much_there_is(
         for status in ("included", "draft", "excluded"):
             make_item(other, status=status, terms={"topic": ["housing"], "dimension": ["age"]})
     for n in range(5):
-        catalogue.add_term("topic", f"Extra topic {n}", organiser)
+        vocabularies.add_term("topic", f"Extra topic {n}", organiser)
     many = [queries_for(url) for url in pages]
     assert few == many

@@ -7,12 +7,10 @@ the request commits. Every change is audited.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
-from urllib.parse import urlsplit
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
@@ -30,14 +28,10 @@ from cpweek.evidence.models import (
     ItemStatus,
     Vocabulary,
 )
-from cpweek.evidence.services import filters, vocabularies
+from cpweek.evidence.services import fields, filters, vocabularies
 from cpweek.extensions import db
 from cpweek.programme import services as programme
 
-EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-DOI = re.compile(r"^10\.\d{4,9}/\S+$")
-_DOI_PREFIXES = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 # Words the organisers' addresses use after /manage/evidence/: a collection may not take them.
 RESERVED_SLUGS = {"new", "items", "vocabularies"}
 RELATED_VOCABULARIES = (Vocabulary.TOPIC.value, Vocabulary.DIMENSION.value)
@@ -48,8 +42,6 @@ class CollectionInvalid(EvidenceError):
     """Something typed for a collection is wrong; `field` names it."""
 
 
-class TermInvalid(EvidenceError):
-    """A vocabulary change that cannot be made; `field` names what to put right."""
 
 
 # --- collections --------------------------------------------------------------------------------
@@ -120,7 +112,7 @@ def _check_collection(details: CollectionDetails, current: EvidenceCollection | 
     slug = details.slug
     if not slug:
         raise CollectionInvalid("Enter a web address, like care-equity", "slug")
-    if len(slug) > 80 or not SLUG.match(slug):
+    if len(slug) > 80 or not vocabularies.SLUG.match(slug):
         raise CollectionInvalid(
             "The web address can use lower-case letters, numbers and single hyphens "
             "(like care-equity), up to 80 characters",
@@ -205,104 +197,6 @@ def status_counts() -> dict[int, dict[str, int]]:
     return counts
 
 
-# --- what is typed for an item -------------------------------------------------------------------
-
-
-def normalise_doi(raw: str) -> str:
-    """'https://doi.org/10.1234/AbC', 'doi:10.1234/abc' or '10.1234/abc' -> '10.1234/abc';
-    '' stays ''. Anything else is refused."""
-    text = (raw or "").strip()
-    if not text:
-        return ""
-    text = _DOI_PREFIXES.sub("", text).strip().lower()
-    if len(text) > 200 or not DOI.match(text):
-        raise ItemInvalid("Enter a DOI like 10.1234/abcd (or its https://doi.org/ link)", "doi")
-    return text
-
-
-def check_url(raw: str, field_name: str = "url") -> str:
-    """An http or https address, or ''. `javascript:` and the like are refused."""
-    text = (raw or "").strip()
-    if not text:
-        return ""
-    if len(text) > 2000:
-        raise ItemInvalid("The link must be 2,000 characters or fewer", field_name)
-    try:
-        parts = urlsplit(text)
-    except ValueError:
-        parts = None
-    if (
-        parts is None
-        or parts.scheme.lower() not in ("http", "https")
-        or not parts.netloc
-        or any(character.isspace() for character in text)
-    ):
-        raise ItemInvalid("Enter a web address that starts with https:// or http://", field_name)
-    return text
-
-
-def clean_authors(raw: str) -> str:
-    """Authors one a line: spaces trimmed, empty lines dropped."""
-    lines = [" ".join(line.split()) for line in (raw or "").splitlines()]
-    authors = "\n".join(line for line in lines if line)
-    if len(authors) > 5000:
-        raise ItemInvalid("The authors must be 5,000 characters or fewer", "authors")
-    return authors
-
-
-def _year(text: str) -> int:
-    text = text.strip()
-    if not (len(text) == 4 and text.isdigit() and EARLIEST_YEAR <= int(text) <= LATEST_YEAR):
-        raise ItemInvalid(
-            f"Enter the year as 4 digits, between {EARLIEST_YEAR} and {LATEST_YEAR}",
-            "published_year",
-        )
-    return int(text)
-
-
-def _real_date(year: int, month: str, day: str) -> date:
-    try:
-        if not (month.isdigit() and day.isdigit() and len(month) <= 2 and len(day) <= 2):
-            raise ValueError
-        return date(year, int(month), int(day))
-    except (ValueError, OverflowError):
-        raise ItemInvalid(
-            "Enter a real date, like 29 6 2024, or just the year", "published_year"
-        ) from None
-
-
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_UK_DATE = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$")
-
-
-def parse_published(text: str) -> tuple[int | None, date | None]:
-    """'2024', '2024-06-29' or '29/06/2024' -> (year, full date or None); '' -> (None, None)."""
-    text = (text or "").strip()
-    if not text:
-        return None, None
-    if iso := _ISO_DATE.match(text):
-        year = _year(iso.group(1))
-        return year, _real_date(year, iso.group(2), iso.group(3))
-    if uk := _UK_DATE.match(text):
-        year = _year(uk.group(3))
-        return year, _real_date(year, uk.group(2), uk.group(1))
-    return _year(text), None
-
-
-def published_from_boxes(day: str, month: str, year: str) -> tuple[int | None, date | None]:
-    """The day, month and year boxes: a year alone, or all three. A full date typed into the
-    year box (ISO or day/month/year) is understood too."""
-    day, month, year = (day or "").strip(), (month or "").strip(), (year or "").strip()
-    if not day and not month:
-        return parse_published(year)
-    if not year:
-        raise ItemInvalid("Enter the year it was published", "published_year")
-    if not (day and month):
-        raise ItemInvalid("Enter the day and the month as well, or just the year", "published_year")
-    whole_year = _year(year)
-    return whole_year, _real_date(whole_year, month, day)
-
-
 # --- items ---------------------------------------------------------------------------------------
 
 
@@ -344,13 +238,13 @@ def _clean_item(details: ItemDetails) -> dict[str, Any]:
     year, on = details.published_year, details.published_on
     if on is not None:
         year = on.year
-    if year is not None and not EARLIEST_YEAR <= year <= LATEST_YEAR:
+    if year is not None and not fields.EARLIEST_YEAR <= year <= fields.LATEST_YEAR:
         raise ItemInvalid(
-            f"Enter the year as 4 digits, between {EARLIEST_YEAR} and {LATEST_YEAR}",
+            f"Enter the year as 4 digits, between {fields.EARLIEST_YEAR} and {fields.LATEST_YEAR}",
             "published_year",
         )
-    url = check_url(details.url)
-    doi = normalise_doi(details.doi)
+    url = fields.check_url(details.url)
+    doi = fields.normalise_doi(details.doi)
     if not url and not doi:
         raise ItemInvalid("Give a link or a DOI, so people can find it", "url")
     return {
@@ -358,7 +252,7 @@ def _clean_item(details: ItemDetails) -> dict[str, Any]:
         "summary": details.summary.strip(),
         "easy_read": details.easy_read.strip(),
         "publisher": details.publisher.strip(),
-        "authors": clean_authors(details.authors),
+        "authors": fields.clean_authors(details.authors),
         "url": url,
         "doi": doi,
         "published_year": year,
@@ -616,132 +510,3 @@ def may_see(item: EvidenceItem, person) -> bool:
     """An included item is for everyone; any other only for the panel (`person` may be
     anonymous)."""
     return is_public(item) or bool(person.is_authenticated and person.has_role(*PREVIEWERS))
-
-
-# --- vocabularies --------------------------------------------------------------------------------
-
-
-def term_usage() -> dict[int, int]:
-    """How many items use each term, in one query."""
-    return dict(
-        db.session.execute(
-            select(EvidenceItemTerm.term_id, func.count()).group_by(EvidenceItemTerm.term_id)
-        ).all()
-    )
-
-
-def get_term(term_id: int) -> EvidenceTerm | None:
-    return db.session.get(EvidenceTerm, term_id)
-
-
-def slugify(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80]
-
-
-def _check_label(vocabulary: str, label: str, current: EvidenceTerm | None) -> str:
-    label = " ".join(label.split())
-    if not label:
-        raise TermInvalid("Enter the words people will see", "label")
-    if len(label) > 120:
-        raise TermInvalid("The label must be 120 characters or fewer", "label")
-    same = db.session.scalar(
-        select(EvidenceTerm).where(
-            EvidenceTerm.vocabulary == vocabulary,
-            func.lower(EvidenceTerm.label) == label.lower(),
-        )
-    )
-    if same is not None and (current is None or same.id != current.id):
-        raise TermInvalid(f"“{label}” is already in this list", "label")
-    return label
-
-
-def _check_position(position: int | None) -> int:
-    if position is None:
-        return 0
-    if not -10_000 <= position <= 10_000:
-        raise TermInvalid("Enter a position between 0 and 10,000", "position")
-    return position
-
-
-def add_term(
-    vocabulary: str, label: str, actor: User, slug: str = "", position: int | None = None
-) -> EvidenceTerm:
-    if vocabulary not in {v.value for v in Vocabulary}:
-        raise TermInvalid("Choose a list to add to", "vocabulary")
-    label = _check_label(vocabulary, label, None)
-    slug = (slug or "").strip() or slugify(label)
-    if not slug or len(slug) > 80 or not SLUG.match(slug):
-        raise TermInvalid(
-            "The short name can use lower-case letters, numbers and single hyphens", "slug"
-        )
-    taken = db.session.scalar(
-        select(EvidenceTerm.id).where(
-            EvidenceTerm.vocabulary == vocabulary, EvidenceTerm.slug == slug
-        )
-    )
-    if taken is not None:
-        raise TermInvalid(f"“{slug}” is already in this list: choose another short name", "slug")
-    if position is None:
-        last = db.session.scalar(
-            select(func.max(EvidenceTerm.position)).where(EvidenceTerm.vocabulary == vocabulary)
-        )
-        position = (last or 0) + 1 if last is not None else 0
-    term = EvidenceTerm(
-        vocabulary=vocabulary, slug=slug, label=label, position=_check_position(position)
-    )
-    db.session.add(term)
-    try:
-        with db.session.begin_nested():
-            db.session.flush()
-    except IntegrityError:  # added a moment ago in another tab
-        raise TermInvalid(f"“{slug}” is already in this list", "slug") from None
-    audit.record(
-        actor.id,
-        "evidence_term.add",
-        "evidence_term",
-        term.id,
-        after={"vocabulary": vocabulary, "slug": slug, "label": label, "position": position},
-    )
-    return term
-
-
-def change_term(term: EvidenceTerm, label: str, position: int | None, actor: User) -> EvidenceTerm:
-    """Rename a term (its slug, and so every shared link, stays) and set its place in the list."""
-    label = _check_label(term.vocabulary, label, term)
-    position = _check_position(position if position is not None else term.position)
-    before = {"label": term.label, "position": term.position}
-    term.label, term.position = label, position
-    db.session.flush()
-    audit.record(
-        actor.id,
-        "evidence_term.change",
-        "evidence_term",
-        term.id,
-        before=before,
-        after={"label": label, "position": position},
-    )
-    return term
-
-
-def remove_term(term: EvidenceTerm, actor: User) -> None:
-    """Only a term no item uses can go: an item's description is never changed by surprise."""
-    used = db.session.scalar(
-        select(func.count())
-        .select_from(EvidenceItemTerm)
-        .where(EvidenceItemTerm.term_id == term.id)
-    )
-    if used:
-        raise TermInvalid(
-            f"“{term.label}” is used by {used} {'item' if used == 1 else 'items'}, so it "
-            "cannot be removed. Take it off those items first, or rename it.",
-            "remove",
-        )
-    audit.record(
-        actor.id,
-        "evidence_term.remove",
-        "evidence_term",
-        term.id,
-        before={"vocabulary": term.vocabulary, "slug": term.slug, "label": term.label},
-    )
-    db.session.delete(term)
-    db.session.flush()

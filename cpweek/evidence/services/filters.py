@@ -24,6 +24,7 @@ from cpweek.evidence.models import (
     ItemStatus,
     Vocabulary,
 )
+from cpweek.evidence.services.fields import EARLIEST_YEAR, LATEST_YEAR
 
 T = TypeVar("T")
 
@@ -38,7 +39,6 @@ FACETS: tuple[Vocabulary, ...] = (
 )
 SORTS = {"relevance": "Best match", "newest": "Newest first", "oldest": "Oldest first"}
 MAX_QUERY_CHARACTERS = 500  # longer text is cut, and the person told
-EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
 MAX_PAGE = 10_000
 
 

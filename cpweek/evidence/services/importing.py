@@ -43,7 +43,7 @@ from cpweek.evidence.models import (
     ItemStatus,
     Vocabulary,
 )
-from cpweek.evidence.services import catalogue, vocabularies
+from cpweek.evidence.services import fields, vocabularies
 from cpweek.extensions import db
 from cpweek.locks import lock
 from cpweek.text import strip_control_characters
@@ -51,7 +51,6 @@ from cpweek.timezones import utcnow
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5_000
-EARLIEST_YEAR = 1900
 CHECKED, IMPORTED = "checked", "imported"
 NEW, INVALID, DUPLICATE = "new", "invalid", "duplicate"
 
@@ -552,19 +551,19 @@ def _set_year_and_date(
         if (
             raw_year.isdigit()
             and len(raw_year) == 4
-            and (EARLIEST_YEAR <= int(raw_year) <= _latest_year())
+            and (fields.EARLIEST_YEAR <= int(raw_year) <= _latest_year())
         ):
             year = int(raw_year)
         else:
             candidate.problem(
                 year_field,
                 f"“{raw_year[:20]}” is not a year we can use: type a year between "
-                f"{EARLIEST_YEAR} and {_latest_year()}, such as 2024.",
+                f"{fields.EARLIEST_YEAR} and {_latest_year()}, such as 2024.",
             )
             return
     if raw_date:
         published = _parse_date(raw_date)
-        if published is None or not EARLIEST_YEAR <= published.year <= _latest_year():
+        if published is None or not fields.EARLIEST_YEAR <= published.year <= _latest_year():
             candidate.problem(
                 date_field,
                 f"“{raw_date[:20]}” is not a date we can read: type it as 2024-03-15 or "
@@ -594,7 +593,7 @@ def _set_doi(candidate: Candidate, raw: str, *, field: str = "doi") -> None:
     if not raw:
         return
     try:
-        doi = catalogue.normalise_doi(raw)  # the one rule for a DOI, as typed on the item form
+        doi = fields.normalise_doi(raw)  # the one rule for a DOI, as typed on the item form
     except ItemInvalid:
         candidate.problem(
             field,
@@ -607,7 +606,7 @@ def _set_doi(candidate: Candidate, raw: str, *, field: str = "doi") -> None:
 
 def is_web_address(value: str) -> bool:
     try:
-        return bool(catalogue.check_url(value))  # the one rule for a link, as on the item form
+        return bool(fields.check_url(value))  # the one rule for a link, as on the item form
     except ItemInvalid:
         return False
 

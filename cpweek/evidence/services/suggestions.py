@@ -30,7 +30,7 @@ from cpweek.evidence.models import (
     SuggestionStatus,
     Vocabulary,
 )
-from cpweek.evidence.services import catalogue
+from cpweek.evidence.services import fields
 from cpweek.evidence.services.inclusion import MAX_ID
 from cpweek.extensions import db
 from cpweek.locks import lock
@@ -58,11 +58,11 @@ def parse_link(link: str, field: str = "link") -> tuple[str, str]:
         raise SuggestionError(f"The link must be {MAX_LINK:,} characters or fewer", field)
     # The item form's own rules: a DOI (or its doi.org link) first, else a web address.
     try:
-        return "", catalogue.normalise_doi(link)
+        return "", fields.normalise_doi(link)
     except ItemInvalid:
         pass
     try:
-        return catalogue.check_url(link, field), ""
+        return fields.check_url(link, field), ""
     except ItemInvalid:
         raise SuggestionError(
             "Enter a web address starting with https:// or a DOI such as 10.1234/abcd", field

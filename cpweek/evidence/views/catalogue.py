@@ -11,7 +11,7 @@ from cpweek.auth.permissions import public, requires
 from cpweek.evidence.errors import EvidenceError
 from cpweek.evidence.forms.catalogue import CollectionForm, ItemForm, TermForm
 from cpweek.evidence.models import ItemStatus, Vocabulary
-from cpweek.evidence.services import catalogue, citations, inclusion, vocabularies
+from cpweek.evidence.services import catalogue, citations, fields, inclusion, vocabularies
 from cpweek.evidence.views import bp, collection_or_404
 from cpweek.forms import show_error
 from cpweek.uow import discard
@@ -131,7 +131,7 @@ def edit_collection(slug: str):
 
 
 def _item_details(form: ItemForm) -> catalogue.ItemDetails:
-    year, on = catalogue.published_from_boxes(
+    year, on = fields.published_from_boxes(
         form.published_day.data or "",
         form.published_month.data or "",
         form.published_year.data or "",
@@ -246,7 +246,7 @@ def vocabularies_page():
         "evidence/vocabularies.html",
         vocabularies=list(Vocabulary),
         known=vocabularies.all_terms(),
-        usage=catalogue.term_usage(),
+        usage=vocabularies.term_usage(),
         problem=problem,
     )
 
@@ -266,14 +266,14 @@ def _position(raw: str | None) -> int | None:
     if not raw:
         return None
     if not raw.lstrip("-").isdigit() or len(raw) > 6:
-        raise catalogue.TermInvalid("Enter the position as a whole number, like 3", "position")
+        raise vocabularies.TermInvalid("Enter the position as a whole number, like 3", "position")
     return int(raw)
 
 
 def _act_on_terms(form: TermForm) -> str:
     action = form.action.data
     if action == "add":
-        term = catalogue.add_term(
+        term = vocabularies.add_term(
             form.vocabulary.data or "",
             form.label.data or "",
             current_user,
@@ -282,16 +282,16 @@ def _act_on_terms(form: TermForm) -> str:
         )
         return f"“{term.label}” is added."
     raw_id = (form.term_id.data or "").strip()
-    term = catalogue.get_term(int(raw_id)) if raw_id.isdigit() and len(raw_id) < 12 else None
+    term = vocabularies.get_term(int(raw_id)) if raw_id.isdigit() and len(raw_id) < 12 else None
     if term is None:
         abort(404)
     if action == "save":
-        catalogue.change_term(
+        vocabularies.change_term(
             term, form.label.data or "", _position(form.position.data), current_user
         )
         return f"“{term.label}” is saved."
     if action == "remove":
         label = term.label
-        catalogue.remove_term(term, current_user)
+        vocabularies.remove_term(term, current_user)
         return f"“{label}” is removed."
     abort(400)
