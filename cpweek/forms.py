@@ -1,21 +1,26 @@
 """Form pieces shared by every domain: the base form (control characters dropped), the email
-and required-text fields, a checkbox list, date and time fields that say what to type, and
-show_error for a DomainError, a money field and a form that is only a button."""
+and required-text fields, a checkbox list, dates and times typed in boxes (day, month, year;
+hour, minute), show_error for a DomainError, a money field and a form that is only a button."""
 
 from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time
 
 from flask import flash
 from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
+    Field,
     IntegerField,
     SelectMultipleField,
     StringField,
     ValidationError,
-    fields,
     widgets,
 )
 from wtforms.fields.choices import SelectChoice
+from wtforms.utils import unset_value
 from wtforms.validators import DataRequired, Length
 
 from cpweek.money import AmountError, parse_pounds
@@ -147,23 +152,280 @@ def refuse(error) -> None:
     flash(error.message, "error")
 
 
-def _friendly(field_class, message: str):
-    """A WTForms date/time field whose parse error says what to type."""
+# --- Dates and times typed in boxes (the GOV.UK date input pattern) -------------------------
+#
+# A date is three boxes (day, month, year) and a time two (hour, minute), each posted as
+# `<name>-day`, `<name>-month`, ... People write "27 3 2027", not "2027-03-27", and a box each
+# lets the message say exactly what is missing. What was typed is kept box by box, and the
+# summary links to the first box with a problem (`anchor_id`).
 
-    class Field(field_class):
-        def process_formdata(self, valuelist):
-            try:
-                super().process_formdata(valuelist)
-            except ValueError:
-                self.data = None
-                raise ValueError(message) from None
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+FIRST_YEAR, LAST_YEAR = 1900, 2200  # beyond these a UK time cannot always become UTC
+PART_LABELS = {"day": "Day", "month": "Month", "year": "Year", "hour": "Hour", "minute": "Minute"}
+PART_WIDTHS = {"day": 2, "month": 2, "year": 4, "hour": 2, "minute": 2}
+DATE_EXAMPLE = "For example, 27 3 2027"
+TIME_EXAMPLE = "On the 24-hour clock: for example, 14 30 for half past 2 in the afternoon."
+_DIGITS = re.compile(r"[0-9]{1,2}")
+_AM_PM = r"\s*(?:([ap])\.?\s*m\.?)?"  # '2pm', '2 p.m.'
+_HOUR = re.compile(r"([0-9]{1,2})" + _AM_PM, re.IGNORECASE)
+_HOUR_AND_MINUTE = re.compile(r"([0-9]{1,2})\s*[:.]\s*([0-9]{2})" + _AM_PM, re.IGNORECASE)
 
-    Field.__name__ = field_class.__name__
-    return Field
+
+@dataclass(frozen=True)
+class Box:
+    """One box of a date or time, as the form macro draws it."""
+
+    part: str
+    label: str
+    id: str
+    name: str
+    value: str
+    width: int
+    error: bool
 
 
-DateField = _friendly(fields.DateField, "Enter a real date, like 2027-06-29")
-TimeField = _friendly(fields.TimeField, "Enter a time on the 24-hour clock, like 14:30")
-DateTimeLocalField = _friendly(
-    fields.DateTimeLocalField, "Enter a real date and time, like 2027-06-01 09:00"
-)
+class PartsInvalid(ValueError):
+    """What is wrong with the boxes typed, and which boxes to mark."""
+
+    def __init__(self, message: str, parts) -> None:
+        super().__init__(message)
+        self.message, self.parts = message, tuple(parts)
+
+
+def _words(parts) -> str:
+    """'a day', 'a day and month', 'a month, year and hour': the boxes left empty."""
+    names = [{"minute": "minutes"}.get(part, part) for part in parts]
+    first = {"hour": "an hour", "minute": "minutes"}.get(parts[0], f"a {parts[0]}")
+    if len(names) == 1:
+        return first
+    return f"{first}{''.join(', ' + name for name in names[1:-1])} and {names[-1]}"
+
+
+def parse_date(typed: dict[str, str], noun: str = "The date") -> date:
+    """The date in three boxes typed as people write them: '27', '3' or 'March', '2027'."""
+    missing = [part for part in ("day", "month", "year") if not typed.get(part)]
+    if missing:
+        raise PartsInvalid(f"{noun} must include {_words(missing)}", missing)
+    day = int(typed["day"]) if _DIGITS.fullmatch(typed["day"]) else None
+    month_typed = typed["month"].lower().rstrip(".")
+    month = int(month_typed) if _DIGITS.fullmatch(month_typed) else MONTHS.get(month_typed)
+    wrong = [
+        part
+        for part, value, top in (("day", day, 31), ("month", month, 12))
+        if value is None or not 1 <= value <= top
+    ]
+    if not typed["year"].isascii() or not typed["year"].isdigit():
+        wrong.append("year")
+    if wrong:
+        raise PartsInvalid(f"{noun} must be a real date", wrong)
+    if len(typed["year"]) != 4:
+        raise PartsInvalid(f"{noun} must have a year of 4 numbers, like 2027", ["year"])
+    year = int(typed["year"])
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise PartsInvalid(f"{noun} must be in a year from {FIRST_YEAR} to {LAST_YEAR}", ["year"])
+    try:
+        return date(year, month, day)
+    except ValueError:  # 31 2 2027, or 29 2 in a year that is not a leap year
+        raise PartsInvalid(f"{noun} must be a real date", ("day", "month", "year")) from None
+
+
+def parse_time(typed: dict[str, str], noun: str = "The time") -> time:
+    """The time in two boxes, hours on the 24-hour clock; also '2pm' or '14:30' in the hour
+    box, and an empty minute box is o'clock."""
+    hour_typed, minute_typed = typed.get("hour", ""), typed.get("minute", "")
+    if not hour_typed:
+        raise PartsInvalid(f"{noun} must include an hour", ["hour"])
+    together = None if minute_typed else _HOUR_AND_MINUTE.fullmatch(hour_typed)
+    if together:  # '14:30' or '2.30pm' all in the hour box
+        hour_typed = together.group(1) + (f"{together.group(3)}m" if together.group(3) else "")
+        minute_typed = together.group(2)
+    matched = _HOUR.fullmatch(hour_typed)
+    hour = None
+    if matched:
+        hour, half = int(matched.group(1)), (matched.group(2) or "").lower()
+        if half:
+            hour = None if not 1 <= hour <= 12 else hour % 12 + (12 if half == "p" else 0)
+    if hour is None or not 0 <= hour <= 23:
+        raise PartsInvalid(f"{noun} must be a real time, with the hour from 0 to 23", ["hour"])
+    if not minute_typed:
+        return time(hour, 0)
+    if not _DIGITS.fullmatch(minute_typed) or not 0 <= int(minute_typed) <= 59:
+        raise PartsInvalid(f"{noun} must be a real time, with the minutes from 0 to 59", ["minute"])
+    return time(hour, int(minute_typed))
+
+
+class _BoxesField(Field):
+    """A value typed in several boxes (see DateInputField), rendered by the form macro."""
+
+    PARTS: tuple[str, ...] = ()
+    NOUN = "The date"
+
+    def __init__(self, label=None, validators=None, *, noun: str | None = None, **kwargs):
+        description = kwargs.pop("description", "")
+        super().__init__(label, validators, description=self.hint(label, description), **kwargs)
+        self.noun = noun or self.NOUN
+        self.typed: dict[str, str] | None = None
+        self.error_parts: tuple[str, ...] = ()
+
+    @staticmethod
+    def hint(label, description: str) -> str:
+        return description
+
+    def process(self, formdata, data=unset_value, extra_filters=None) -> None:
+        self.process_errors, self.error_parts, self.typed, self.raw_data = [], (), None, []
+        if data is unset_value:
+            data = self.default() if callable(self.default) else self.default
+        self.object_data = data
+        self.data = self.coerce(data)
+        if formdata is None:
+            return
+        self.typed = {
+            part: (strip_control_characters(formdata.get(f"{self.name}-{part}", "")) or "").strip()
+            for part in self.PARTS
+        }
+        self.data = None
+        if not any(self.typed.values()):
+            return  # nothing typed: InputRequired or Optional decides
+        self.raw_data = [" ".join(self.typed.values())]
+        try:
+            self.data = self.parse(self.typed)
+        except PartsInvalid as error:
+            self.error_parts = error.parts
+            self.process_errors.append(error.message)
+
+    def coerce(self, value):
+        return value
+
+    def parse(self, typed: dict[str, str]):
+        raise NotImplementedError
+
+    def shown(self, value) -> dict[str, str]:
+        raise NotImplementedError
+
+    def _marked(self) -> tuple[str, ...]:
+        if not self.errors:
+            return ()
+        return self.error_parts or self.PARTS  # an error about the whole value marks every box
+
+    @property
+    def anchor_id(self) -> str:
+        """The id the error summary links to: the first box with a problem."""
+        marked = self._marked()
+        return f"{self.id}-{next((p for p in self.PARTS if p in marked), self.PARTS[0])}"
+
+    def boxes(self) -> list[Box]:
+        values = self.typed if self.typed is not None else self.shown(self.data)
+        marked = self._marked()
+        return [
+            Box(
+                part=part,
+                label=PART_LABELS[part],
+                id=f"{self.id}-{part}",
+                name=f"{self.name}-{part}",
+                value=values.get(part, ""),
+                width=PART_WIDTHS[part],
+                error=part in marked,
+            )
+            for part in self.PARTS
+        ]
+
+    def __call__(self, **kwargs):  # drawn by the form macro, box by box
+        raise TypeError("render a date or time field with forms.field()")
+
+
+class DateInputField(_BoxesField):
+    """A date as day, month and year boxes; `data` is a datetime.date (None until valid)."""
+
+    PARTS = ("day", "month", "year")
+
+    @staticmethod
+    def hint(label, description: str) -> str:
+        return f"{DATE_EXAMPLE}. {description}" if description else DATE_EXAMPLE
+
+    def coerce(self, value):
+        return value.date() if isinstance(value, datetime) else value
+
+    def parse(self, typed):
+        return parse_date(typed, self.noun)
+
+    def shown(self, value) -> dict[str, str]:
+        if not isinstance(value, date):
+            return {}
+        return {"day": str(value.day), "month": str(value.month), "year": f"{value.year:04d}"}
+
+
+def _uk_time_hint(label, example: str, description: str) -> str:
+    """Every time entered says it is UK time: in its label, or else in its hint."""
+    said = "UK time" in str(label or "")
+    return " ".join(text for text in ("" if said else "UK time.", example, description) if text)
+
+
+class TimeInputField(_BoxesField):
+    """A UK time as hour and minute boxes (24-hour clock); `data` is a datetime.time."""
+
+    PARTS = ("hour", "minute")
+    NOUN = "The time"
+
+    @staticmethod
+    def hint(label, description: str) -> str:
+        return _uk_time_hint(label, TIME_EXAMPLE, description)
+
+    def coerce(self, value):
+        return value.time() if isinstance(value, datetime) else value
+
+    def parse(self, typed):
+        return parse_time(typed, self.noun)
+
+    def shown(self, value) -> dict[str, str]:
+        if not isinstance(value, time):
+            return {}
+        return {"hour": f"{value.hour:02d}", "minute": f"{value.minute:02d}"}
+
+
+class DateTimeInputField(_BoxesField):
+    """A date and a UK time in one question (day, month, year, hour, minute boxes); `data` is
+    a naive datetime on the wall clock, which the view turns into an instant."""
+
+    PARTS = ("day", "month", "year", "hour", "minute")
+    NOUN = "The date and time"
+
+    @staticmethod
+    def hint(label, description: str) -> str:
+        example = "For example, 27 3 2027 and 14 30 for half past 2 in the afternoon."
+        return _uk_time_hint(label, example + " Use the 24-hour clock.", description)
+
+    def parse(self, typed):
+        date_part = {part: typed[part] for part in ("day", "month", "year")}
+        time_part = {part: typed[part] for part in ("hour", "minute")}
+        missing = [part for part in self.PARTS[:4] if not typed[part]]
+        if missing:
+            raise PartsInvalid(f"{self.noun} must include {_words(missing)}", missing)
+        return datetime.combine(parse_date(date_part, self.noun), parse_time(time_part, self.noun))
+
+    def shown(self, value) -> dict[str, str]:
+        if not isinstance(value, datetime):
+            return {}
+        return {
+            **DateInputField.shown(self, value.date()),
+            **TimeInputField.shown(self, value.time()),
+        }

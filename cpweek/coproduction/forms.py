@@ -17,9 +17,9 @@ from cpweek.coproduction.models import SCORE_MAX, SCORE_MIN, LivedExperience, Ou
 from cpweek.forms import (
     BaseForm,
     CountField,
-    DateField,
-    DateTimeLocalField,
-    TimeField,
+    DateInputField,
+    DateTimeInputField,
+    TimeInputField,
     enum_choices,
     optional_text,
     required_text,
@@ -79,25 +79,37 @@ class CallForm(BaseForm):
         description="What the week is looking for, and how proposals are judged.",
         render_kw={"rows": 8},
     )
-    opens_at = DateTimeLocalField(
-        "Opens (UK time)", validators=[InputRequired("Enter when the call opens")]
+    opens_at = DateTimeInputField(
+        "Opens (UK time)",
+        validators=[InputRequired("Enter when the call opens")],
+        noun="When the call opens",
     )
     opens_at_fold = which_one()
-    closes_at = DateTimeLocalField(
-        "Closes (UK time)", validators=[InputRequired("Enter when the call closes")]
+    closes_at = DateTimeInputField(
+        "Closes (UK time)",
+        validators=[InputRequired("Enter when the call closes")],
+        noun="When the call closes",
     )
     closes_at_fold = which_one()
-    reviewing_starts_on = DateField(
-        "Reviewing starts", validators=[InputRequired("Enter when reviewing starts")]
+    reviewing_starts_on = DateInputField(
+        "Reviewing starts",
+        validators=[InputRequired("Enter when reviewing starts")],
+        noun="The day reviewing starts",
     )
-    reviewing_ends_on = DateField(
-        "Reviewing ends", validators=[InputRequired("Enter when reviewing ends")]
+    reviewing_ends_on = DateInputField(
+        "Reviewing ends",
+        validators=[InputRequired("Enter when reviewing ends")],
+        noun="The day reviewing ends",
     )
-    deciding_starts_on = DateField(
-        "Deciding starts", validators=[InputRequired("Enter when deciding starts")]
+    deciding_starts_on = DateInputField(
+        "Deciding starts",
+        validators=[InputRequired("Enter when deciding starts")],
+        noun="The day deciding starts",
     )
-    deciding_ends_on = DateField(
-        "Deciding ends", validators=[InputRequired("Enter when deciding ends")]
+    deciding_ends_on = DateInputField(
+        "Deciding ends",
+        validators=[InputRequired("Enter when deciding ends")],
+        noun="The day deciding ends",
     )
     shared_decisions = BooleanField(
         "A decision stands only once a co-producer and an organiser have both agreed to it",
@@ -266,10 +278,16 @@ class PlaceForm(BaseForm):
     """Put a session at a time, in a room or stream, in the draft."""
 
     event_id = SelectField("Session", coerce=int, validators=[InputRequired("Choose a session")])
-    day = DateField("Day", validators=[InputRequired("Enter the day")])
-    start = TimeField("Starts (UK time)", validators=[InputRequired("Enter the start time")])
+    day = DateInputField("Day", validators=[InputRequired("Enter the day")], noun="The day")
+    start = TimeInputField(
+        "Starts (UK time)",
+        validators=[InputRequired("Enter the start time")],
+        noun="The start time",
+    )
     start_fold = which_one()
-    end = TimeField("Ends (UK time)", validators=[InputRequired("Enter the end time")])
+    end = TimeInputField(
+        "Ends (UK time)", validators=[InputRequired("Enter the end time")], noun="The end time"
+    )
     end_fold = which_one()
     track = optional_text("Room or online stream (optional)", 100, "The room")
     place = SubmitField("Put it in the draft")
@@ -289,10 +307,14 @@ class BreakForm(BaseForm):
     conference_id = SelectField(
         "Conference", coerce=int, validators=[InputRequired("Choose the conference")]
     )
-    break_day = DateField("Day", validators=[InputRequired("Enter the day")])
-    break_start = TimeField("Starts (UK time)", validators=[InputRequired("Enter the start")])
+    break_day = DateInputField("Day", validators=[InputRequired("Enter the day")], noun="The day")
+    break_start = TimeInputField(
+        "Starts (UK time)", validators=[InputRequired("Enter the start")], noun="The start time"
+    )
     break_start_fold = which_one()
-    break_end = TimeField("Ends (UK time)", validators=[InputRequired("Enter the end")])
+    break_end = TimeInputField(
+        "Ends (UK time)", validators=[InputRequired("Enter the end")], noun="The end time"
+    )
     break_end_fold = which_one()
     label = optional_text("What it is (optional)", 100, "This", default="Lunch")
     add_break = SubmitField("Add the break")

@@ -18,9 +18,9 @@ from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberR
 from cpweek.forms import (
     BaseForm,
     CheckboxListField,
-    DateField,
-    DateTimeLocalField,
-    TimeField,
+    DateInputField,
+    DateTimeInputField,
+    TimeInputField,
     email_field,
     required_text,
 )
@@ -164,13 +164,19 @@ class EventForm(BaseForm):
     parent_id = SelectField(
         "Part of a conference (optional)", coerce=_optional_int, validate_choice=False
     )
-    day = DateField(
-        "Date",
-        validators=[InputRequired("Enter the date, like 2027-06-29")],
-        description="UK time throughout.",
+    day = DateInputField(
+        "Date", validators=[InputRequired("Enter the date of the event")], noun="The date"
     )
-    start_time = TimeField("Starts", validators=[InputRequired("Enter a start time, like 10:00")])
-    end_time = TimeField("Ends", validators=[InputRequired("Enter an end time, like 16:00")])
+    start_time = TimeInputField(
+        "Starts (UK time)",
+        validators=[InputRequired("Enter a start time, like 10 00")],
+        noun="The start time",
+    )
+    end_time = TimeInputField(
+        "Ends (UK time)",
+        validators=[InputRequired("Enter an end time, like 16 00")],
+        noun="The end time",
+    )
     venue = StringField(
         "Venue (for in person and hybrid events)",
         validators=[Length(max=300)],
@@ -207,11 +213,17 @@ class EventForm(BaseForm):
         ],
         description="Leave blank for no limit online.",
     )
-    registration_opens_at = DateTimeLocalField(
-        "Registration opens (optional)", validators=[Optional()], format="%Y-%m-%dT%H:%M"
+    registration_opens_at = DateTimeInputField(
+        "Registration opens (optional)",
+        validators=[Optional()],
+        noun="When registration opens",
+        description="Leave empty to open registration as soon as the event is published.",
     )
-    registration_closes_at = DateTimeLocalField(
-        "Registration closes (optional)", validators=[Optional()], format="%Y-%m-%dT%H:%M"
+    registration_closes_at = DateTimeInputField(
+        "Registration closes (optional)",
+        validators=[Optional()],
+        noun="When registration closes",
+        description="Leave empty to keep registration open until the event starts.",
     )
     hosted_by = StringField(
         "Hosted by (as shown to the public)",
@@ -345,8 +357,12 @@ class EditionForm(BaseForm):
         ],
     )
     theme = required_text("Theme", "Enter the theme", noun="The theme")
-    starts_on = DateField("First day", validators=[InputRequired("Enter the first day")])
-    ends_on = DateField("Last day", validators=[InputRequired("Enter the last day")])
+    starts_on = DateInputField(
+        "First day", validators=[InputRequired("Enter the first day")], noun="The first day"
+    )
+    ends_on = DateInputField(
+        "Last day", validators=[InputRequired("Enter the last day")], noun="The last day"
+    )
     summary = TextAreaField("Summary", validators=[Length(max=2000)], render_kw={"rows": 4})
     status = RadioField(
         "Programme",

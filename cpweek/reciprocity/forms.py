@@ -22,7 +22,7 @@ from cpweek.forms import (
     BaseForm,
     CheckboxListField,
     CountField,
-    DateField,
+    DateInputField,
     MoneyField,
     NormalisedEmail,
     enum_choices,
@@ -145,10 +145,10 @@ class InvolvementForm(BaseForm):
     activity_id = SelectField(
         "Activity", coerce=_optional_int, validators=[InputRequired("Choose the activity")]
     )
-    activity_on = DateField(
+    activity_on = DateInputField(
         "Date",
         validators=[InputRequired("Enter the date of the activity")],
-        description="For example 2026-07-01",
+        noun="The date of the activity",
     )
     hours = HoursField(
         "How long did it take, in hours?",
@@ -206,7 +206,9 @@ class ExpenseForm(BaseForm):
         300,
         description="For example “return train to Leeds” or “2 hours of care cover”",
     )
-    spent_on = DateField("Date", validators=[InputRequired("Enter the date of the cost")])
+    spent_on = DateInputField(
+        "Date", validators=[InputRequired("Enter the date of the cost")], noun="The date"
+    )
     amount = MoneyField(
         "Amount, in pounds",
         validators=[DataRequired("Enter the amount, like 12.50")],
@@ -279,10 +281,13 @@ class RateForm(BaseForm):
         validators=[DataRequired("Enter the rate, like 25.00")],
         render_kw={"inputmode": "decimal", "maxlength": 12},
     )
-    starts_on = DateField("Starts on", validators=[InputRequired("Enter the date it starts")])
-    ends_on = DateField(
+    starts_on = DateInputField(
+        "Starts on", validators=[InputRequired("Enter the date it starts")], noun="The start date"
+    )
+    ends_on = DateInputField(
         "Ends on (optional)",
         validators=[Optional()],
+        noun="The end date",
         description="Leave empty until a new rate replaces it: adding a later rate ends this "
         "one the day before.",
     )
@@ -301,7 +306,9 @@ class PaymentRunForm(BaseForm):
         coerce=int,
         validators=[InputRequired("Choose at least one entry to pay")],
     )
-    paid_on = DateField("Date paid", validators=[InputRequired("Enter the date it was paid")])
+    paid_on = DateInputField(
+        "Date paid", validators=[InputRequired("Enter the date it was paid")], noun="The date"
+    )
     method = SelectField(
         "How it was paid",
         choices=enum_choices(PaymentMethod),

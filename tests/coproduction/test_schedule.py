@@ -18,6 +18,7 @@ from cpweek.programme import services as programme
 from cpweek.programme.models import Event, EventHost
 from cpweek.timezones import from_local
 from cpweek.uow import unit_of_work
+from tests.boxes import boxes
 from tests.factories import make_event, make_user, make_workshop
 
 
@@ -235,19 +236,23 @@ def test_the_schedule_pages_from_draft_to_signed_off_release(browser, panel, wee
     assert problems(page) == [] and "Morning webinar" in page
     bad = browser.submit(
         f"{url}/place",
-        {"event_id": morning.id, "day": "2027-06-29", "start": "25:00", "end": "10:00"},
+        boxes({"event_id": morning.id, "day": "2027-06-29", "start": "25:00", "end": "10:00"}),
         form_url=url,
     )
-    assert bad.status_code == 200 and "24-hour clock" in bad.get_data(as_text=True)
+    bad_page = bad.get_data(as_text=True)
+    assert bad.status_code == 200 and "The start time must be a real time" in bad_page
+    assert 'href="#start-hour"' in bad_page and "24-hour clock" in bad_page
     clash = browser.submit(
         f"{url}/place",
-        {
-            "event_id": afternoon.id,
-            "day": "2027-06-29",
-            "start": "10:30",
-            "end": "11:30",
-            "track": "Stream A",
-        },
+        boxes(
+            {
+                "event_id": afternoon.id,
+                "day": "2027-06-29",
+                "start": "10:30",
+                "end": "11:30",
+                "track": "Stream A",
+            }
+        ),
         form_url=url,
     )
     assert clash.status_code == 302
@@ -258,13 +263,15 @@ def test_the_schedule_pages_from_draft_to_signed_off_release(browser, panel, wee
     browser.submit(f"{url}/change", {"change_event_id": afternoon.id, "undo": "Undo"}, form_url=url)
     browser.submit(
         f"{url}/place",
-        {
-            "event_id": morning.id,
-            "day": "2027-06-29",
-            "start": "09:00",
-            "end": "09:45",
-            "track": "Stream A",
-        },
+        boxes(
+            {
+                "event_id": morning.id,
+                "day": "2027-06-29",
+                "start": "09:00",
+                "end": "09:45",
+                "track": "Stream A",
+            }
+        ),
         form_url=url,
     )
     assert browser.submit(f"{url}/release", {}, form_url=url).status_code == 302

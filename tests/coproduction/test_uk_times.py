@@ -15,6 +15,7 @@ from cpweek.coproduction.models import Agreement, DraftSlot
 from cpweek.extensions import db
 from cpweek.programme.models import EventBreak
 from tests.a11y import problems
+from tests.boxes import boxes, shown_in
 from tests.factories import make_event
 
 SCHEDULE = "/manage/2027/schedule"
@@ -25,11 +26,12 @@ def text(response) -> str:
     return response.get_data(as_text=True)
 
 
-def _asked_which(page: str, field: str, typed: str) -> None:
+def _asked_which(page: str, field: str, typed: dict[str, str]) -> None:
     assert "There is a problem" in page  # the error summary
     assert "happens twice in UK time" in page
     assert f'id="{field}-error"' in page  # the inline error
-    assert f'value="{typed}"' in page  # what was typed is kept
+    for box, value in typed.items():  # what was typed is kept, box by box
+        assert shown_in(page, f"{field}-{box}") == value
     assert sorted(re.findall(rf'name="{field}_fold"[^>]*value="(\d)"', page)) == ["0", "1"]
     assert "BST" in page and "GMT" in page
     assert problems(page) == []
@@ -42,14 +44,14 @@ def event(panel):
 
 def _place(browser, event, **fields):
     data = {"event_id": event.id, "day": "2027-10-31", "start": "01:30", "end": "02:30"}
-    return browser.submit(f"{SCHEDULE}/place", {**data, **fields}, form_url=SCHEDULE)
+    return browser.submit(f"{SCHEDULE}/place", boxes({**data, **fields}), form_url=SCHEDULE)
 
 
 def test_placing_at_a_time_that_happens_twice_asks_which(browser, panel, event):
     browser.sign_in(panel.organiser.email)
     asked = _place(browser, event)
     assert asked.status_code == 200
-    _asked_which(text(asked), "start", "01:30")
+    _asked_which(text(asked), "start", {"hour": "01", "minute": "30"})
     assert db.session.scalar(select(DraftSlot)) is None  # nothing was guessed or saved
 
     assert _place(browser, event, start_fold="1").status_code == 302
@@ -64,9 +66,7 @@ def test_placing_at_a_time_that_happens_twice_asks_which(browser, panel, event):
     )  # 01:30 BST
 
 
-def test_both_times_that_happen_twice_are_asked_about_and_the_choice_is_kept(
-    browser, panel, event
-):
+def test_both_times_that_happen_twice_are_asked_about_and_the_choice_is_kept(browser, panel, event):
     browser.sign_in(panel.organiser.email)
     page = text(_place(browser, event, start="01:00", end="01:45", start_fold="0"))
     # The start's answer is kept while the end is asked about.
@@ -110,12 +110,12 @@ def test_a_break_at_a_time_that_happens_twice_asks_which(browser, panel):
         "break_end": "03:00",
         "label": "Night break",
     }
-    asked = browser.submit(f"{SCHEDULE}/breaks", data, form_url=SCHEDULE)
+    asked = browser.submit(f"{SCHEDULE}/breaks", boxes(data), form_url=SCHEDULE)
     assert asked.status_code == 200
-    _asked_which(text(asked), "break_start", "01:10")
+    _asked_which(text(asked), "break_start", {"hour": "01", "minute": "10"})
     assert db.session.scalar(select(EventBreak)) is None
     done = browser.submit(
-        f"{SCHEDULE}/breaks", {**data, "break_start_fold": "0"}, form_url=SCHEDULE
+        f"{SCHEDULE}/breaks", boxes({**data, "break_start_fold": "0"}), form_url=SCHEDULE
     )
     assert done.status_code == 302
     assert db.session.scalar(select(EventBreak)).starts_at == datetime(
@@ -124,17 +124,19 @@ def test_a_break_at_a_time_that_happens_twice_asks_which(browser, panel):
 
 
 def _call_form(**changes) -> dict:
-    return {
-        "guidance": "",
-        "opens_at": "2027-10-31T01:30",
-        "closes_at": "2027-11-30T12:00",
-        "reviewing_starts_on": "2027-12-01",
-        "reviewing_ends_on": "2027-12-10",
-        "deciding_starts_on": "2027-12-11",
-        "deciding_ends_on": "2027-12-20",
-        "shared_decisions": "y",
-        **changes,
-    }
+    return boxes(
+        {
+            "guidance": "",
+            "opens_at": "2027-10-31T01:30",
+            "closes_at": "2027-11-30T12:00",
+            "reviewing_starts_on": "2027-12-01",
+            "reviewing_ends_on": "2027-12-10",
+            "deciding_starts_on": "2027-12-11",
+            "deciding_ends_on": "2027-12-20",
+            "shared_decisions": "y",
+            **changes,
+        }
+    )
 
 
 def test_the_call_opening_at_a_time_that_happens_twice_asks_which(browser, panel):
@@ -143,7 +145,11 @@ def test_the_call_opening_at_a_time_that_happens_twice_asks_which(browser, panel
     browser.sign_in(panel.organiser.email)
     asked = browser.submit(url, _call_form(), form_url=url)
     assert asked.status_code == 200
-    _asked_which(text(asked), "opens_at", "2027-10-31T01:30")
+    _asked_which(
+        text(asked),
+        "opens_at",
+        {"day": "31", "month": "10", "year": "2027", "hour": "01", "minute": "30"},
+    )
     db.session.expire_all()
     assert coproduction.get_call_by_id(panel.call.id).opens_at == before
     assert browser.submit(url, _call_form(opens_at_fold="0"), form_url=url).status_code == 302
@@ -206,7 +212,7 @@ def test_huge_numbers_in_schedule_forms_are_form_errors(browser, panel, event):
         {"change_event_id": HUGE, "undo": "Undo"},
     ):
         path = "place" if "event_id" in data else "change"
-        response = browser.submit(f"{SCHEDULE}/{path}", data, form_url=SCHEDULE)
+        response = browser.submit(f"{SCHEDULE}/{path}", boxes(data), form_url=SCHEDULE)
         assert response.status_code == 200 and "There is a problem" in text(response)
     response = browser.submit(f"/manage/releases/{HUGE}/sign-off", {}, form_url=SCHEDULE)
     assert response.status_code == 404

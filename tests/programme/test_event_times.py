@@ -14,6 +14,7 @@ from cpweek.extensions import db
 from cpweek.programme import services
 from cpweek.programme.models import Event
 from tests.a11y import problems
+from tests.boxes import boxes, shown_in
 from tests.factories import make_edition, make_event, make_user
 
 FORM = {
@@ -57,7 +58,7 @@ def _events() -> int:
 
 
 def test_a_start_time_that_happens_twice_is_asked_about_not_guessed(organiser):
-    response = organiser.submit(NEW, FORM)
+    response = organiser.submit(NEW, boxes(FORM))
     page = _page(response)
     assert response.status_code == 200 and _events() == 0
     assert problems(page) == []
@@ -67,15 +68,19 @@ def test_a_start_time_that_happens_twice_is_asked_about_not_guessed(organiser):
     assert "Which 01:30 on Sunday 25 October 2026 do you mean?" in page
     assert "BST (the first 01:30)" in page and "GMT (the second 01:30)" in page
     assert 'value="Autumn listening session"' in page and "For people who work nights." in page
-    assert 'value="01:30"' in page and 'value="2026-10-25"' in page  # what was typed is kept
+    # What was typed is kept, box by box.
+    assert [shown_in(page, f"day-{box}") for box in ("day", "month", "year")] == [
+        "25",
+        "10",
+        "2026",
+    ]
+    assert [shown_in(page, f"start_time-{box}") for box in ("hour", "minute")] == ["01", "30"]
     assert "end_time_fold" not in page  # 03:00 happens once: no question about it
 
 
-@pytest.mark.parametrize(
-    ("fold", "utc_hour", "slug"), [("0", 0, "first"), ("1", 1, "second")]
-)
+@pytest.mark.parametrize(("fold", "utc_hour", "slug"), [("0", 0, "first"), ("1", 1, "second")])
 def test_the_choice_saves_the_right_instant(organiser, fold, utc_hour, slug):
-    response = organiser.submit(NEW, {**FORM, "slug": slug, "start_time_fold": fold})
+    response = organiser.submit(NEW, boxes({**FORM, "slug": slug, "start_time_fold": fold}))
     assert response.status_code == 302
     event = db.session.scalar(select(Event))
     # 01:30 BST is 00:30 UTC; 01:30 GMT, an hour later, is 01:30 UTC.
@@ -84,13 +89,13 @@ def test_the_choice_saves_the_right_instant(organiser, fold, utc_hour, slug):
 
 
 def test_the_edit_page_shows_which_one_was_saved_and_keeps_it(organiser):
-    response = organiser.submit(NEW, {**FORM, "start_time_fold": "1"})
+    response = organiser.submit(NEW, boxes({**FORM, "start_time_fold": "1"}))
     edit_url = response.headers["Location"]
     page = _page(organiser.get(edit_url))
     assert problems(page) == []
     assert CHOSEN_GMT in page and "BST (the first 01:30)" in page
     saved = organiser.submit(
-        edit_url, {**FORM, "start_time_fold": "1", "summary": "Now with tea."}
+        edit_url, boxes({**FORM, "start_time_fold": "1", "summary": "Now with tea."})
     )
     assert saved.status_code == 302
     db.session.expire_all()
@@ -101,7 +106,7 @@ def test_the_edit_page_shows_which_one_was_saved_and_keeps_it(organiser):
 
 @pytest.mark.parametrize("bad", ["", "2", "-1", "x", "01", "GMT", "1 ", "0" * 300])
 def test_a_bad_choice_asks_again_and_saves_nothing(organiser, bad):
-    response = organiser.submit(NEW, {**FORM, "start_time_fold": bad})
+    response = organiser.submit(NEW, boxes({**FORM, "start_time_fold": bad}))
     page = _page(response)
     assert response.status_code == 200 and _events() == 0
     assert 'href="#start_time_fold-0"' in page and "happens twice in UK time" in page
@@ -109,24 +114,24 @@ def test_a_bad_choice_asks_again_and_saves_nothing(organiser, bad):
 
 
 def test_a_choice_is_kept_while_another_field_is_put_right(organiser):
-    page = _page(organiser.submit(NEW, {**FORM, "title": "", "start_time_fold": "1"}))
+    page = _page(organiser.submit(NEW, boxes({**FORM, "title": "", "start_time_fold": "1"})))
     assert "Enter a title" in page and _events() == 0
     assert "GMT (the second 01:30)" in page and CHOSEN_GMT in page
     assert 'id="start_time_fold-error"' not in page  # answered: only the title is wrong
 
 
 def test_the_question_comes_with_other_errors_at_once(organiser):
-    page = _page(organiser.submit(NEW, {**FORM, "title": ""}))
+    page = _page(organiser.submit(NEW, boxes({**FORM, "title": ""})))
     assert "Enter a title" in page and 'href="#start_time_fold-0"' in page
 
 
 def test_a_registration_deadline_that_happens_twice_is_asked_about(organiser):
     closing = {"day": "2026-10-26", "start_time": "10:00", "end_time": "11:00"}
     form = {**FORM, **closing, "registration_closes_at": "2026-10-25T01:15"}
-    page = _page(organiser.submit(NEW, form))
+    page = _page(organiser.submit(NEW, boxes(form)))
     assert 'href="#registration_closes_at_fold-0"' in page and _events() == 0
     assert "BST (the first 01:15)" in page and "GMT (the second 01:15)" in page
-    response = organiser.submit(NEW, {**form, "registration_closes_at_fold": "0"})
+    response = organiser.submit(NEW, boxes({**form, "registration_closes_at_fold": "0"}))
     assert response.status_code == 302
     event = db.session.scalar(select(Event))
     assert event.registration_closes_at == datetime(2026, 10, 25, 0, 15, tzinfo=UTC)
@@ -134,15 +139,15 @@ def test_a_registration_deadline_that_happens_twice_is_asked_about(organiser):
 
 def test_an_answer_for_a_time_that_happens_once_is_ignored(organiser):
     form = {**FORM, "day": "2026-10-22", "start_time": "10:30", "end_time": "11:30"}
-    response = organiser.submit(NEW, {**form, "start_time_fold": "1"})
+    response = organiser.submit(NEW, boxes({**form, "start_time_fold": "1"}))
     assert response.status_code == 302
     event = db.session.scalar(select(Event))
     assert event.starts_at == datetime(2026, 10, 22, 9, 30, tzinfo=UTC)
 
 
 def test_a_time_skipped_in_spring_is_refused_next_to_its_field(organiser):
-    page = _page(organiser.submit(NEW, {**FORM, "day": "2026-03-29", "start_time": "01:30"}))
-    assert 'href="#start_time"' in page and "does not exist in UK time" in page
+    page = _page(organiser.submit(NEW, boxes({**FORM, "day": "2026-03-29", "start_time": "01:30"})))
+    assert 'href="#start_time-hour"' in page and "does not exist in UK time" in page
     assert _events() == 0
 
 
@@ -166,7 +171,7 @@ def test_huge_ids_in_addresses_are_not_found(organiser, url):
 
 def test_a_huge_conference_id_in_the_form_is_refused_next_to_the_field(organiser):
     response = organiser.submit(
-        NEW, {**FORM, "start_time_fold": "0", "parent_id": "99999999999999999999"}
+        NEW, boxes({**FORM, "start_time_fold": "0", "parent_id": "99999999999999999999"})
     )
     assert response.status_code == 200 and "Choose a conference from this year" in _page(response)
     assert _events() == 0

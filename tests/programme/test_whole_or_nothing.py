@@ -15,6 +15,7 @@ from cpweek.extensions import db
 from cpweek.mail import OutboxMessage
 from cpweek.programme import notifications, services
 from cpweek.programme.models import Event, Registration
+from tests.boxes import boxes
 from tests.factories import make_edition, make_event, make_user
 
 
@@ -84,9 +85,7 @@ def _snapshot(event_id: int) -> dict:
 def _statuses(event_id: int) -> dict[str, str]:
     return dict(
         db.session.execute(
-            select(Registration.name, Registration.status).where(
-                Registration.event_id == event_id
-            )
+            select(Registration.name, Registration.status).where(Registration.event_id == event_id)
         ).all()
     )
 
@@ -121,27 +120,29 @@ def test_cancelling_with_a_failure_halfway_changes_nothing_then_works_whole(
 
 
 def _edit_form(event: Event, **changes) -> dict:
-    return {
-        "title": event.title,
-        "slug": event.slug,
-        "kind": event.kind,
-        "format": event.format,
-        "parent_id": "",
-        "day": "2099-06-30",
-        "start_time": "10:00",
-        "end_time": "11:00",
-        "venue": "",
-        "online_platform": "",
-        "join_url": "",
-        "capacity": str(event.capacity),
-        "registration_opens_at": "",
-        "registration_closes_at": "",
-        "hosted_by": "",
-        "hosts": "",
-        "summary": "",
-        "description": "",
-        **changes,
-    }
+    return boxes(
+        {
+            "title": event.title,
+            "slug": event.slug,
+            "kind": event.kind,
+            "format": event.format,
+            "parent_id": "",
+            "day": "2099-06-30",
+            "start_time": "10:00",
+            "end_time": "11:00",
+            "venue": "",
+            "online_platform": "",
+            "join_url": "",
+            "capacity": str(event.capacity),
+            "registration_opens_at": "",
+            "registration_closes_at": "",
+            "hosted_by": "",
+            "hosts": "",
+            "summary": "",
+            "description": "",
+            **changes,
+        }
+    )
 
 
 def test_more_places_with_a_failure_halfway_promote_nobody_then_promote_everyone(

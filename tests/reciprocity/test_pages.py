@@ -16,6 +16,7 @@ from cpweek.extensions import db
 from cpweek.reciprocity import services as ledger
 from cpweek.reciprocity.models import Involvement, LedgerEntry
 from tests.a11y import problems
+from tests.boxes import date_boxes
 from tests.factories import PASSWORD, make_user
 
 PDF = b"%PDF-1.4\n%%EOF\n"
@@ -39,7 +40,7 @@ def test_from_logging_to_a_paid_statement(browser, books):
     browser.sign_in(books.contributor.email)
     form = {
         "activity_id": books.activity_id,
-        "activity_on": "2026-05-12",
+        **date_boxes("activity_on", "12", "5", "2026"),
         "hours": "1:30",
         "units": "1",
         "event_id": "",
@@ -81,7 +82,7 @@ def test_from_logging_to_a_paid_statement(browser, books):
         "/ledger/payments/new",
         {
             "entries": [entry.id],
-            "paid_on": "2026-07-10",
+            **date_boxes("paid_on", "10", "7", "2026"),
             "method": "bank_transfer",
             "reference": "BACS-77",
         },
@@ -106,7 +107,7 @@ def test_form_errors_keep_what_was_typed_and_save_nothing(browser, books):
         "/involvement/log",
         {
             "activity_id": books.activity_id,
-            "activity_on": "2026-02-30",
+            **date_boxes("activity_on", "30", "2", "2026"),
             "hours": "lots",
             "choice": "less",
             "less_amount": "-5",
@@ -116,7 +117,8 @@ def test_form_errors_keep_what_was_typed_and_save_nothing(browser, books):
     )
     body = text(page)
     assert page.status_code == 200 and "There is a problem" in body
-    assert "Enter a real date" in body and "Enter hours as a number" in body
+    assert "The date of the activity must be a real date" in body
+    assert 'href="#activity_on-day"' in body and "Enter hours as a number" in body
     assert "Enter an amount of £0.01 or more" in body
     assert 'value="lots"' in body and 'value="The gap map"' in body
     assert problems(body) == []
@@ -130,14 +132,14 @@ def test_a_future_date_is_refused_next_to_the_field(browser, books):
             "/involvement/log",
             {
                 "activity_id": books.activity_id,
-                "activity_on": "2099-01-01",
+                **date_boxes("activity_on", "1", "1", "2099"),
                 "hours": "2",
                 "choice": "fee",
                 "submit": "Log this activity",
             },
         )
     )
-    assert 'href="#activity_on"' in body and "cannot be in the future" in body
+    assert 'href="#activity_on-day"' in body and "cannot be in the future" in body
 
 
 @pytest.mark.parametrize(
@@ -157,7 +159,7 @@ def test_hours_that_are_not_hours_are_refused_quickly(browser, books, hours, wor
         "/involvement/log",
         {
             "activity_id": books.activity_id,
-            "activity_on": "2026-05-12",
+            **date_boxes("activity_on", "12", "5", "2026"),
             "hours": hours,
             "choice": "fee",
             "submit": "Log this activity",
@@ -206,7 +208,7 @@ def test_receipts_upload_and_are_only_for_their_owner_and_organisers(app, browse
         {
             "category": "travel",
             "description": "Train",
-            "spent_on": "2026-06-30",
+            **date_boxes("spent_on", "30", "6", "2026"),
             "amount": "18.40",
             "receipt": (io.BytesIO(PDF), "ticket.pdf"),
         },
@@ -225,7 +227,7 @@ def test_receipts_upload_and_are_only_for_their_owner_and_organisers(app, browse
         {
             "category": "travel",
             "description": "Taxi",
-            "spent_on": "2026-06-30",
+            **date_boxes("spent_on", "30", "6", "2026"),
             "amount": "9",
             "receipt": (io.BytesIO(b"MZ\x90 not a pdf"), "receipt.pdf"),
         },
@@ -270,7 +272,7 @@ def test_an_overlapping_rate_is_refused_on_the_page(browser, books):
             "activity_id": books.activity_id,
             "unit": "hour",
             "pounds": "30",
-            "starts_on": "2024-04-06",
+            **date_boxes("starts_on", "6", "4", "2024"),
             "source": "Board decision",
         },
     )
@@ -286,7 +288,7 @@ def test_the_organiser_logs_for_someone_who_phoned(browser, books):
         url,
         {
             "activity_id": books.activity_id,
-            "activity_on": "2026-05-12",
+            **date_boxes("activity_on", "12", "5", "2026"),
             "hours": "2",
             "choice": "time_credits",
             "submit": "Log this activity",
