@@ -122,11 +122,11 @@ class CriterionForm(BaseForm):
     name = required_text("Criterion", "Enter the criterion's name", 120)
     description = optional_text("What reviewers should look for (optional)", 300, "The description")
     weight = CountField(
-        "Weight (1 to 10)",
+        "How much it counts in the ranking, from 1 to 10",
         default=1,
         validators=[
-            InputRequired("Enter a weight"),
-            NumberRange(min=1, max=10, message="Enter a weight from 1 to 10"),
+            InputRequired("Enter how much it counts, from 1 to 10"),
+            NumberRange(min=1, max=10, message="Enter how much it counts, from 1 to 10"),
         ],
         render_kw={"inputmode": "numeric", "maxlength": 2},
     )
@@ -135,10 +135,10 @@ class CriterionForm(BaseForm):
 
 class CriterionWeightForm(BaseForm):
     weight = CountField(
-        "Weight (1 to 10)",
+        "How much it counts in the ranking, from 1 to 10",
         validators=[
-            InputRequired("Enter a weight"),
-            NumberRange(min=1, max=10, message="Enter a weight from 1 to 10"),
+            InputRequired("Enter how much it counts, from 1 to 10"),
+            NumberRange(min=1, max=10, message="Enter how much it counts, from 1 to 10"),
         ],
         render_kw={"inputmode": "numeric", "maxlength": 2},
     )
@@ -196,7 +196,8 @@ class ProposalForm(BaseForm):
         "Times you cannot present (optional)",
         None,
         "This",
-        description="One per line, UK time, like 2027-06-29 09:00-12:00",
+        description="One per line, in UK time: the date, then the times on the 24-hour clock, "
+        "like 29 6 2027 09:00-12:00",
     )
     co_proposers = _paragraph(
         "Co-proposers (optional)",
@@ -231,12 +232,23 @@ class ReviewForm(BaseForm):
     submit = SubmitField("Submit the review")
 
 
+# A score is said in words as well as a number, so nobody has to guess which end is good.
+SCORE_WORDS = {1: "not at all", 2: "a little", 3: "partly", 4: "mostly", 5: "very"}
+
+
+def score_label(value: int) -> str:
+    """'1 – not at all' ... '5 – very': how a score is shown and chosen."""
+    return f"{value} – {SCORE_WORDS[value]}"
+
+
 class ScoreField(RadioField):
-    """A 1-5 score; anything else is refused with the scale in the message."""
+    """A 1-5 score, each choice worded; anything else is refused with the scale in the message."""
 
     def pre_validate(self, form) -> None:
         if self.data not in {str(n) for n in range(SCORE_MIN, SCORE_MAX + 1)}:
-            raise ValidationError(f"Choose a score from {SCORE_MIN} to {SCORE_MAX}")
+            raise ValidationError(
+                f"Choose a score from {score_label(SCORE_MIN)} to {score_label(SCORE_MAX)}"
+            )
 
 
 def review_form(criteria, **kwargs) -> ReviewForm:
@@ -244,15 +256,21 @@ def review_form(criteria, **kwargs) -> ReviewForm:
         pass
 
     for criterion in criteria:
+        importance = f"How much it counts in the ranking: {criterion.weight} out of 10."
         setattr(
             Form,
             f"score_{criterion.id}",
             ScoreField(
-                f"{criterion.name} (weight {criterion.weight})",
-                description=criterion.description,
-                choices=[SelectChoice(str(n), str(n)) for n in range(SCORE_MIN, SCORE_MAX + 1)],
+                f"{criterion.name}: how well does the proposal do this?",
+                description=" ".join(filter(None, [criterion.description, importance])),
+                choices=[
+                    SelectChoice(str(n), score_label(n)) for n in range(SCORE_MIN, SCORE_MAX + 1)
+                ],
                 validators=[
-                    InputRequired(f"Score “{criterion.name}” from {SCORE_MIN} to {SCORE_MAX}")
+                    InputRequired(
+                        f"Choose a score for “{criterion.name}”, from {score_label(SCORE_MIN)} "
+                        f"to {score_label(SCORE_MAX)}"
+                    )
                 ],
             ),
         )

@@ -37,6 +37,7 @@ from cpweek.coproduction.models import (
     Review,
     Score,
 )
+from cpweek.dateparts import parse_date, parse_time
 from cpweek.errors import DomainError
 from cpweek.extensions import db
 from cpweek.locks import lock
@@ -167,7 +168,7 @@ def add_criterion(call: Call, name: str, description: str, weight: int, by: User
     if not name.strip():
         raise CoproductionError("Enter the criterion's name", "name")
     if not 1 <= weight <= 10:
-        raise CoproductionError("Enter a weight from 1 to 10", "weight")
+        raise CoproductionError("Enter how much it counts, from 1 to 10", "weight")
     position = db.session.scalar(
         select(func.coalesce(func.max(Criterion.position), 0)).where(Criterion.call_id == call.id)
     )
@@ -195,7 +196,7 @@ def set_weight(criterion: Criterion, weight: int, by: User) -> None:
     if not by.has_role(*REVIEWER_ROLES):
         raise NotAllowed("Only the review panel changes the criteria")
     if not 1 <= weight <= 10:
-        raise CoproductionError("Enter a weight from 1 to 10", "weight")
+        raise CoproductionError("Enter how much it counts, from 1 to 10", "weight")
     before = criterion.weight
     criterion.weight = weight
     audit.record(
@@ -225,30 +226,40 @@ class ProposalDetails:
     lived_experience_involvement: str
     lived_experience: str = LivedExperience.PREFER_NOT.value
     access_needs: str = ""
-    unavailable: str = ""  # one line each: 2027-06-29 09:00-12:00
+    unavailable: str = ""  # one line each: 29 6 2027 09:00-12:00 (or 2027-06-29 09:00-12:00)
     co_proposers: list[tuple[str, str]] = field(default_factory=list)  # (name, email)
 
 
-_UNAVAILABLE_LINE = re.compile(
-    r"^(\d{4}-\d{2}-\d{2})\s+(\d{1,2}:\d{2})\s*(?:-|to|–)\s*(\d{1,2}:\d{2})$"
-)
+_CLOCK = r"\d{1,2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?)?"
+_UNAVAILABLE_LINE = re.compile(rf"^(.+?)\s+({_CLOCK})\s*(?:-|to|–)\s*({_CLOCK})$", re.IGNORECASE)
+
+
+def _typed_day(text: str) -> date:
+    """'29 6 2027', '29/06/2027', '29 June 2027' or '2027-06-29'; ValueError otherwise."""
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return date.fromisoformat(text)
+    pieces = re.split(r"[\s/.]+", text.strip())
+    if len(pieces) != 3:
+        raise ValueError(text)
+    return parse_date(dict(zip(("day", "month", "year"), pieces, strict=True)))
 
 
 def parse_unavailable(text: str, zone: str) -> list[dict]:
-    """Lines like '2027-06-29 09:00-12:00' (UK time) as UTC ranges; a clear error otherwise."""
+    """Lines like '29 6 2027 09:00-12:00' (UK time; the date may also be written 29/06/2027,
+    29 June 2027 or 2027-06-29) as UTC ranges; a clear error otherwise."""
     ranges = []
     for number, line in enumerate(filter(None, (ln.strip() for ln in text.splitlines())), 1):
         match = _UNAVAILABLE_LINE.match(line)
         try:
             if not match:
                 raise ValueError
-            day = date.fromisoformat(match[1])
-            starts = datetime.combine(day, datetime.strptime(match[2], "%H:%M").time())
-            ends = datetime.combine(day, datetime.strptime(match[3], "%H:%M").time())
-        except ValueError:
+            day = _typed_day(match[1])
+            starts = datetime.combine(day, parse_time({"hour": match[2]}))
+            ends = datetime.combine(day, parse_time({"hour": match[3]}))
+        except ValueError:  # PartsInvalid is one too
             raise CoproductionError(
                 f"Line {number} of the times you cannot present is not like "
-                "“2027-06-29 09:00-12:00”",
+                "“29 6 2027 09:00-12:00”: the date, then the times on the 24-hour clock",
                 "unavailable",
             ) from None
         if ends <= starts:
@@ -343,7 +354,7 @@ def _invite(proposal: Proposal, name: str, email: str, proposer: User) -> None:
 def submit_proposal(call: Call, proposer: User, details: ProposalDetails) -> Proposal:
     """A new proposal, while the call is open; co-proposers are emailed a link to confirm."""
     if not is_open(call):
-        raise CallClosed("The call for proposals is not open, so nothing was saved.")
+        raise CallClosed("Suggestions for sessions are not open now, so nothing was saved.")
     _check_proposal(details)
     co_proposers = _clean_co_proposers(details, proposer)
     edition = edition_of(call)
@@ -386,7 +397,7 @@ def update_proposal(proposal: Proposal, details: ProposalDetails, by: User) -> P
         raise NotAllowed("Only the proposer can change the proposal")
     if not can_edit(proposal):
         raise CallClosed(
-            "The call has closed (or the proposal was withdrawn or decided): "
+            "Suggestions have closed (or the proposal was withdrawn or decided): "
             "it can no longer be changed."
         )
     _check_proposal(details)

@@ -23,6 +23,7 @@ from cpweek.coproduction.forms import (
     ProposalForm,
     ReleaseForm,
     review_form,
+    score_label,
     uk_instant,
 )
 from cpweek.coproduction.models import SCORE_MAX, SCORE_MIN, ProposalStatus
@@ -105,7 +106,7 @@ def propose(year: int):
         except DomainError as error:
             show_error(form, error)
         else:
-            flash("Proposal sent. You can change it until the call closes.", "success")
+            flash("Proposal sent. You can change it until suggestions close.", "success")
             return redirect(url_for("coproduction.proposal", proposal_id=proposal.id))
     return render_template(
         "coproduction/proposal_form.html",
@@ -273,7 +274,7 @@ def _review_page(found, call, criteria, form, on_it, decision_form=None):
         reviewing=services.reviewing(call),
         deciding=services.deciding(call),
         decidable=services.decidable(found),
-        scale=(SCORE_MIN, SCORE_MAX),
+        scale=(score_label(SCORE_MIN), score_label(SCORE_MAX)),
         ProposalStatus=ProposalStatus,
     )
 
@@ -359,9 +360,9 @@ def set_weight(criterion_id: int):
         except DomainError as error:
             refuse(error)
         else:
-            flash(f"“{criterion.name}” now weighs {criterion.weight}.", "success")
+            flash(f"“{criterion.name}” now counts {criterion.weight} out of 10.", "success")
     else:
-        flash("Enter a weight from 1 to 10.", "error")
+        flash("Enter how much it counts, from 1 to 10.", "error")
     return redirect(url_for("coproduction.panel", year=services.edition_of(call).year))
 
 

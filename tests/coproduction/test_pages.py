@@ -98,7 +98,14 @@ def test_review_then_see_others_then_decide_together(browser, panel):
     out_of_scale = browser.submit(
         url, {f"score_{ids[0]}": "9", f"score_{ids[1]}": "3", "comment": "x"}
     )
-    assert out_of_scale.status_code == 200 and "Choose a score from 1 to 5" in text(out_of_scale)
+    refused = text(out_of_scale)
+    assert out_of_scale.status_code == 200
+    assert "Choose a score from 1 – not at all to 5 – very" in refused
+    # Every choice is worded, so nobody has to guess which end of the scale is good.
+    for worded in ("1 – not at all", "2 – a little", "3 – partly", "4 – mostly", "5 – very"):
+        assert worded in before
+    assert "weight" not in before.lower()
+    assert "How much it counts in the ranking: 3 out of 10." in before
     done = browser.submit(
         url, {f"score_{ids[0]}": "5", f"score_{ids[1]}": "4", "comment": "Strong."}
     )
