@@ -54,7 +54,8 @@ def missing_words(parts) -> str:
 
 def parse_date(typed: dict[str, str], noun: str = "The date") -> date:
     """The date in three boxes typed as people write them: '27', '3' or 'March', '2027'."""
-    missing = [part for part in ("day", "month", "year") if not typed.get(part)]
+    typed = {part: (typed.get(part) or "").strip() for part in ("day", "month", "year")}
+    missing = [part for part in ("day", "month", "year") if not typed[part]]
     if missing:
         raise PartsInvalid(f"{noun} must include {missing_words(missing)}", missing)
     day = int(typed["day"]) if _DIGITS.fullmatch(typed["day"]) else None
@@ -83,7 +84,7 @@ def parse_date(typed: dict[str, str], noun: str = "The date") -> date:
 def parse_time(typed: dict[str, str], noun: str = "The time") -> time:
     """The time in two boxes, hours on the 24-hour clock; also '2pm' or '14:30' in the hour
     box, and an empty minute box is o'clock."""
-    hour_typed, minute_typed = typed.get("hour", ""), typed.get("minute", "")
+    hour_typed, minute_typed = ((typed.get(part) or "").strip() for part in ("hour", "minute"))
     if not hour_typed:
         raise PartsInvalid(f"{noun} must include an hour", ["hour"])
     together = None if minute_typed else _HOUR_AND_MINUTE.fullmatch(hour_typed)

@@ -209,3 +209,20 @@ def test_demo_pages_pass_the_structural_checks(browser, client):
     for url in sorted(set(re.findall(r'href="(/review/proposals/\d+)"', queue))):
         assert problems(text(browser.get(url))) == [], url
     assert problems(text(browser.get("/review/2027/panel"))) == []
+
+
+def test_the_call_page_says_what_a_call_for_proposals_is(browser, panel):
+    page = text(browser.get("/2027/call"))
+    assert "<h1>Suggest a session</h1>" in page
+    assert "call for proposals: an open invitation to suggest a session" in page
+    assert "1 – not at all to 5 – very" in page and "UK time on" in page
+    assert "weight" not in page.lower()
+    assert "Suggest a session for the week" in text(browser.get("/"))
+
+
+def test_the_panel_page_says_how_much_each_question_counts_without_jargon(browser, panel):
+    browser.sign_in(panel.co_producer.email)
+    page = text(browser.get("/review/2027/panel"))
+    assert "weight" not in re.sub(r"<[^>]*>", "", page).lower()  # in the words people read
+    assert "“Co-produced” counts 3 times" in page and "“On theme” counts 1 time" in page
+    assert "How much each question counts" in page and problems(page) == []

@@ -357,3 +357,27 @@ def test_no_review_without_criteria(panel):
     with pytest.raises(coproduction.CoproductionError) as error:
         coproduction.submit_review(proposal, panel.co_producer, {}, "Fine")
     assert "no score criteria" in error.value.message
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "29 6 2027 09:00-12:00",
+        "29/06/2027 9:00 to 12:00",
+        "29 June 2027 9am-12pm",
+        "2027-06-29 09:00–12:00",
+    ],
+)
+def test_unavailable_times_are_read_as_people_write_them(typed):
+    [line] = coproduction.parse_unavailable(typed, "Europe/London")
+    assert (line["starts"], line["ends"]) == (
+        "2027-06-29T08:00:00+00:00",
+        "2027-06-29T11:00:00+00:00",
+    )
+
+
+@pytest.mark.parametrize("typed", ["31 2 2027 09:00-10:00", "29 6 2027 25:00-26:00", "29 6 09:00"])
+def test_unavailable_times_that_are_not_real_say_how_to_write_them(typed):
+    with pytest.raises(coproduction.CoproductionError) as error:
+        coproduction.parse_unavailable(typed, "Europe/London")
+    assert "like “29 6 2027 09:00-12:00”" in error.value.message

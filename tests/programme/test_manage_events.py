@@ -325,3 +325,17 @@ def test_bad_edition_input_is_refused(organiser, edition, changes, message):
     }
     page = _page(organiser.submit("/manage/editions/new", boxes(form)))
     assert message in page and "There is a problem" in page
+
+
+def test_a_date_missing_its_month_is_shown_inline_and_in_the_summary(organiser, edition):
+    typed = {**FORM, "day-day": "1", "day-month": "", "day-year": "2099"}
+    del typed["day"]
+    response = organiser.submit("/manage/2099/events/new", boxes(typed))
+    page = _page(response)
+    assert response.status_code == 200 and db.session.scalar(select(Event)) is None
+    assert '<a href="#day-month">The date must include a month</a>' in page  # the summary
+    assert 'id="day-error"><span class="visually-hidden">Error:</span> The date must' in page
+    assert [shown_in(page, f"day-{box}") for box in ("day", "month", "year")] == ["1", "", "2099"]
+    assert [shown_in(page, f"start_time-{box}") for box in ("hour", "minute")] == ["10", "30"]
+    assert "For example, 27 3 2027" in page and "Starts (UK time)" in page
+    assert problems(page) == []

@@ -486,3 +486,12 @@ def test_statement_also_counts_money_by_the_date_it_was_paid(browser, books):
     browser.sign_in(books.contributor.email)
     home = text(browser.get("/involvement/"))
     assert "In every tax year together: £0.00 waiting for approval and £50.00 approved" in home
+
+
+def test_the_activity_date_is_asked_as_day_month_and_year(browser, books):
+    browser.sign_in(books.contributor.email)
+    page = text(browser.get("/involvement/log"))
+    assert "2026-07-01" not in page and "For example, 27 3 2027" in page
+    for part, label in (("day", "Day"), ("month", "Month"), ("year", "Year")):
+        assert f'for="activity_on-{part}">{label}</label>' in page
+    assert problems(page) == []
