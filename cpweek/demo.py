@@ -219,7 +219,8 @@ EDITIONS = [
                 "A full day online. Morning and afternoon keynotes with six parallel workshops. "
                 "Live captions in every room, BSL interpretation in the main room, and breaks "
                 "every hour.",
-                "SCIE with the Co-production Steering Group",
+                "SCIE with the Co-production Steering Group (people who draw on care and support, "
+                "carers and staff, who plan the week together)",
                 capacity=500,
                 children=[
                     _workshop(
@@ -415,7 +416,8 @@ EDITIONS = [
         date(2027, 7, 2),
         EditionStatus.DRAFT.value,
         "The 2027 programme is being co-produced now. These first events are confirmed; "
-        "more will be added as proposals are reviewed by the steering group.",
+        "more will be added as the sessions people suggested are chosen by a panel of people "
+        "who draw on care and support, carers and staff.",
         [
             DemoEvent(
                 "sharing-power-conference-2027",
@@ -427,7 +429,8 @@ EDITIONS = [
                 "16:00",
                 "A full day online with workshops chosen by the co-production panel. Live captions "
                 "and BSL interpretation in the main room; breaks every hour.",
-                "SCIE with the Co-production Steering Group",
+                "SCIE with the Co-production Steering Group (people who draw on care and support, "
+                "carers and staff, who plan the week together)",
                 capacity=500,
                 registration_opens=datetime(2026, 11, 1, 9, 0),
             ),
@@ -468,7 +471,8 @@ EDITIONS = [
                 date(2027, 7, 2),
                 "11:00",
                 "12:00",
-                "Still being planned with the steering group.",
+                "Still being planned with the people who draw on care and support and the carers "
+                "who plan the week with us.",
                 "SCIE",
                 status=EventStatus.DRAFT.value,
             ),

@@ -315,8 +315,8 @@ class DateTimeInputField(_BoxesField):
 
     @staticmethod
     def hint(label, description: str) -> str:
-        example = "For example, 27 3 2027 and 14 30 for half past 2 in the afternoon."
-        return _uk_time_hint(label, example + " Use the 24-hour clock.", description)
+        example = "On the 24-hour clock: for example, 27 3 2027 and 14 30."
+        return _uk_time_hint(label, example, description)
 
     def parse(self, typed):
         date_part = {part: typed[part] for part in ("day", "month", "year")}

@@ -284,9 +284,9 @@ class DecisionForm(BaseForm):
         validators=[InputRequired("Choose accept, reject or hold")],
     )
     rationale = _paragraph(
-        "Rationale",
-        "Give the rationale: the proposer will read it",
-        "The rationale",
+        "Why: the reasons for this decision",
+        "Give the reasons for the decision: the proposer will read them",
+        "The reasons",
         description="The proposer reads this.",
     )
     propose = SubmitField("Put this decision to the panel")
@@ -296,7 +296,7 @@ class PlaceForm(BaseForm):
     """Put a session at a time, in a room or stream, in the draft."""
 
     event_id = SelectField("Session", coerce=int, validators=[InputRequired("Choose a session")])
-    day = DateInputField("Day", validators=[InputRequired("Enter the day")], noun="The day")
+    day = DateInputField("Date", validators=[InputRequired("Enter the date")], noun="The date")
     start = TimeInputField(
         "Starts (UK time)",
         validators=[InputRequired("Enter the start time")],
@@ -325,7 +325,9 @@ class BreakForm(BaseForm):
     conference_id = SelectField(
         "Conference", coerce=int, validators=[InputRequired("Choose the conference")]
     )
-    break_day = DateInputField("Day", validators=[InputRequired("Enter the day")], noun="The day")
+    break_day = DateInputField(
+        "Date", validators=[InputRequired("Enter the date")], noun="The date"
+    )
     break_start = TimeInputField(
         "Starts (UK time)", validators=[InputRequired("Enter the start")], noun="The start time"
     )

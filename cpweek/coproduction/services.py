@@ -848,7 +848,9 @@ def propose_decision(proposal: Proposal, outcome: str, rationale: str, by: User)
     if outcome not in Outcome._value2member_map_:
         raise CoproductionError("Choose accept, reject or hold", "outcome")
     if not rationale.strip():
-        raise CoproductionError("Give the rationale: the proposer will read it", "rationale")
+        raise CoproductionError(
+            "Give the reasons for the decision: the proposer will read them", "rationale"
+        )
     # Decisions, agreements and withdrawal all queue on the proposal's row (always that row
     # first, so they never deadlock), then read its status afresh.
     lock(proposal)
