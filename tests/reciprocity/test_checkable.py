@@ -39,11 +39,11 @@ def _claim(books, pence=1840, person=None, day=date(2026, 6, 30)):
 
 def test_the_certificate_counts_only_approved_work(books):
     day = date(2026, 5, 12)
-    approved = books.approved(day=day, minutes=60)
+    books.approved(day=day, minutes=60)
     paid = books.approved(day=day, minutes=75)
     books.pay(paid)
     books.log(day=day, minutes=90, choice="decline")  # the person's choice: nothing to approve
-    pending = books.log(day=day, minutes=20)
+    books.log(day=day, minutes=20)  # waiting for approval
     queried = books.log(day=day, minutes=25)
     ledger.query_entry(queried, "Which meeting?", books.organiser)
     rejected = books.log(day=day, minutes=30)
@@ -75,7 +75,6 @@ def test_the_certificate_counts_only_approved_work(books):
         45: "Approved",
     }
     assert portfolio.approved_minutes == certificate.total_minutes
-    assert pending.id and queried.id  # still in the ledger, just not certified
 
 
 def test_an_entry_approved_later_joins_the_certificate(books):
@@ -112,9 +111,9 @@ def test_payment_summary_counts_and_adds_up_per_kind_and_per_person(books):
     expense = _claim(books)  # £18.40
     credits = books.log(minutes=90, choice="time_credits", person=other, by=other)
     ledger.approve(credits, books.organiser)
-    theirs = books.approved(minutes=30, person=other, by=other)  # £12.50
+    books.approved(minutes=30, person=other, by=other)  # £12.50
     corrected = books.approved(minutes=120, person=other, by=other)  # £50.00 ...
-    reversal = ledger.reverse(corrected, "Wrong meeting", books.organiser)  # ... and −£50.00
+    ledger.reverse(corrected, "Wrong meeting", books.organiser)  # ... and −£50.00
 
     payable = ledger.payable_entries()
     summary = ledger.payment_summary(payable)
@@ -142,7 +141,6 @@ def test_payment_summary_counts_and_adds_up_per_kind_and_per_person(books):
     assert (after.entries, after.by_kind, after.money) == (3, before.by_kind, 6840)
     assert [p.entries for p in after.people] == [3]
     assert ledger.payment_summary([]).entries == 0
-    assert theirs.id and reversal.id
 
 
 def _pay_form(entry_ids, **extra):
@@ -293,8 +291,8 @@ def test_organisers_own_wording_still_reaches_both_readers(books):
     assert organiser.body == "You may want advice first." and "Priya Shah" in organiser.about
 
 
-def test_the_tax_threshold_is_filled_in_for_both_readers(app, books):
-    app.config["FEE_WARNING_THRESHOLD_PENCE"] = 1000
+def test_the_tax_threshold_is_filled_in_for_both_readers(app, books, monkeypatch):
+    monkeypatch.setitem(app.config, "FEE_WARNING_THRESHOLD_PENCE", 1000)
     texts = ledger.entry_view(books.log()).warnings
     assert [t.code for t in texts] == ["tax_threshold"]
     mine = ledger.worded_for(texts, books.contributor, books.contributor)[0]
