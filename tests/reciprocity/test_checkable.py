@@ -352,3 +352,20 @@ def test_warning_pages_speak_to_whoever_reads_them(browser, books):
     assert "Priya Shah asked to see guidance about benefits" in for_them
     guidance = text(browser.get("/ledger/guidance"))
     assert "Organisers see first: “This contributor asked to see guidance" in guidance
+
+
+def test_bad_entries_on_the_payment_form_are_told_not_a_500(browser, books):
+    entry = books.approved(minutes=60)
+    browser.sign_in(books.organiser.email)
+    checked = browser.submit(
+        "/ledger/payments/new", _pay_form(["abc"], check="Work out the totals")
+    )
+    assert checked.status_code == 200 and "No entries are ticked" in text(checked)
+    record = _pay_form(["abc"], submit="Record the payment", summarised="abc")
+    refused = browser.submit("/ledger/payments/new", record)
+    assert refused.status_code == 200 and "There is a problem" in text(refused)
+    gone = browser.submit(
+        "/ledger/payments/new", _pay_form([999999], submit="Record the payment", summarised="")
+    )
+    assert gone.status_code == 200 and "There is a problem" in text(gone)
+    assert status_of(entry.id) == "approved"
