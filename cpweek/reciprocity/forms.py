@@ -319,6 +319,10 @@ class PaymentRunForm(BaseForm):
         "Enter the finance system's reference for this payment",
         100,
     )
+    # The entries the totals on the page were worked out for: recording waits until the
+    # organiser has seen the totals of exactly what is ticked.
+    summarised = HiddenField()
+    check = SubmitField("Work out the totals")
     submit = SubmitField("Record the payment")
 
 
@@ -326,7 +330,9 @@ class GuidanceForm(BaseForm):
     title = required_text("Title", "Enter a title")
     body = TextAreaField(
         "Wording",
-        description="Signpost, never advise. {threshold} is replaced by the tax-year threshold.",
+        description="Write to the contributor, as “you”: organisers see a line about the "
+        "contributor before it. Signpost, never advise. {threshold} is replaced by the tax-year "
+        "threshold.",
         validators=[
             DataRequired("Enter the wording people see"),
             Length(max=4000, message="The wording must be 4,000 characters or fewer"),

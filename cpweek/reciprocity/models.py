@@ -258,6 +258,7 @@ class EntryStatus(LabelledEnum):
 
 
 OWED_STATUSES = (EntryStatus.PENDING, EntryStatus.QUERIED)
+APPROVED_STATUSES = (EntryStatus.APPROVED, EntryStatus.PAID)  # approved, and perhaps paid since
 CLOSED_STATUSES = (EntryStatus.REJECTED, EntryStatus.WITHDRAWN)
 
 

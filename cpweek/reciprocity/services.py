@@ -34,6 +34,7 @@ from cpweek.money import LARGEST_AMOUNT_PENCE, TaxYear, format_pence, pence_to_p
 from cpweek.programme import services as programme
 from cpweek.programme.models import Event
 from cpweek.reciprocity.models import (
+    APPROVED_STATUSES,
     CLOSED_STATUSES,
     OWED_STATUSES,
     Activity,
@@ -416,45 +417,57 @@ class GuidanceText:
 
 
 # Signposts, never advice (shared DOMAIN.md): organisers edit these on the guidance page.
+# Each is written to the contributor, as "you": they are the one who decides what to accept.
 GUIDANCE_DEFAULTS = {
     BENEFITS: GuidanceText(
         BENEFITS,
         "Payments and vouchers can affect benefits",
-        "This contributor asked to see guidance about benefits. Fees, and sometimes "
-        "vouchers, can affect benefits such as Universal Credit, Employment and Support "
-        "Allowance or Pension Credit, and the rules differ between benefits. We cannot give "
-        "benefits advice. Before you accept, you may want to talk to an independent "
-        "welfare-rights adviser. You can also take less, take time credits, or decline.",
+        "You asked to see guidance about benefits. Fees, and sometimes vouchers, can affect "
+        "benefits such as Universal Credit, Employment and Support Allowance or Pension "
+        "Credit, and the rules differ between benefits. We cannot give benefits advice. Before "
+        "you accept, you may want to talk to an independent welfare-rights adviser. You can "
+        "also take less, take time credits, or decline.",
         "Citizens Advice: benefits",
         "https://www.citizensadvice.org.uk/benefits/",
     ),
     TAX_THRESHOLD: GuidanceText(
         TAX_THRESHOLD,
         "Fees this tax year would pass {threshold}",
-        "With this entry, fees and vouchers for this person in the tax year (6 April to 5 "
-        "April) add up to more than {threshold}. Above the trading allowance a person may need "
-        "to tell HMRC through Self Assessment. This is not tax advice: HMRC's guidance "
-        "explains the allowance.",
+        "With this entry, your fees and vouchers in the tax year (6 April to 5 April) add up "
+        "to more than {threshold}. Above the trading allowance you may need to tell HMRC "
+        "through Self Assessment. This is not tax advice: HMRC's guidance explains the "
+        "allowance.",
         "GOV.UK: tax-free allowances on trading income",
         "https://www.gov.uk/guidance/tax-free-allowances-on-property-and-trading-income",
     ),
     REGULAR_ROLE: GuidanceText(
         REGULAR_ROLE,
         "This looks like a regular, ongoing role",
-        "The same activity has been logged in several different weeks recently. Regular, "
-        "ongoing work can change someone's employment status; the arrangement should be "
-        "reviewed with the finance or HR team.",
+        "You have logged this activity in several different weeks recently. Regular, ongoing "
+        "work can change your employment status, so the organisers may need to review the "
+        "arrangement with their finance or HR team. You can ask them about it.",
         "GOV.UK: employment status",
         "https://www.gov.uk/employment-status",
     ),
     PUBLIC_SECTOR: GuidanceText(
         PUBLIC_SECTOR,
-        "Public-sector employee",
-        "This person told us they work in the public sector. If this was done in work time, "
-        "their employer's rules may not allow a separate fee: they should check with their "
-        "employer.",
+        "You work in the public sector",
+        "You told us you work for a public-sector organisation. If you did this in work time, "
+        "your employer's rules may not allow a separate fee: please check with your employer.",
     ),
 }
+# What an organiser reads first, about the contributor, before the contributor's own wording.
+ABOUT_THE_CONTRIBUTOR = {
+    BENEFITS: "{name} asked to see guidance about benefits before accepting a fee or vouchers.",
+    TAX_THRESHOLD: "{name}'s fees and vouchers in this tax year, with this entry, add up to "
+    "more than {threshold}.",
+    REGULAR_ROLE: "{name} has logged this activity in several different weeks recently. "
+    "Regular, ongoing work can change someone's employment status: review the arrangement with "
+    "the finance or HR team.",
+    PUBLIC_SECTOR: "{name} told us they work for a public-sector organisation. If this was done "
+    "in work time, their employer's rules may not allow a separate fee.",
+}
+THIS_CONTRIBUTOR = "This contributor"
 WARNING_ORDER = (BENEFITS, TAX_THRESHOLD, REGULAR_ROLE, PUBLIC_SECTOR)
 
 
@@ -483,6 +496,45 @@ def guidance() -> dict[str, GuidanceText]:
         )
         for code, text in guidance_for_editing().items()
     }
+
+
+@dataclass(frozen=True)
+class WarningShown:
+    """One warning as its reader sees it: the contributor reads the guidance written to them
+    ("you"); an organiser reads first a line about the contributor, then that same guidance."""
+
+    code: str
+    title: str
+    body: str
+    link_text: str
+    link_url: str
+    about: str  # the organiser's line about the contributor; "" when the contributor reads it
+
+    @property
+    def for_contributor(self) -> bool:
+        return not self.about
+
+
+def about_the_contributor(code: str, name: str = THIS_CONTRIBUTOR) -> str:
+    threshold = format_pence(current_app.config["FEE_WARNING_THRESHOLD_PENCE"])
+    return ABOUT_THE_CONTRIBUTOR[code].format(name=name, threshold=threshold)
+
+
+def worded_for(texts: list[GuidanceText], contributor: User, reader: User) -> list[WarningShown]:
+    """The warnings of one entry worded for whoever reads them: the contributor themselves,
+    or someone else (an organiser), who is told whom they are about."""
+    own = reader.id == contributor.id
+    return [
+        WarningShown(
+            text.code,
+            text.title,
+            text.body,
+            text.link_text,
+            text.link_url,
+            "" if own else about_the_contributor(text.code, contributor.name),
+        )
+        for text in texts
+    ]
 
 
 def save_guidance(code: str, text: GuidanceText, by: User) -> None:
@@ -539,6 +591,26 @@ def _still_counts():
         LedgerEntry.status.in_([s.value for s in CLOSED_STATUSES]),
     )
     return ~closed.exists()
+
+
+def _approved_work():
+    """The one rule for "approved" work (the certificate, the portfolio's column): an
+    involvement whose entry an organiser approved (paid or not) and nobody reversed since. An
+    entry waiting for approval or an answer, rejected, withdrawn or reversed does not count.
+    Declining payment is the person's own choice and leaves nothing to approve, so declined
+    work counts as it stands (otherwise "recognition only" would earn no certificate)."""
+    entry, reversal = aliased(LedgerEntry), aliased(LedgerEntry)
+    approved_entry = (
+        select(entry.id)
+        .where(
+            entry.involvement_id == Involvement.id,
+            entry.reverses_id.is_(None),
+            entry.status.in_([s.value for s in APPROVED_STATUSES]),
+            ~select(reversal.id).where(reversal.reverses_id == entry.id).exists(),
+        )
+        .exists()
+    )
+    return or_(Involvement.choice == Choice.DECLINE.value, approved_entry)
 
 
 def _weeks_of_activity(contributor_id: int, activity_id: int, on: date, exclude_id=None) -> int:
@@ -1037,7 +1109,7 @@ class EntryView:
     def can_reverse(self) -> bool:
         """What `reverse` accepts: approved or paid, not a reversal, not reversed already."""
         return (
-            self.entry.status in (EntryStatus.APPROVED, EntryStatus.PAID)
+            self.entry.status in APPROVED_STATUSES
             and not self.entry.is_reversal
             and self.reversed_by is None
         )
@@ -1228,7 +1300,7 @@ def reverse(entry: LedgerEntry, reason: str, by: User) -> LedgerEntry:
     _refuse_own([entry], by)
     if entry.is_reversal:
         raise WrongStatus("A reversal cannot itself be reversed. Log a new entry instead.")
-    if entry.status not in (EntryStatus.APPROVED, EntryStatus.PAID):
+    if entry.status not in APPROVED_STATUSES:
         raise WrongStatus(
             "Only approved or paid entries are reversed; reject or withdraw this one instead."
         )
@@ -1277,21 +1349,30 @@ class PayableEntry:
     contributor: User
     payee_reference: str
     days_waiting: int
+    name: str = ""  # the contributor's preferred name, else their account's
+
+    def __post_init__(self) -> None:
+        self.name = self.name or self.contributor.name
 
 
 def payable_entries(today: date | None = None) -> list[PayableEntry]:
     """Approved entries not yet paid, oldest approval first, with how long each has waited."""
     today = today or programme.today_in()
     rows = db.session.execute(
-        select(LedgerEntry, User, ContributorProfile.payee_reference)
+        select(
+            LedgerEntry,
+            User,
+            ContributorProfile.payee_reference,
+            ContributorProfile.preferred_name,
+        )
         .join(User, User.id == LedgerEntry.contributor_id)
         .outerjoin(ContributorProfile, ContributorProfile.user_id == User.id)
         .where(LedgerEntry.status == EntryStatus.APPROVED.value)
         .order_by(LedgerEntry.decided_at, LedgerEntry.id)
     ).all()
     return [
-        PayableEntry(entry, person, reference or "", _days_since(entry, today))
-        for entry, person, reference in rows
+        PayableEntry(entry, person, reference or "", _days_since(entry, today), preferred or "")
+        for entry, person, reference, preferred in rows
     ]
 
 
@@ -1486,9 +1567,68 @@ def list_payment_runs() -> list[PaymentRun]:
 @dataclass
 class RunLine:
     entry: LedgerEntry
-    person: User
+    contributor: User
     payee_reference: str
     name: str  # the contributor's preferred name, else their account's
+
+
+@dataclass
+class PersonTotals:
+    """What one person is paid in a run: the figures to check against one bank transfer."""
+
+    contributor: User
+    name: str
+    payee_reference: str
+    entries: int = 0
+    by_kind: dict[EntryKind, int] = field(default_factory=dict)
+
+    @property
+    def money(self) -> int:
+        """Fees, charity, vouchers and expenses together, in pence (time credits are not money)."""
+        return sum(amount for kind, amount in self.by_kind.items() if not kind.in_credits)
+
+
+@dataclass
+class PaymentSummary:
+    """The number of entries and the totals of a payment run (about to be recorded, or
+    recorded), per kind and per person, so the organiser can check them against the payment
+    itself. Kinds are kept apart; "money" adds the ones paid in pounds."""
+
+    entries: int
+    by_kind: dict[EntryKind, int]
+    people: list[PersonTotals]
+
+    @property
+    def money(self) -> int:
+        return sum(amount for kind, amount in self.by_kind.items() if not kind.in_credits)
+
+    @property
+    def kinds(self) -> list[EntryKind]:
+        """The kinds in the run, in the ledger's order."""
+        return [kind for kind in EntryKind if kind in self.by_kind]
+
+    @property
+    def money_kinds(self) -> int:
+        return sum(1 for kind in self.by_kind if not kind.in_credits)
+
+
+def payment_summary(lines: list[PayableEntry] | list[RunLine]) -> PaymentSummary:
+    """Count and add up the lines of a run: for everyone, and per person (by name). A
+    correction paid in the same run counts as a line and takes its amount off."""
+    by_kind: dict[EntryKind, int] = {}
+    people: dict[int, PersonTotals] = {}
+    for line in lines:
+        entry, kind = line.entry, EntryKind(line.entry.kind)
+        person = people.get(entry.contributor_id)
+        if person is None:
+            person = people[entry.contributor_id] = PersonTotals(
+                line.contributor, line.name, line.payee_reference
+            )
+        person.entries += 1
+        person.by_kind[kind] = person.by_kind.get(kind, 0) + entry.amount
+        by_kind[kind] = by_kind.get(kind, 0) + entry.amount
+    ordered = sorted(people.values(), key=lambda p: (p.name.lower(), p.contributor.id))
+    return PaymentSummary(sum(p.entries for p in ordered), by_kind, ordered)
 
 
 def payment_run_lines(run: PaymentRun) -> list[RunLine]:
@@ -1689,6 +1829,7 @@ class StatementLine:
     entry: LedgerEntry
     paid_on: date | None
     payment_reference: str
+    corrected_by: int | None = None  # the number of the entry that reverses this one
 
     @property
     def amount_text(self) -> str:
@@ -1716,9 +1857,11 @@ class Statement:
 def statement(person: User, year: TaxYear) -> Statement:
     """Everything in a contributor's ledger for one tax year (by the date of the activity or
     expense), kinds kept apart, with totals that are the sums of the lines shown."""
+    reversal = aliased(LedgerEntry)
     rows = db.session.execute(
-        select(LedgerEntry, PaymentRun.paid_on, PaymentRun.reference)
+        select(LedgerEntry, PaymentRun.paid_on, PaymentRun.reference, reversal.id)
         .outerjoin(PaymentRun, PaymentRun.id == LedgerEntry.payment_run_id)
+        .outerjoin(reversal, reversal.reverses_id == LedgerEntry.id)
         .where(
             LedgerEntry.contributor_id == person.id,
             _year_filter(year),
@@ -1728,9 +1871,9 @@ def statement(person: User, year: TaxYear) -> Statement:
     ).all()
     lines: dict[EntryKind, list[StatementLine]] = {kind: [] for kind in EntryKind}
     totals = {kind: Buckets() for kind in EntryKind}
-    for entry, paid_on, reference in rows:
+    for entry, paid_on, reference, corrected_by in rows:
         kind = EntryKind(entry.kind)
-        lines[kind].append(StatementLine(entry, paid_on, reference or ""))
+        lines[kind].append(StatementLine(entry, paid_on, reference or "", corrected_by))
         bucket = _bucket_of(entry.status)
         if bucket:
             setattr(totals[kind], bucket, getattr(totals[kind], bucket) + entry.amount)
@@ -1880,6 +2023,19 @@ class PortfolioItem:
     involvement: Involvement
     activity: str
     event: Event | None
+    approved: bool = True  # by `_approved_work`: what a certificate counts
+    entry_status: str | None = None  # the status of its ledger entry (None: payment declined)
+
+    @property
+    def standing(self) -> str:
+        """Where the activity stands, in the contributor's words."""
+        if self.involvement.choice == Choice.DECLINE:
+            return "Payment declined"
+        if self.approved:
+            return "Approved"
+        if self.entry_status in APPROVED_STATUSES:
+            return "Corrected by the organisers"  # approved, then reversed
+        return EntryStatus(self.entry_status).label if self.entry_status else "Not approved"
 
 
 @dataclass
@@ -1893,20 +2049,40 @@ class Portfolio:
     def total_minutes(self) -> int:
         return sum(item.involvement.minutes for item in self.activities)
 
+    @property
+    def approved_minutes(self) -> int:
+        return sum(item.involvement.minutes for item in self.activities if item.approved)
 
-def portfolio(person: User, year: TaxYear | None = None) -> Portfolio:
-    """Everything a contributor did and received: activities (whatever they chose to take for
-    them) and recognition, oldest first."""
+
+def _activities(person: User, year: TaxYear | None, *, approved_only: bool):
+    original = aliased(LedgerEntry)
+    entry_status = (
+        select(original.status)
+        .where(original.involvement_id == Involvement.id, original.reverses_id.is_(None))
+        .limit(1)
+        .scalar_subquery()
+    )
     query = (
-        select(Involvement, Activity.name, Event)
+        select(Involvement, Activity.name, Event, _approved_work(), entry_status)
         .join(Activity, Activity.id == Involvement.activity_id)
         .outerjoin(Event, Event.id == Involvement.event_id)
         .where(Involvement.contributor_id == person.id, _still_counts())
         .order_by(Involvement.activity_on, Involvement.id)
     )
+    if approved_only:
+        query = query.where(_approved_work())
     if year is not None:
         query = query.where(Involvement.activity_on.between(year.starts_on, year.ends_on))
-    activities = [PortfolioItem(*row) for row in db.session.execute(query)]
+    return [
+        PortfolioItem(involvement, activity, event, bool(approved), status)
+        for involvement, activity, event, approved, status in db.session.execute(query)
+    ]
+
+
+def portfolio(person: User, year: TaxYear | None = None) -> Portfolio:
+    """Everything a contributor did and received: activities (whatever they chose to take for
+    them, each with where it stands) and recognition, oldest first. Rejected and withdrawn
+    entries' activities are left off."""
     recognitions = [
         tuple(row)
         for row in db.session.execute(
@@ -1916,7 +2092,15 @@ def portfolio(person: User, year: TaxYear | None = None) -> Portfolio:
             .order_by(Recognition.issued_at, Recognition.id)
         )
     ]
+    activities = _activities(person, year, approved_only=False)
     return Portfolio(person, profile_or_default(person), activities, recognitions)
+
+
+def certificate(person: User, year: TaxYear | None = None) -> Portfolio:
+    """What a certificate of contribution lists: approved work only (`_approved_work`), so
+    nothing still waiting for approval, rejected, withdrawn or reversed."""
+    activities = _activities(person, year, approved_only=True)
+    return Portfolio(person, profile_or_default(person), activities, [])
 
 
 def public_credits(event_id: int) -> list[str]:

@@ -232,6 +232,7 @@ def _log_page(person: User, *, for_them: bool, back_url: str, prefill=None):
         person=person,
         for_them=for_them,
         offer=offer,
+        warnings=services.worded_for(offer.warnings, person, current_user) if offer else [],
         must_read=must_read,
         back_url=back_url,
         rates=services.list_rates(),
@@ -372,6 +373,7 @@ def _entry_page(entry: LedgerEntry, *, answer_form=None, receipt_form=None):
     return render_template(
         "reciprocity/entry.html",
         view=view,
+        warnings=services.worded_for(view.warnings, view.contributor, current_user),
         answer_form=answer_form or AnswerForm(),
         receipt_form=receipt_form or ReceiptForm(),
         withdraw_form=ActionForm(),
@@ -474,7 +476,7 @@ def certificate():
     year = _tax_year() if request.args.get("year") else None
     return render_template(
         "reciprocity/certificate.html",
-        portfolio=services.portfolio(current_user, year),
+        portfolio=services.certificate(current_user, year),
         year=year,
         today=services.programme.today_in(),
     )
@@ -505,6 +507,7 @@ def _review_page(entry: LedgerEntry, **forms):
     return render_template(
         "reciprocity/review.html",
         view=view,
+        warnings=services.worded_for(view.warnings, view.contributor, current_user),
         seen=services.warnings_seen(entry.id),
         approve_form=forms.get("approve_form") or ApproveForm(),
         query_form=forms.get("query_form") or QueryForm(),
@@ -757,6 +760,10 @@ def confirm_rate(rate_id: int):
     return redirect(url_for("reciprocity.rates"))
 
 
+def _entry_ids(text: str | None) -> set[int]:
+    return {int(part) for part in (text or "").split(",") if part.isdigit()}
+
+
 @bp.route("/ledger/payments/new", methods=["GET", "POST"])
 @requires(Role.ORGANISER)
 def new_payment_run():
@@ -772,18 +779,39 @@ def new_payment_run():
                 "paid_on": services.programme.today_in(),
             }
         )
-    if form.validate_on_submit():
-        details = services.PaymentDetails(
-            paid_on=form.paid_on.data, method=form.method.data, reference=form.reference.data
-        )
-        try:
-            run = services.record_payment_run(form.entries.data, details, current_user)
-        except DomainError as error:
-            show_error(form, error)
-        else:
-            flash("Payment recorded. Download the file for the finance system below.", "success")
-            return redirect(url_for("reciprocity.payment_run", run_id=run.id))
-    return render_template("reciprocity/payment_new.html", form=form, payable=payable)
+    ticked = {i for i in form.entries.data or [] if isinstance(i, int)}
+    payable_ids = {item.entry.id for item in payable}
+    must_check = False
+    # "Work out the totals" only shows them: nothing is checked or saved.
+    if form.is_submitted() and not form.check.data and form.validate():
+        # The totals on the page must be those of what is ticked now, so the organiser has
+        # checked them against the payment before anything is recorded.
+        must_check = (ticked & payable_ids) != _entry_ids(form.summarised.data)
+        if not must_check:
+            details = services.PaymentDetails(
+                paid_on=form.paid_on.data, method=form.method.data, reference=form.reference.data
+            )
+            try:
+                run = services.record_payment_run(form.entries.data, details, current_user)
+            except DomainError as error:
+                show_error(form, error)
+            else:
+                count = len(set(form.entries.data))
+                flash(
+                    f"Payment recorded for {count} entr{'y' if count == 1 else 'ies'}. Check "
+                    "the totals below, and download the file for the finance system.",
+                    "success",
+                )
+                return redirect(url_for("reciprocity.payment_run", run_id=run.id))
+    chosen = [item for item in payable if item.entry.id in ticked]
+    form.summarised.data = ",".join(str(item.entry.id) for item in chosen)
+    return render_template(
+        "reciprocity/payment_new.html",
+        form=form,
+        payable=payable,
+        summary=services.payment_summary(chosen),
+        must_check=must_check,
+    )
 
 
 def _run_or_404(run_id: int):
@@ -797,8 +825,12 @@ def _run_or_404(run_id: int):
 @requires(Role.ORGANISER)
 def payment_run(run_id: int):
     run = _run_or_404(run_id)
+    lines = services.payment_run_lines(run)
     return render_template(
-        "reciprocity/payment_run.html", run=run, lines=services.payment_run_lines(run)
+        "reciprocity/payment_run.html",
+        run=run,
+        lines=lines,
+        summary=services.payment_summary(lines),
     )
 
 
@@ -812,7 +844,9 @@ def payment_run_csv(run_id: int):
 @bp.route("/ledger/guidance")
 @requires(Role.ORGANISER)
 def guidance():
-    return render_template("reciprocity/guidance.html", texts=services.guidance())
+    texts = services.guidance()
+    about = {code: services.about_the_contributor(code) for code in texts}
+    return render_template("reciprocity/guidance.html", texts=texts, about=about)
 
 
 @bp.route("/ledger/guidance/<code>", methods=["GET", "POST"])

@@ -306,7 +306,7 @@ def test_reviewing_is_offered_to_contributors_as_involvement(browser, panel):
     assert (prompt.year, prompt.reviews) == (2027, 2)
     browser.sign_in(reviewer.email)
     home = browser.get("/involvement/").get_data(as_text=True)
-    assert "You reviewed 2 proposals for the 2027 call" in home
+    assert "You reviewed 2 proposals for sessions at Co-production Week 2027" in home
     form = browser.get("/involvement/log?reviewing=2027").get_data(as_text=True)
     assert 'value="Reviewing 2 proposals for the 2027 call"' in form and 'value="1"' in form
     details = ledger.prefill_reviewing(reviewer, prompt)

@@ -78,15 +78,18 @@ def test_from_logging_to_a_paid_statement(browser, books):
     assert approved.status_code == 302 and status_of(entry.id) == "approved"
     assert "37.50" in text(browser.get("/ledger/"))  # in the aged list
 
-    paid = browser.submit(
-        "/ledger/payments/new",
-        {
-            "entries": [entry.id],
-            **date_boxes("paid_on", "10", "7", "2026"),
-            "method": "bank_transfer",
-            "reference": "BACS-77",
-        },
-    )
+    payment = {
+        "entries": [entry.id],
+        **date_boxes("paid_on", "10", "7", "2026"),
+        "method": "bank_transfer",
+        "reference": "BACS-77",
+        "submit": "Record the payment",
+    }
+    # Recorded only once the totals shown were worked out for exactly what is ticked.
+    unchecked = browser.submit("/ledger/payments/new", payment)
+    assert unchecked.status_code == 200 and "Nothing is recorded yet" in text(unchecked)
+    assert status_of(entry.id) == "approved"
+    paid = browser.submit("/ledger/payments/new", {**payment, "summarised": str(entry.id)})
     assert paid.status_code == 302
     csv_file = browser.get(paid.headers["Location"] + ".csv")
     assert csv_file.mimetype == "text/csv" and "BACS-77" in text(csv_file)
