@@ -12,6 +12,7 @@ from cpweek.extensions import db
 from cpweek.reciprocity import services as ledger
 from cpweek.reciprocity.models import EntryKind
 from tests.a11y import problems
+from tests.boxes import date_boxes
 from tests.factories import make_user
 
 
@@ -146,7 +147,7 @@ def test_payment_summary_counts_and_adds_up_per_kind_and_per_person(books):
 def _pay_form(entry_ids, **extra):
     return {
         "entries": list(entry_ids),
-        "paid_on": "2026-07-10",
+        **date_boxes("paid_on", "10", "7", "2026"),
         "method": "bank_transfer",
         "reference": "BACS-9",
         **extra,
@@ -319,7 +320,7 @@ def test_warning_pages_speak_to_whoever_reads_them(browser, books):
             "/involvement/log",
             {
                 "activity_id": books.activity_id,
-                "activity_on": "2026-05-12",
+                **date_boxes("activity_on", "12", "5", "2026"),
                 "hours": "1",
                 "choice": "fee",
                 "check": "Work out the fee",
@@ -342,7 +343,7 @@ def test_warning_pages_speak_to_whoever_reads_them(browser, books):
             f"/ledger/contributors/{books.contributor.id}/log",
             {
                 "activity_id": books.activity_id,
-                "activity_on": "2026-05-12",
+                **date_boxes("activity_on", "12", "5", "2026"),
                 "hours": "1",
                 "choice": "fee",
                 "check": "Work out the fee",
