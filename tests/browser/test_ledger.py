@@ -18,10 +18,10 @@ from tests.browser.steps import (
     choose,
     fill,
     fill_date,
-    select as choose_from_list,
     tick,
     upload,
 )
+from tests.browser.steps import select as choose_from_list
 from tests.factories import make_user
 
 PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
@@ -90,7 +90,7 @@ def test_contributor_logs_an_activity_and_claims_an_expense_with_a_receipt(journ
 
 
 def test_organiser_approves_and_pays(journey):
-    organiser, contributor, activity = _books(benefits_guidance=True)
+    _organiser, contributor, activity = _books(benefits_guidance=True)
     involvement = ledger.log_involvement(
         contributor,
         ledger.InvolvementDetails(
