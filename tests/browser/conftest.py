@@ -101,10 +101,6 @@ def axe_pages(chromium, live_server):
             page.goto(blank)
             page.add_script_tag(path=str(AXE_PATH))
             pages[width] = page
-            if len(pages) == 1:
-                scratch = context.new_page()
-                learn_box_order(scratch)
-                scratch.close()
         return pages[width]
 
     yield page_for
@@ -112,17 +108,25 @@ def axe_pages(chromium, live_server):
         page.context.close()
 
 
+# A UK person's browser, with JavaScript off.
+PERSON = {"java_script_enabled": False, "locale": "en-GB", "timezone_id": "Europe/London"}
+
+
+@pytest.fixture(scope="session")
+def box_order(chromium) -> None:
+    """How this browser's own date and time boxes take typing (steps.learn_box_order)."""
+    context = chromium.new_context(**PERSON)
+    learn_box_order(context.new_page())
+    context.close()
+
+
 @pytest.fixture(params=list(WIDTHS), ids=list(WIDTHS))
-def journey(request, chromium, live_server, axe_pages, mailbox):
+def journey(request, chromium, live_server, axe_pages, box_order, mailbox):
     """A JavaScript-off browser tab at the test's width, and the steps of a journey."""
     width = request.param
     w, h = WIDTHS[width]
     context = chromium.new_context(
-        viewport={"width": w, "height": h},
-        java_script_enabled=False,
-        base_url=live_server,
-        locale="en-GB",  # a UK person's browser: its date boxes read day, month, year
-        timezone_id="Europe/London",
+        viewport={"width": w, "height": h}, base_url=live_server, **PERSON
     )
     context.set_default_timeout(10_000)
     page = context.new_page()

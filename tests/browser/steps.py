@@ -39,12 +39,17 @@ CONTROLS_ABOVE = """summary => {
 
 # --- what is in view -----------------------------------------------------------------------------
 
+# How the app marks what happened after a submit (templates/base.html, _macros/forms.html).
+MESSAGE = ".notice--success, .notice--info"
+ERROR_SUMMARY = ".error-summary"
+
 
 def assert_in_view(page, locator, what: str | None = None) -> None:
     """The element is on screen without scrolling: its box inside the viewport (its top, if it
     is taller than the viewport)."""
     what = what or str(locator)
-    locator.first.wait_for(state="visible")
+    # Nothing changes a JavaScript-off page after it loads: no waiting for it to appear.
+    assert locator.count() and locator.first.is_visible(), f"{what} is not shown on {page.url}"
     box = locator.first.bounding_box()
     view = page.viewport_size
     assert box is not None, f"{what} has no box on {page.url}"
@@ -52,14 +57,14 @@ def assert_in_view(page, locator, what: str | None = None) -> None:
     inside = box["y"] >= -1 and box["y"] < view["height"] and bottom_ok
     inside = inside and box["x"] >= -1 and box["x"] + box["width"] <= view["width"] + 1
     assert inside, (
-        f"{what} is at {round(box['y'])} px, outside the 0 to {view['height']} px in view, "
-        f"on {page.url}"
+        f"{what} spans {round(box['y'])} to {round(box['y'] + box['height'])} px, not inside "
+        f"the 0 to {view['height']} px in view, on {page.url}"
     )
 
 
 def assert_success(page, words: str | None = None) -> None:
     """After a submit that worked: the success message is in view and the title is plain."""
-    notice = page.locator(".notice--success, .notice--info")
+    notice = page.locator(MESSAGE)
     if words:
         notice = notice.filter(has_text=words)
     assert_in_view(page, notice, f"the message {words or ''!r}")
@@ -70,7 +75,7 @@ def assert_error_first(page, words: str | None = None) -> None:
     """After a submit that did not: the title starts "Error:" and the error summary is in view
     with nothing to fill in or press above it."""
     assert page.title().startswith("Error:"), f"title {page.title()!r} on {page.url}"
-    summary = page.locator(".error-summary")
+    summary = page.locator(ERROR_SUMMARY)
     if words:
         summary = summary.filter(has_text=words)
     assert_in_view(page, summary, "the error summary")
