@@ -6,7 +6,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 FLASK := CPWEEK_ENV=development $(BIN)/flask --app app
 
-.PHONY: run test lint clean
+AXE_STAMP := tests/browser/node_modules/.installed
+
+.PHONY: run test lint clean axe
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -23,12 +25,24 @@ run: $(STAMP)
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-## Run the whole test suite (SQLite; set TEST_DATABASE_URL for PostgreSQL).
-test: $(STAMP)
+## axe-core for the browser journeys (tests/browser), pinned in its package-lock.json, from the
+## npm registry. Without npm the journeys are skipped, saying what to install.
+$(AXE_STAMP): tests/browser/package.json tests/browser/package-lock.json
+	cd tests/browser && npm ci --no-audit --no-fund --loglevel=error
+	touch $(AXE_STAMP)
+
+axe:
+	@if command -v npm >/dev/null 2>&1; then \
+	  $(MAKE) --no-print-directory $(AXE_STAMP) || echo "npm could not install axe-core: the browser journeys will be skipped"; \
+	else echo "npm not found: the browser journeys (tests/browser) will be skipped"; fi
+
+## Run the whole test suite (SQLite; set TEST_DATABASE_URL for PostgreSQL), the browser journeys
+## included when Chromium and axe-core are there.
+test: $(STAMP) axe
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache tests/browser/node_modules tests/browser/screenshots
