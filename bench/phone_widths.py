@@ -61,6 +61,7 @@ START = [
     "/proposals/",
     "/manage/",
     "/ledger/",
+    "/manage/mail/",
     "/admin/people",
     "/evidence/",
     "/editions",
