@@ -21,6 +21,10 @@ from cpweek.timezones import from_local
 
 DEMO_PASSWORD = "kettle river lamp"
 
+# The longest name the demo holds (60 characters, one word of 35 letters), so every page that
+# shows a name is seen fitting a phone with it (issue 11).
+LONG_NAME = "Ama Efua Venkataraghavan-Wolfeschlegelsteinhausenbergerdorff"
+
 DEMO_ACCOUNTS = [
     # email, name, granted roles
     ("attendee@example.org", "Sam Taylor", ()),
@@ -28,6 +32,7 @@ DEMO_ACCOUNTS = [
     ("coproducer@example.org", "Marcus Bell", (Role.CO_PRODUCER, Role.CONTRIBUTOR)),
     ("organiser@example.org", "Helen Okafor", (Role.ORGANISER,)),
     ("admin@example.org", "Jo Whitfield", (Role.ADMIN,)),
+    ("ama@example.org", LONG_NAME, (Role.CONTRIBUTOR,)),
 ]
 
 ONLINE_PLATFORM = "Zoom"
@@ -490,6 +495,8 @@ class SeedResult:
     proposals: int = 0
     evidence_items: int = 0
     suggestions: int = 0
+    releases: int = 0
+    long_data: int = 0
 
     @property
     def added_anything(self) -> bool:
@@ -501,6 +508,8 @@ class SeedResult:
             or self.proposals
             or self.evidence_items
             or self.suggestions
+            or self.releases
+            or self.long_data
         )
 
 
@@ -539,6 +548,8 @@ def seed_demo() -> SeedResult:
 
     evidence = seed_evidence()  # the Care Equity Evidence Hub, its items and suggestions
     result.evidence_items, result.suggestions = evidence.items, evidence.suggestions
+    result.releases = _add_first_release()
+    result.long_data = _add_long_data()
     return result
 
 
@@ -891,3 +902,157 @@ def _add_call() -> int:
         sam = people["attendee@example.org"]
         programme.register(webinar, programme.Applicant(name=sam.name, email=None), person=sam)
     return len(proposals)
+
+
+# --- the 2027 programme's first release (issue 11) ---------------------------------------------
+
+RELEASED_PROPOSAL = "Easy Read, done together"
+
+
+def _add_first_release() -> int:
+    """The 2027 programme's first published release, so /2027/changes and its feed show one.
+
+    Made the way people make it in the app: a co-producer agrees to the organiser's decision to
+    accept "Easy Read, done together", so the decision stands and a draft event is made from the
+    proposal; the organiser finishes its details and places it in the schedule draft; the release
+    is prepared, and signed off by the organiser and the co-producer, which publishes it. The
+    decision on "Carers' own evidence" still waits for a co-producer, and the draft closing
+    conversation is still there to place, for whoever tries the demo."""
+    from dataclasses import replace
+
+    from cpweek.coproduction import schedule
+    from cpweek.coproduction import services as coproduction
+    from cpweek.coproduction.models import Proposal, Release
+    from cpweek.programme import services as programme
+
+    edition = db.session.scalar(select(Edition).where(Edition.year == 2027))
+    if edition is None or db.session.scalar(
+        select(Release.id).where(Release.edition_id == edition.id).limit(1)
+    ):
+        return 0
+    proposal = db.session.scalar(select(Proposal).where(Proposal.title == RELEASED_PROPOSAL))
+    people = {u.email: u for u in db.session.scalars(select(User))}
+    organiser, marcus = people.get("organiser@example.org"), people.get("coproducer@example.org")
+    if proposal is None or organiser is None or marcus is None:
+        return 0
+    if proposal.event_id is None:
+        decision = coproduction.propose_decision(
+            proposal,
+            "accept",
+            "Made with the people who use Easy Read, and the panel scored it among the highest.",
+            organiser,
+        )
+        coproduction.agree(decision, marcus)
+    event = db.session.get(Event, proposal.event_id)
+    details = programme.EventDetails(
+        **{name: getattr(event, name) for name in programme.SIMPLE_FIELDS},
+        hosts=[programme.HostLine(h.name, h.email) for h in programme.event_hosts(event)],
+        capacity=event.capacity,
+        online_capacity=event.online_capacity,
+    )
+    zone = edition.timezone
+    programme.update_event(
+        event,
+        replace(
+            details,
+            online_platform=ONLINE_PLATFORM,
+            capacity=80,
+            registration_opens_at=from_local(datetime(2026, 11, 1, 9, 0), zone),
+            access_offer=["breaks", "easy_read", "live_captions"],
+        ),
+        organiser,
+    )
+    day = date(2027, 7, 1)
+    schedule.place(
+        event,
+        from_local(datetime.combine(day, _hm("14:00")), zone),
+        from_local(datetime.combine(day, _hm("16:00")), zone),
+        "",
+        organiser,
+    )
+    release = schedule.prepare_release(edition, organiser)
+    schedule.sign_off(release, organiser)
+    schedule.sign_off(release, marcus)
+    return 1
+
+
+# --- the longest data the demo holds (issue 11) ------------------------------------------------
+
+
+def _add_long_data() -> int:
+    """What a phone must fit: the 60-character name (a contributor with involvement logged,
+    approved and waiting, and places at two 2027 events, so the name reaches the ledger, the
+    certificate and the lists of who is coming), and a personal calendar feed address on Sam's
+    calendar page. The 12-column table is the evidence hub's gap map."""
+    from cpweek.programme import services as programme
+    from cpweek.reciprocity import services as ledger
+    from cpweek.reciprocity.models import Activity
+
+    people = {u.email: u for u in db.session.scalars(select(User))}
+    ama, organiser, sam = (
+        people.get("ama@example.org"),
+        people.get("organiser@example.org"),
+        people.get("attendee@example.org"),
+    )
+    added = 0
+    if sam is not None and sam.calendar_token is None:
+        programme.calendar_token_for(sam)
+        added += 1
+    if ama is None or organiser is None:
+        return added
+    events = {e.slug: e for e in db.session.scalars(select(Event))}
+    for slug, attendance in (
+        ("sharing-power-conference-2027", ""),
+        ("birmingham-gathering-2027", "in_person"),
+    ):
+        event = events.get(slug)
+        if (
+            event is None
+            or programme.registrations_of(ama, [event.id])
+            or programme.registration_closed_reason(event) is not None
+        ):
+            continue
+        programme.register(
+            event,
+            programme.Applicant(
+                name=ama.name,
+                email=None,
+                access_needs=("bsl_interpreter", "breaks"),
+                attendance=attendance,
+            ),
+            person=ama,
+        )
+        added += 1
+    activities = {a.name: a.id for a in db.session.scalars(select(Activity))}
+    wanted = ("Co-facilitating a workshop", "Attending a meeting", "Preparation time")
+    if ledger.get_profile(ama.id) is not None or not set(wanted) <= set(activities):
+        return added
+    ledger.save_profile(
+        ama,
+        ledger.ProfileDetails(
+            preferred_name=ama.name, contact_email=ama.email, payee_reference="SUP-10777"
+        ),
+        organiser,
+    )
+    rural = events.get("rural-carers-2026")
+    logged = []
+    for activity, day, minutes, event in (
+        (wanted[0], date(2026, 6, 30), 90, rural),
+        (wanted[1], date(2026, 9, 15), 120, None),
+        (wanted[2], date(2026, 10, 20), 60, None),
+    ):
+        involvement = ledger.log_involvement(
+            ama,
+            ledger.InvolvementDetails(
+                activity_id=activities[activity],
+                activity_on=day,
+                minutes=minutes,
+                choice="fee",
+                event_id=event.id if event else None,
+            ),
+            ama,
+        )
+        logged.append(ledger.entry_for_involvement(involvement.id))
+    for entry in logged[:2]:  # the preparation time still waits for approval
+        ledger.approve(entry, organiser, warnings_acknowledged=True)
+    return added + 1 + len(logged)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
+import pytest
 from sqlalchemy import func, select
 
 from cpweek.auth.models import Role, User
@@ -136,3 +138,87 @@ def test_demo_info_prints_the_address_and_sign_ins(runner):
     assert "http://cpweek.test" in output and DEMO_PASSWORD in output
     for email, _, _ in DEMO_ACCOUNTS:
         assert email in output
+
+
+def test_the_demo_shows_the_2027_programmes_first_release(client):
+    """Published the way the app publishes one: the decision agreed by a co-producer, the
+    session placed in the draft, the release signed off by an organiser and a co-producer."""
+    from xml.etree import ElementTree
+
+    from cpweek.coproduction import schedule
+    from cpweek.coproduction import services as coproduction
+    from cpweek.coproduction.models import Proposal, Release
+
+    seed_demo()
+    edition = db.session.scalar(select(Edition).where(Edition.year == 2027))
+    (release,) = schedule.releases(edition)
+    assert release.number == 1 and [c["kind"] for c in release.changes] == ["added"]
+    assert sorted(s.perspective for s, _ in schedule.sign_offs(release)) == [
+        "co_producer",
+        "organiser",
+    ]
+    event = db.session.scalar(
+        select(Event).where(
+            Event.edition_id == edition.id, Event.title == "Easy Read, done together"
+        )
+    )
+    assert event.status == "published" and event.registration_opens_at is not None
+    assert to_local(event.starts_at).replace(tzinfo=None) == datetime(2027, 7, 1, 14, 0)
+
+    page = client.get("/2027/changes").get_data(as_text=True)
+    assert "No releases yet" not in page
+    assert "Release 1" in page and "Easy Read, done together" in page
+    assert client.get(f"/2027/events/{event.slug}").status_code == 200
+
+    feed = ElementTree.fromstring(client.get("/2027/changes.atom").data)  # noqa: S314 (ours)
+    atom = "{http://www.w3.org/2005/Atom}"
+    entries = feed.findall(f"{atom}entry")
+    assert [e.findtext(f"{atom}title") for e in entries] == ["Release 1"]
+    assert "Added: Easy Read, done together" in entries[0].findtext(f"{atom}content")
+
+    # What the demo leaves to try: a decision still waiting, a draft session still to place.
+    assert seed_demo().releases == 0 and _count(Release) == 1
+    _placed, unplaced = schedule.draft(edition)
+    assert [e.slug for e in unplaced] == ["week-review-2027"]
+    waiting = db.session.scalar(
+        select(Proposal).where(Proposal.title == "Carers' own evidence: what counts?")
+    )
+    assert coproduction.current_decision(waiting).stands_at is None
+    made = client.get("/2027/how-it-was-made").get_data(as_text=True)
+    assert "Accepted proposals" in made and "Easy Read, done together" in made
+
+
+START_PAGES = [
+    # who, the page their role starts from, what it must show (not an empty state)
+    ("attendee@example.org", "/account/calendar", "Carers&#39; voices in commissioning"),
+    ("contributor@example.org", "/involvement/", "Reviewing proposals"),
+    ("coproducer@example.org", "/review/2027/", "Easy Read, done together"),
+    ("organiser@example.org", "/ledger/", "Waiting for a decision"),
+    ("admin@example.org", "/admin/people", "Marcus Bell"),
+    ("ama@example.org", "/involvement/", "Co-facilitating a workshop"),
+]
+
+
+@pytest.mark.parametrize("email, start, shows", START_PAGES)
+def test_each_demo_account_lands_where_there_is_something_to_see(browser, email, start, shows):
+    seed_demo()
+    assert browser.sign_in(email, DEMO_PASSWORD).headers["Location"] == "/"
+    home = browser.get("/").get_data(as_text=True)
+    assert 'href="/2027/"' in home
+    page = browser.get(start)
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert shows in text, start
+    for empty in ("not registered for any events yet", "Nothing is waiting.", "No entries"):
+        assert empty not in text, (start, empty)
+
+
+def test_the_demo_holds_the_longest_data_a_phone_must_fit():
+    from cpweek.demo import LONG_NAME
+
+    seed_demo()
+    ama = db.session.scalar(select(User).where(User.email == "ama@example.org"))
+    assert ama.name == LONG_NAME and len(LONG_NAME) == 60
+    assert max(len(word) for word in re.split(r"[ -]", LONG_NAME)) >= 30
+    sam = db.session.scalar(select(User).where(User.email == "attendee@example.org"))
+    assert sam.calendar_token
