@@ -8,6 +8,7 @@ fragment's id is followed first by what happened (the message or the error summa
 page has no such element the browser stays at the top, and the message is the first thing in
 <main>. The title starts "Error:" whenever the page shows an error."""
 
+# ruff: noqa: F811 (the fixtures imported from the domains' conftests are test parameters)
 from __future__ import annotations
 
 import re
@@ -193,7 +194,7 @@ def test_registering_lands_on_the_message_at_the_top_of_the_next_page(browser, t
 # --- the review page: #review, #decision ----------------------------------------------------
 
 
-def test_review_and_decision_forms_land_on_their_messages(browser, panel):  # noqa: F811
+def test_review_and_decision_forms_land_on_their_messages(browser, panel):
     proposal = panel.propose()
     db.session.commit()
     browser.sign_in(panel.organiser.email)
@@ -225,7 +226,7 @@ def test_review_and_decision_forms_land_on_their_messages(browser, panel):  # no
 
 def test_agreeing_to_a_decision_that_changed_is_refused_in_view_with_an_error_title(
     browser,
-    panel,  # noqa: F811
+    panel,
 ):
     from cpweek.coproduction import services as coproduction
 
@@ -248,7 +249,7 @@ def test_agreeing_to_a_decision_that_changed_is_refused_in_view_with_an_error_ti
 # --- the schedule draft ------------------------------------------------------------------------
 
 
-def test_placing_with_mistakes_lands_on_the_error_summary(browser, panel, week):  # noqa: F811
+def test_placing_with_mistakes_lands_on_the_error_summary(browser, panel, week):
     browser.sign_in(panel.organiser.email)
     sent = Sent(browser, "/manage/2027/schedule", "place-session", {"track": "Room 4"})
     assert sent.response.status_code == 200
@@ -257,7 +258,7 @@ def test_placing_with_mistakes_lands_on_the_error_summary(browser, panel, week):
     assert problems(sent.page) == []
 
 
-def test_cancel_in_the_draft_is_its_own_form_and_needs_a_tick(browser, panel, week):  # noqa: F811
+def test_cancel_in_the_draft_is_its_own_form_and_needs_a_tick(browser, panel, week):
     _, morning, _ = week
     browser.sign_in(panel.organiser.email)
     url = "/manage/2027/schedule"
@@ -293,7 +294,7 @@ def test_cancel_in_the_draft_is_its_own_form_and_needs_a_tick(browser, panel, we
     assert db.session.scalar(select(func.count()).select_from(DraftSlot)) == 0
 
 
-def test_cancelling_in_the_draft_is_for_organisers_only(browser, panel, week):  # noqa: F811
+def test_cancelling_in_the_draft_is_for_organisers_only(browser, panel, week):
     _, morning, _ = week
     browser.sign_in(panel.co_producer.email)
     page = browser.get("/manage/2027/schedule").get_data(as_text=True)
@@ -307,7 +308,7 @@ def test_cancelling_in_the_draft_is_for_organisers_only(browser, panel, week):  
     assert db.session.scalar(select(func.count()).select_from(DraftSlot)) == 0
 
 
-def test_a_draft_session_cannot_be_chosen_for_cancelling(browser, panel, week):  # noqa: F811
+def test_a_draft_session_cannot_be_chosen_for_cancelling(browser, panel, week):
     edition = week[0]
     draft = make_event(
         edition,
@@ -327,7 +328,7 @@ def test_a_draft_session_cannot_be_chosen_for_cancelling(browser, panel, week): 
     assert_message_in_view(sent.page, "cancel-session", "error-summary", "Not a valid choice")
 
 
-def test_preparing_a_release_lands_on_the_release_section(browser, panel, week):  # noqa: F811
+def test_preparing_a_release_lands_on_the_release_section(browser, panel, week):
     _, morning, _ = week
     schedule.cancel_in_draft(morning, panel.organiser)
     db.session.commit()
@@ -341,7 +342,7 @@ def test_preparing_a_release_lands_on_the_release_section(browser, panel, week):
 
 
 @pytest.fixture
-def warned_entry(books):  # noqa: F811
+def warned_entry(books):
     ledger.save_profile(
         books.contributor,
         ledger.ProfileDetails("Priya Shah", benefits_guidance=True),
@@ -355,7 +356,7 @@ def warned_entry(books):  # noqa: F811
 def test_approving_without_the_tick_lands_on_the_error_summary(
     browser,
     books,
-    warned_entry,  # noqa: F811
+    warned_entry,
 ):
     browser.sign_in(books.organiser.email)
     url = f"/ledger/entries/{warned_entry.id}"
@@ -373,7 +374,7 @@ def test_approving_without_the_tick_lands_on_the_error_summary(
 def test_a_refused_action_is_in_view_and_the_title_says_error(
     browser,
     books,
-    warned_entry,  # noqa: F811
+    warned_entry,
 ):
     browser.sign_in(books.organiser.email)
     url = f"/ledger/entries/{warned_entry.id}"
@@ -392,7 +393,7 @@ def test_a_refused_action_is_in_view_and_the_title_says_error(
 def test_asking_and_answering_a_question_land_on_their_messages(
     browser,
     books,
-    warned_entry,  # noqa: F811
+    warned_entry,
 ):
     browser.sign_in(books.organiser.email)
     url = f"/ledger/entries/{warned_entry.id}"
@@ -412,7 +413,7 @@ def test_asking_and_answering_a_question_land_on_their_messages(
     assert_message_in_view(answered.page, "answer-question", "notice", "Answer sent")
 
 
-def test_reversing_an_entry_lands_on_its_messages(browser, books):  # noqa: F811
+def test_reversing_an_entry_lands_on_its_messages(browser, books):
     entry = books.approved()
     db.session.commit()
     browser.sign_in(books.organiser.email)
@@ -424,7 +425,7 @@ def test_reversing_an_entry_lands_on_its_messages(browser, books):  # noqa: F811
     assert_message_in_view(reversed_.page, "correct-entry", "notice", "reversing entry")
 
 
-def test_the_ledger_forms_are_for_organisers_only(browser, books, warned_entry):  # noqa: F811
+def test_the_ledger_forms_are_for_organisers_only(browser, books, warned_entry):
     browser.sign_in(books.contributor.email)
     response = browser.submit(
         f"/ledger/entries/{warned_entry.id}/approve",
@@ -437,7 +438,7 @@ def test_the_ledger_forms_are_for_organisers_only(browser, books, warned_entry):
 # --- rates, check-in ---------------------------------------------------------------------------
 
 
-def test_adding_an_activity_lands_on_the_rate_form_with_the_message(browser, books):  # noqa: F811
+def test_adding_an_activity_lands_on_the_rate_form_with_the_message(browser, books):
     browser.sign_in(books.organiser.email)
     blank = Sent(browser, "/ledger/rates", "add-activity", {"name": ""})
     assert_message_in_view(blank.page, "add-activity", "error-summary", "There is a problem")
@@ -506,3 +507,22 @@ def test_an_evidence_decision_lands_on_its_messages(browser):
     proposed = Sent(browser, url, "propose-decision", {"outcome": "include", "reason": "Fits"})
     assert proposed.fragment == "decision"
     assert_message_in_view(proposed.page, "decision", "notice", "Decision put to the panel")
+
+
+def test_registering_someone_by_phone_twice_keeps_the_typing_and_speaks_to_the_organiser(
+    browser, talk
+):
+    programme.register(talk, programme.Applicant(name="Bea", email="bea@example.org"))
+    make_user(email="o@example.org", roles=(Role.ORGANISER,))
+    db.session.commit()
+    browser.sign_in("o@example.org")
+    url = f"/manage/events/{talk.id}/registrations/new"
+    response = browser.submit(
+        url, {"name": "Bea Jones", "email": "bea@example.org", "contact_phone": "01632 960123"}
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and title_of(page).startswith("Error: ")
+    assert "Someone with this email address is already registered" in page
+    assert "You are already" not in page
+    assert 'value="Bea Jones"' in page and 'value="01632 960123"' in page
+    assert db.session.scalar(select(func.count()).select_from(Registration)) == 1

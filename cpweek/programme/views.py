@@ -236,6 +236,12 @@ ALREADY_REGISTERED_MESSAGE = (
 )
 
 
+ASSISTED_ALREADY_REGISTERED_MESSAGE = (
+    "Someone with this email address is already registered for this event or on its waiting "
+    "list. Find them on the registrations page, or use another email address."
+)
+
+
 def _manage_path(registration) -> str:
     return url_for("programme.manage_registration", token=services.manage_token(registration))
 
@@ -601,6 +607,9 @@ def assisted_registration(event_id: int):
             registration = services.register_assisted(
                 event, applicant, current_user, companion=form.companion.data
             )
+        except services.AlreadyRegistered:
+            # The service speaks to the person ("You are already ..."); here an organiser reads.
+            show_error(form, DomainError(ASSISTED_ALREADY_REGISTERED_MESSAGE, "email"))
         except DomainError as error:
             show_error(form, error)
         else:
