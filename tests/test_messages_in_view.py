@@ -15,6 +15,7 @@ import re
 from datetime import date, datetime
 from html import unescape
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -526,3 +527,32 @@ def test_registering_someone_by_phone_twice_keeps_the_typing_and_speaks_to_the_o
     assert "You are already" not in page
     assert 'value="Bea Jones"' in page and 'value="01632 960123"' in page
     assert db.session.scalar(select(func.count()).select_from(Registration)) == 1
+
+
+# --- guards: a template or a view cannot quietly leave the pattern ------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+SECTION_RE = re.compile(r"section(?:_top\(|=)'([a-z-]+)'")
+
+
+def _sections() -> set[str]:
+    found = set()
+    for template in (ROOT / "templates").rglob("*.html"):
+        found.update(SECTION_RE.findall(template.read_text()))
+    return found
+
+
+def test_every_fragment_a_view_redirects_to_is_a_section_with_its_messages():
+    sections = _sections() | {"registration"}  # check-in: 'registration-' ~ its id
+    fragments = set()
+    for module in (ROOT / "cpweek").rglob("*.py"):
+        for fragment in re.findall(r'\+ f?"#([a-z-]+)', module.read_text()):
+            fragments.add(fragment.rstrip("-"))
+    assert fragments and fragments <= sections, fragments - sections
+
+
+def test_no_template_gives_a_sections_id_to_anything_else():
+    sections = _sections()
+    for template in (ROOT / "templates").rglob("*.html"):
+        ids = set(re.findall(r'id="([a-z-]+)"', template.read_text()))
+        assert not ids & sections, f"{template.name}: {ids & sections}"
