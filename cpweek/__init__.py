@@ -41,13 +41,14 @@ def create_app(config: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from cpweek import cli, templating, uow
+    from cpweek import cli, messages, templating, uow
     from cpweek.errors import refuse_control_characters_in_urls, register_error_pages
     from cpweek.security import init_security_headers
 
     uow.init_app(app)
     cli.init_app(app)
     templating.init_app(app)
+    messages.init_app(app)
     register_error_pages(app)
     refuse_control_characters_in_urls(app)
     init_security_headers(app)

@@ -100,6 +100,7 @@ PROTECTED.update(
         "coproduction.schedule_draft": (_R, "GET", {"year": 2027}),
         "coproduction.place": (_O, "POST", {"year": 2027}),
         "coproduction.change_draft": (_O, "POST", {"year": 2027}),
+        "coproduction.cancel_in_draft": (_O, "POST", {"year": 2027}),
         "coproduction.add_break": (_O, "POST", {"year": 2027}),
         "coproduction.prepare_release": (_O, "POST", {"year": 2027}),
         "coproduction.sign_off": (_R, "POST", {"release_id": "release"}),

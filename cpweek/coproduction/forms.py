@@ -312,13 +312,26 @@ class PlaceForm(BaseForm):
 
 
 class DraftChangeForm(BaseForm):
-    """Cancel a published session in the draft, or forget the draft's change to one."""
+    """Forget the draft's change to a session: it goes back to how it is published."""
 
     change_event_id = SelectField(
         "Session", coerce=int, validators=[InputRequired("Choose a session")]
     )
-    cancel_event = SubmitField("Cancel it in the draft")
-    undo = SubmitField("Undo the draft's change")
+    undo = SubmitField("Undo the change")
+
+
+class CancelInDraftForm(BaseForm):
+    """Cancel a published session in the draft. Its own form, apart from "Undo", with a tick
+    that must be given: a slip of the finger cancels nothing."""
+
+    cancel_event_id = SelectField(
+        "Session to cancel", coerce=int, validators=[InputRequired("Choose a session")]
+    )
+    confirm = BooleanField(
+        "Yes, cancel this session when the next release is signed off",
+        validators=[DataRequired("Tick the box to say you want to cancel this session")],
+    )
+    cancel_event = SubmitField("Cancel this session")
 
 
 class BreakForm(BaseForm):

@@ -15,6 +15,7 @@ from cpweek.coproduction import schedule, services
 from cpweek.coproduction.forms import (
     BreakForm,
     CallForm,
+    CancelInDraftForm,
     CriterionForm,
     CriterionWeightForm,
     DecisionForm,
@@ -363,7 +364,7 @@ def set_weight(criterion_id: int):
             flash(f"“{criterion.name}” now counts {criterion.weight} out of 10.", "success")
     else:
         flash("Enter how much it counts, from 1 to 10.", "error")
-    return redirect(url_for("coproduction.panel", year=services.edition_of(call).year))
+    return redirect(url_for("coproduction.panel", year=services.edition_of(call).year) + "#weights")
 
 
 # --- organisers: the call's settings ------------------------------------------------------
@@ -482,20 +483,34 @@ def _schedule_forms(edition, placed, unplaced):
     ]
     place_form = PlaceForm(formdata=None)
     change_form = DraftChangeForm(formdata=None)
+    cancel_form = CancelInDraftForm(formdata=None)
     break_form = BreakForm(formdata=None)
     place_form.event_id.choices = choices
     change_form.change_event_id.choices = [(i.event.id, i.event.title) for i in placed]
+    cancel_form.cancel_event_id.choices = [
+        (i.event.id, i.event.title)
+        for i in placed
+        if i.event.status == "published" and not i.cancelled
+    ]
     break_form.conference_id.choices = [
         (item.event.id, item.event.title) for item in placed if item.event.kind == "conference"
     ]
-    return {"place_form": place_form, "change_form": change_form, "break_form": break_form}
+    return {
+        "place_form": place_form,
+        "change_form": change_form,
+        "cancel_form": cancel_form,
+        "break_form": break_form,
+    }
+
+
+_CHOICE_FIELDS = ("event_id", "change_event_id", "cancel_event_id", "conference_id")
 
 
 def _schedule_page(edition, **bound):
     placed, unplaced = schedule.draft(edition)
     forms = _schedule_forms(edition, placed, unplaced)
     for name, form in bound.items():
-        for field_name in ("event_id", "change_event_id", "conference_id"):
+        for field_name in _CHOICE_FIELDS:
             if hasattr(form, field_name):
                 getattr(form, field_name).choices = getattr(forms[name], field_name).choices
         forms[name] = form
@@ -525,7 +540,7 @@ def _schedule_action(year: int, form, form_name: str, action, done: str):
     edition = _edition_or_404(year)
     placed, unplaced = schedule.draft(edition)
     choices = _schedule_forms(edition, placed, unplaced)[form_name]
-    for field_name in ("event_id", "change_event_id", "conference_id"):
+    for field_name in _CHOICE_FIELDS:
         if hasattr(form, field_name):
             getattr(form, field_name).choices = getattr(choices, field_name).choices
     if form.validate_on_submit():
@@ -556,13 +571,31 @@ def place(year: int):
 @requires(Role.ORGANISER)
 def change_draft(year: int):
     def act(edition, form):
-        event = programme.get_event(form.change_event_id.data)
-        if form.undo.data:
-            schedule.undo(event, current_user)
-        else:
-            schedule.cancel_in_draft(event, current_user)
+        schedule.undo(programme.get_event(form.change_event_id.data), current_user)
 
-    return _schedule_action(year, DraftChangeForm(), "change_form", act, "Draft changed.")
+    return _schedule_action(
+        year,
+        DraftChangeForm(),
+        "change_form",
+        act,
+        "Change undone: the session is back as it is in the published programme.",
+    )
+
+
+@bp.route("/manage/<int:year>/schedule/cancel", methods=["POST"])
+@requires(Role.ORGANISER)
+def cancel_in_draft(year: int):
+    def act(edition, form):
+        schedule.cancel_in_draft(programme.get_event(form.cancel_event_id.data), current_user)
+
+    return _schedule_action(
+        year,
+        CancelInDraftForm(),
+        "cancel_form",
+        act,
+        "The session is cancelled in the draft. Nobody is told until the next release is "
+        "signed off.",
+    )
 
 
 @bp.route("/manage/<int:year>/schedule/breaks", methods=["POST"])

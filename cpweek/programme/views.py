@@ -183,13 +183,11 @@ def event(year: int, slug: str):
                 flash(error.message, "info")
                 return redirect(_manage_path(error.registration))
             # Not signed in: the manage link goes to the address's owner, not to this browser.
+            # The form comes back as typed (nobody thinks their typing was lost), the message
+            # at the email address, and the resent mail is kept (no `show_error`: that would
+            # roll the outbox back).
             services.resend_manage_link(error.registration)
-            flash(
-                "That email address is already registered for this event. We have emailed "
-                "the link to see or change the registration to that address again.",
-                "info",
-            )
-            return redirect(url_for("programme.event", year=year, slug=slug))
+            form.email.errors = [*form.email.errors, ALREADY_REGISTERED_MESSAGE]
         except DomainError as error:
             show_error(form, error)
         else:
@@ -229,6 +227,19 @@ def _workshop_label(workshop, edition, places) -> str:
     else:
         left = f"{places} {'place' if places == 1 else 'places'} left"
     return f"{when}: {workshop.title} ({left})"
+
+
+ALREADY_REGISTERED_MESSAGE = (
+    "This email address is already registered for this event, so we have not registered it "
+    "again. We have emailed that address the link to see, change or cancel the registration. "
+    "To register someone else, change the email address."
+)
+
+
+ASSISTED_ALREADY_REGISTERED_MESSAGE = (
+    "Someone with this email address is already registered for this event or on its waiting "
+    "list. Find them on the registrations page, or use another email address."
+)
 
 
 def _manage_path(registration) -> str:
@@ -328,7 +339,7 @@ def my_calendar():
             else "Your calendar feed is ready.",
             "success",
         )
-        return redirect(url_for("programme.my_calendar"))
+        return redirect(url_for("programme.my_calendar") + "#calendar-feed")
     feed = (
         absolute_url("programme.personal_feed", token=current_user.calendar_token)
         if current_user.calendar_token
@@ -596,6 +607,9 @@ def assisted_registration(event_id: int):
             registration = services.register_assisted(
                 event, applicant, current_user, companion=form.companion.data
             )
+        except services.AlreadyRegistered:
+            # The service speaks to the person ("You are already ..."); here an organiser reads.
+            show_error(form, DomainError(ASSISTED_ALREADY_REGISTERED_MESSAGE, "email"))
         except DomainError as error:
             show_error(form, error)
         else:

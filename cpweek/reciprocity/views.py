@@ -744,7 +744,7 @@ def add_activity():
             show_error(form, error)
         else:
             flash("Activity added. Give it a rate below.", "success")
-            return redirect(url_for("reciprocity.rates"))
+            return redirect(url_for("reciprocity.rates") + "#add-rate")
     return _rates_page(activity_form=form)
 
 
