@@ -13,6 +13,7 @@ from flask import Flask, render_template_string
 from werkzeug.datastructures import MultiDict
 from wtforms.validators import InputRequired, Optional
 
+from cpweek import messages
 from cpweek.dateparts import PartsInvalid, parse_date, parse_time
 from cpweek.forms import BaseForm, DateInputField, DateTimeInputField, TimeInputField
 from tests.boxes import boxes, date_boxes, shown_in, time_boxes
@@ -35,6 +36,7 @@ def light_app():
     """Only what a form and the macro need: no database."""
     app = Flask(__name__, template_folder=str(Path(__file__).parent.parent / "templates"))
     app.config.update(SECRET_KEY="test", WTF_CSRF_ENABLED=False)
+    messages.init_app(app)  # the error summary macro tells the page title it showed an error
     return app
 
 
