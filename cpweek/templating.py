@@ -35,7 +35,7 @@ def init_app(app: Flask) -> None:
         pence=format_pence,
         hours=format_hours,
         ledger_amount=_ledger_amount,
-        easy_when=easy_read.easy_when,  # Easy Read: ['Tuesday 29 June 2027.', 'From 10am to 4pm.']
+        easy_when=easy_read.easy_when,  # Easy Read: ['Tuesday 29 June 2027.', '10am to 4pm.']
         easy_kind=easy_read.KIND_WORDS.get,
     )
 

@@ -134,12 +134,13 @@ def easy_time(instant: datetime, zone_name: str | None = None) -> str:
 
 
 def easy_when(starts: datetime, ends: datetime, zone_name: str | None = None) -> list[str]:
-    """The day and the times as short lines: ['Tuesday 29 June 2027.', 'From 10am to 4pm.']."""
+    """The day and the times as short lines: ['Tuesday 29 June 2027.', '10am to 4pm.'] (no line
+    starts "From ": mail servers would turn it into ">From")."""
     first, last = local_date(starts, zone_name), local_date(ends, zone_name)
     if first == last:
         return [
             f"{format_date(first)}.",
-            f"From {easy_time(starts, zone_name)} to {easy_time(ends, zone_name)}.",
+            f"{easy_time(starts, zone_name)} to {easy_time(ends, zone_name)}.",
         ]
     return [
         f"Starts: {format_date(first)} at {easy_time(starts, zone_name)}.",
