@@ -151,11 +151,17 @@ def easy_when(starts: datetime, ends: datetime, zone_name: str | None = None) ->
 # --- the person's choice ---------------------------------------------------------------------
 
 
-def wanted(request: Request) -> bool:
-    """Easy Read for this page? `?version=easy|standard` (a link someone shared, or an Easy
-    Read email's) wins for that page; otherwise the choice kept in the cookie."""
+def asked_in_link(request: Request) -> str | None:
+    """`?version=easy|standard` on a link (an Easy Read email's, or one someone shared): it
+    works as the switch does, so the form sent from that page is read the same way."""
     asked = request.args.get("version")
-    if asked in (EASY, STANDARD):
+    return asked if asked in (EASY, STANDARD) else None
+
+
+def wanted(request: Request) -> bool:
+    """Easy Read for this page? The link's choice, else the one kept in the cookie."""
+    asked = asked_in_link(request)
+    if asked is not None:
         return asked == EASY
     return request.cookies.get(COOKIE) == EASY
 

@@ -823,6 +823,8 @@ def save_access_profile(person: User, needs, notes: str) -> None:
 def update_access_needs(registration: Registration, needs, notes: str) -> None:
     registration.access_needs = _clean_needs(needs)
     registration.access_notes = (notes or "").strip()
+    if AccessNeed.EASY_READ.value in registration.access_needs:
+        registration.easy_read = True  # from now on, its emails are Easy Read too
 
 
 def registrations_of(person: User, event_ids: list[int]) -> dict[int, Registration]:

@@ -229,6 +229,8 @@ def event(year: int, slug: str):
     )
     response = make_response(page)
     response.vary.add("Cookie")  # the reading version comes from a cookie
+    if easy_read.asked_in_link(request):
+        easy_read.remember(response, easy_read.asked_in_link(request))
     if easy:
         origin = easy_read.picture_origin(found.easy_read_image_url)
         if origin:

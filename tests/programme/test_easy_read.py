@@ -274,6 +274,17 @@ def test_the_switch_keeps_the_choice_across_pages_signed_out(browser):
     assert "This is a talk on the internet." not in _page(browser.get(EVENT))
 
 
+def test_a_link_to_the_easy_read_version_keeps_the_choice_like_the_switch(browser):
+    make_webinar()
+    response = browser.get(f"{EVENT}?version=easy")
+    assert "reading_version=easy" in response.headers["Set-Cookie"]
+    # The form posts to the page without the query: it is still read in Easy Read.
+    browser.submit(EVENT, REGISTRATION, form_url=f"{EVENT}?version=easy")
+    assert db.session.scalar(select(Registration)).easy_read is True
+    browser.get(f"{EVENT}?version=standard")
+    assert "You are reading the" not in _page(browser.get(EVENT))
+
+
 def test_the_switch_works_signed_in(browser):
     make_webinar(easy_read=EASY_TEXT)
     make_user(email="sam@example.org")
@@ -471,6 +482,19 @@ def test_asking_for_easy_read_materials_brings_easy_read_emails(mailbox):
     )
     message, _, _ = _mail(mailbox)
     assert message["Subject"] == "You have a place: Carers' voices"
+
+
+def test_ticking_easy_read_materials_later_switches_the_emails(mailbox):
+    event = make_webinar()
+    registration = services.register(event, services.Applicant(name="Ama", email="ama@example.org"))
+    services.update_access_needs(registration, ["breaks"], "")
+    assert registration.easy_read is False
+    services.update_access_needs(registration, ["easy_read"], "")
+    assert registration.easy_read is True
+    mailbox.messages.clear()  # the confirmation, sent in standard words
+    services.cancel_registration(registration)
+    message, _, _ = _mail(mailbox)
+    assert message["Subject"] == "Your place is cancelled: Carers' voices"
 
 
 def test_every_email_about_an_easy_read_registration_is_easy_read(mailbox):
