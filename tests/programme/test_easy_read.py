@@ -354,8 +354,9 @@ def test_the_easy_read_page_shows_the_text_picture_and_main_facts(browser):
     )
     assert "Cookie" in response.headers["Vary"]
     # The standard page carries no picture, so it allows no other host.
-    standard = browser.get(EVENT)
+    standard = browser.get(f"{EVENT}?version=standard")
     assert "pictures.example.org" not in standard.headers["Content-Security-Policy"]
+    assert "pictures.example.org" not in _page(standard)
 
 
 def test_without_easy_read_text_the_page_says_so_and_gives_the_facts(browser):
