@@ -541,6 +541,7 @@ def seed_demo() -> SeedResult:
         for demo_event in demo.events:
             result.events += _add_event(edition, demo_event, None, existing)
     result.accounts = _add_accounts()
+    _add_easy_read()
     db.session.commit()
     result.ledger_entries = _add_reciprocity()
     result.proposals = _add_call()
@@ -590,6 +591,45 @@ def _add_event(edition: Edition, demo: DemoEvent, parent: Event | None, existing
     for child in demo.children:
         added += _add_event(edition, child, event, existing)
     return added
+
+
+# Easy Read versions of two 2027 events (slug: text, picture, alt text), as an organiser
+# would write them beside the standard description.
+EASY_READ_DEMO = {
+    "sharing-power-conference-2027": (
+        "This is a meeting on the internet.\n"
+        "It is for people who use care and support, carers and staff.\n"
+        "We will talk about sharing power.\n"
+        "Sharing power means everyone has a say in decisions.\n"
+        "You can listen, or you can talk.\n"
+        "There are smaller groups called workshops. You choose which ones.\n"
+        "Words are shown on the screen. There is a British Sign Language interpreter.\n"
+        "There is a break every hour.",
+        "/static/img/easy-read/online.svg",
+        "A laptop showing four people on a video call",
+    ),
+    "birmingham-gathering-2027": (
+        "This is a day together in Birmingham.\n"
+        "It is for groups in the West Midlands who work together on care.\n"
+        "You can come to the building, or join on the internet.\n"
+        "We will share what works, and what is hard.\n"
+        "There is lunch. Tell us if you need special food.\n"
+        "The building has no steps. There is a quiet room.",
+        "/static/img/easy-read/meeting.svg",
+        "Three people talking around a table",
+    ),
+}
+
+
+def _add_easy_read() -> None:
+    """Easy Read text and pictures for the demo's 2027 events, where none is written yet."""
+    events = db.session.scalars(
+        select(Event).where(Event.slug.in_(EASY_READ_DEMO), Event.easy_read == "")
+    )
+    for event in events:
+        event.easy_read, event.easy_read_image_url, event.easy_read_image_alt = EASY_READ_DEMO[
+            event.slug
+        ]
 
 
 def _offer(demo: DemoEvent) -> list[str]:

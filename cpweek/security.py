@@ -21,6 +21,16 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+def policy_allowing_images(*origins: str) -> str:
+    """The policy with images also allowed from these https origins: a page showing a picture
+    an organiser gave by address (an event's Easy Read picture) allows that host, and only
+    on that page."""
+    extra = " ".join(origin for origin in origins if origin)
+    if not extra:
+        return CONTENT_SECURITY_POLICY
+    return CONTENT_SECURITY_POLICY.replace("img-src 'self' data:", f"img-src 'self' data: {extra}")
+
+
 def init_security_headers(app: Flask) -> None:
     production = app.config["CPWEEK_ENV"] == "production"
 

@@ -8,6 +8,7 @@ from cpweek import timezones
 from cpweek.auth.models import Role
 from cpweek.auth.permissions import nav_visible
 from cpweek.money import format_pence
+from cpweek.programme import easy_read
 from cpweek.programme.models import ATTENDANCE_LABELS, AccessNeed
 from cpweek.reciprocity.models import Choice, RateUnit, RecognitionKind
 from cpweek.reciprocity.services import format_amount, format_hours
@@ -34,6 +35,8 @@ def init_app(app: Flask) -> None:
         pence=format_pence,
         hours=format_hours,
         ledger_amount=_ledger_amount,
+        easy_when=easy_read.easy_when,  # Easy Read: ['Tuesday 29 June 2027.', '10am to 4pm.']
+        easy_kind=easy_read.KIND_WORDS.get,
     )
 
     @app.context_processor

@@ -168,3 +168,23 @@ def test_roles_in_navigation_are_not_shown_by_colour_alone(browser):
     browser.sign_in("organiser@example.org", DEMO_PASSWORD)
     page = browser.get("/manage/").get_data(as_text=True)
     assert 'aria-current="page">Manage programme' in page
+
+
+EASY_READ_PAGES = [
+    "/2027/events/birmingham-gathering-2027",  # Easy Read text and picture (demo)
+    "/2027/events/sharing-power-conference-2027",
+    "/2025/events/innovation-conference-2025",  # no Easy Read text yet: the facts only
+]
+
+
+def test_the_easy_read_event_pages(browser):
+    seed_demo()
+    for url in EASY_READ_PAGES:
+        browser.submit("/reading-version", {"version": "easy", "next": url}, form_url=url)
+        page = browser.get(url).get_data(as_text=True)
+        assert problems(page) == [], url
+        assert "You are reading the <strong>Easy Read</strong> version" in page, url
+    page = browser.get(EASY_READ_PAGES[0]).get_data(as_text=True)
+    assert 'alt="Three people talking around a table"' in page
+    errors = browser.submit(EASY_READ_PAGES[0], {"name": "", "email": ""}).get_data(as_text=True)
+    assert problems(errors) == [] and "<title>Error:" in errors

@@ -24,6 +24,7 @@ from cpweek.forms import (
     email_field,
     required_text,
 )
+from cpweek.programme.easy_read import MAX_TEXT as EASY_READ_MAX_TEXT
 from cpweek.programme.models import (
     ATTENDANCE_LABELS,
     ATTENDANCE_MODES,
@@ -111,6 +112,48 @@ class RegistrationForm(BaseForm):
     def for_anonymous_person(self) -> RegistrationForm:
         del self.save_profile
         return self
+
+    def in_easy_read(self) -> RegistrationForm:
+        """Simpler questions and hints for the Easy Read page: the same fields and the same
+        checks, so nothing about what is saved depends on the version read."""
+        for name, (label, hint) in EASY_READ_WORDS.items():
+            if name in self._fields:
+                self[name].label.text = label
+                self[name].description = hint
+        return self
+
+
+# The registration form's words in Easy Read: (label, hint). Short sentences, one idea each.
+EASY_READ_WORDS = {
+    "name": ("Your name", ""),
+    "email": ("Your email address", "We send you an email about your place."),
+    "organisation": (
+        "Your group or organisation",
+        "You do not have to fill this in.",
+    ),
+    "attendance": ("Will you come in person or join online?", "Choose 1."),
+    "workshops": (
+        "Workshops you want to go to",
+        "A workshop is a small group. Do not choose 2 at the same time.",
+    ),
+    "companion": (
+        "A support worker or carer will come with me. They get a free place.",
+        "",
+    ),
+    "access_needs": (
+        "Do you need help to take part?",
+        "Tick anything that helps you. Only the organisers see this.",
+    ),
+    "access_notes": (
+        "Anything else that would help you?",
+        "For example food you cannot eat, or your language. You do not have to fill this in.",
+    ),
+    "save_profile": ("Remember what I need for next time", ""),
+    "consent_to_contact": (
+        "Email me about other Co-production Week events. I can stop this at any time.",
+        "",
+    ),
+}
 
 
 class ConfirmForm(BaseForm):
@@ -256,6 +299,34 @@ class EventForm(BaseForm):
         description="Markdown: a blank line between paragraphs, **bold**, [link](https://...).",
         render_kw={"rows": 8},
     )
+    easy_read = TextAreaField(
+        "Easy Read text (optional)",
+        validators=[
+            Length(
+                max=EASY_READ_MAX_TEXT, message="Easy Read text must be 3,000 characters or fewer"
+            )
+        ],
+        description="The main ideas in short, plain sentences: one idea a line, 15 words or "
+        "fewer. Use everyday words, say “you” and “we”, and write numbers as digits. The date, "
+        "time, place, how to book and the phone number are added for you.",
+        render_kw={"rows": 8},
+    )
+    easy_read_image_url = StringField(
+        "Picture address (optional)",
+        validators=[
+            Length(max=500, message="The picture's address must be 500 characters or fewer")
+        ],
+        description="One picture shown beside the Easy Read text, that shows its main idea. "
+        "A full address starting https://, or a picture on this site starting /static/.",
+        render_kw={"maxlength": 500, "spellcheck": "false", "inputmode": "url"},
+    )
+    easy_read_image_alt = StringField(
+        "What the picture shows (alt text)",
+        validators=[Length(max=300, message="The description must be 300 characters or fewer")],
+        description="Needed when you give a picture, for people who cannot see it. For "
+        "example: Three people talking around a table.",
+        render_kw={"maxlength": 300},
+    )
     start_time_fold = _which_one_field()
     end_time_fold = _which_one_field()
     registration_opens_at_fold = _which_one_field()
@@ -345,6 +416,7 @@ class AssistedRegistrationForm(BaseForm):
     )
     attendance = _attendance_field("How will they take part? (hybrid events)")
     consent_to_contact = BooleanField("They are happy to hear about future events")
+    easy_read = BooleanField("Send them emails in Easy Read")
     submit = SubmitField("Register them")
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -135,6 +136,12 @@ class Event(db.Model):
     status: Mapped[str] = mapped_column(String(20), default=EventStatus.DRAFT.value)
     # What the event offers for access (AccessNeed values): captions, BSL, step-free, ...
     access_offer: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
+    # The organiser's Easy Read version, written beside the standard text: short plain lines,
+    # one idea a line, and one picture (an https address, or a picture on this site) whose
+    # alt text is required (rules: programme/easy_read.py).
+    easy_read: Mapped[str] = mapped_column(Text, default="", server_default="")
+    easy_read_image_url: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    easy_read_image_alt: Mapped[str] = mapped_column(String(300), default="", server_default="")
     # iCalendar SEQUENCE: goes up on every change of time, place or status.
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -302,6 +309,8 @@ class Registration(db.Model):
     access_needs: Mapped[list] = mapped_column(JSON, default=list)
     access_notes: Mapped[str] = mapped_column(Text, default="")
     consent_to_contact: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Registered in Easy Read (or asked for Easy Read materials): its emails are Easy Read too.
+    easy_read: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # The waiting list is served in this order.
     queued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from cpweek.auth.models import User
 from cpweek.mail import Attachment, queue_mail, render_mail
-from cpweek.programme import calendar
+from cpweek.programme import calendar, easy_read
 from cpweek.programme.models import (
     HOLDING_A_PLACE,
     Edition,
@@ -19,6 +19,7 @@ from cpweek.programme.models import (
     RegistrationStatus,
 )
 from cpweek.timezones import format_date, format_time_range, local_date
+from cpweek.urls import absolute_url
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,17 @@ class RegistrationMail:
         """What the time and place were, when the change moved them (else None)."""
         return self.was if self.was is not None and self.was != self.now else None
 
+    @property
+    def easy_read_page(self) -> str:
+        """The event's page in Easy Read, for the Easy Read emails."""
+        url = absolute_url("programme.event", year=self.edition.year, slug=self.event.slug)
+        return f"{url}?version=easy"
+
+    @property
+    def easy_read_picture(self) -> str:
+        """The event's Easy Read picture as an address an email can load ('' when none)."""
+        return easy_read.picture_for_mail(self.event.easy_read_image_url)
+
 
 SUBJECTS = {
     "confirmed": "Your place is booked: {title}",
@@ -118,6 +130,19 @@ SUBJECTS = {
     "changed_waiting": "Changed: {title}",
     "event_cancelled": "Cancelled: {title}",
     "reminder": "Tomorrow: {title}",
+}
+
+
+# A registration made in Easy Read gets its mail in Easy Read: templates/mail/easy/.
+EASY_SUBJECTS = {
+    "confirmed": "You have a place: {title}",
+    "promoted": "Good news. You now have a place: {title}",
+    "waitlisted": "You are on the waiting list: {title}",
+    "cancelled": "Your place is cancelled: {title}",
+    "changed": "The event has changed: {title}",
+    "changed_waiting": "The event has changed: {title}",
+    "event_cancelled": "The event is cancelled: {title}",
+    "reminder": "It is tomorrow: {title}",
 }
 
 
@@ -153,11 +178,13 @@ def invitation(mail: RegistrationMail) -> Attachment | None:
 
 def send_registration_mail(mail: RegistrationMail) -> bool:
     """Queue it in the outbox, in the transaction of the change it tells about."""
-    text, html = render_mail(f"registration_{mail.kind}", mail=mail)
+    easy = mail.registration.easy_read
+    template = f"easy/registration_{mail.kind}" if easy else f"registration_{mail.kind}"
+    text, html = render_mail(template, mail=mail)
     attachment = invitation(mail)
     queue_mail(
         mail.person.email,
-        SUBJECTS[mail.kind].format(title=mail.event.title),
+        (EASY_SUBJECTS if easy else SUBJECTS)[mail.kind].format(title=mail.event.title),
         text,
         html,
         attachments=[attachment] if attachment else [],

@@ -26,7 +26,7 @@ from cpweek.errors import DomainError
 from cpweek.extensions import db
 from cpweek.inserts import insert_unless_present
 from cpweek.locks import lock, lock_rows
-from cpweek.programme import calendar, notifications
+from cpweek.programme import calendar, easy_read, notifications
 from cpweek.programme.models import (
     ATTENDANCE_LABELS,
     ATTENDANCE_MODES,
@@ -309,6 +309,7 @@ class Applicant:
     contact_phone: str = ""  # for people registered by phone or post
     contact_address: str = ""
     attendance: str = ""  # at a hybrid event: 'in_person' or 'online'
+    easy_read: bool = False  # registered in Easy Read: the emails are Easy Read too
 
 
 def registration_closed_reason(event: Event, now: datetime | None = None) -> str | None:
@@ -533,6 +534,8 @@ def _new_place(
         access_needs=_clean_needs(applicant.access_needs),
         access_notes=applicant.access_notes.strip(),
         consent_to_contact=applicant.consent_to_contact,
+        # Asking for Easy Read materials is asking for Easy Read emails too.
+        easy_read=applicant.easy_read or AccessNeed.EASY_READ.value in applicant.access_needs,
         queued_at=now,
         confirmed_at=now if has_place else None,
         attendance=mode,
@@ -820,6 +823,8 @@ def save_access_profile(person: User, needs, notes: str) -> None:
 def update_access_needs(registration: Registration, needs, notes: str) -> None:
     registration.access_needs = _clean_needs(needs)
     registration.access_notes = (notes or "").strip()
+    if AccessNeed.EASY_READ.value in registration.access_needs:
+        registration.easy_read = True  # from now on, its emails are Easy Read too
 
 
 def registrations_of(person: User, event_ids: list[int]) -> dict[int, Registration]:
@@ -1017,6 +1022,9 @@ class EventDetails:
     registration_opens_at: datetime | None = None
     registration_closes_at: datetime | None = None
     access_offer: list[str] = field(default_factory=list)
+    easy_read: str = ""  # short plain lines, one idea a line
+    easy_read_image_url: str = ""
+    easy_read_image_alt: str = ""
 
 
 def slugify(text: str) -> str:
@@ -1086,7 +1094,9 @@ def _check_details(edition: Edition, details: EventDetails, event: Event | None)
         raise EventInvalid(
             "Another event this year already has this web address: choose another", "slug"
         )
-    warnings = []
+    warnings = easy_read.check(
+        details.easy_read, details.easy_read_image_url, details.easy_read_image_alt
+    )
     if details.parent_id is not None:
         parent = (
             db.session.get(Event, details.parent_id) if 0 < details.parent_id <= MAX_ID else None
@@ -1146,6 +1156,9 @@ SIMPLE_FIELDS = (
     "access_offer",
     "starts_at",
     "ends_at",
+    "easy_read",
+    "easy_read_image_url",
+    "easy_read_image_alt",
 )
 
 

@@ -10,6 +10,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -20,6 +21,7 @@ from wtforms.fields.choices import SelectChoice
 
 from cpweek.auth.models import Role
 from cpweek.auth.permissions import public, requires
+from cpweek.auth.views import safe_next
 from cpweek.coproduction import services as coproduction
 from cpweek.csvfiles import csv_download
 from cpweek.errors import DomainError
@@ -27,7 +29,7 @@ from cpweek.evidence.services import catalogue as evidence_catalogue
 from cpweek.evidence.services import citations as evidence_citations
 from cpweek.extensions import limiter
 from cpweek.forms import refuse, show_error
-from cpweek.programme import calendar, services
+from cpweek.programme import calendar, easy_read, services
 from cpweek.programme.forms import (
     AccessNeedsForm,
     AssistedRegistrationForm,
@@ -45,6 +47,7 @@ from cpweek.programme.models import (
     RegistrationStatus,
 )
 from cpweek.reciprocity import services as reciprocity
+from cpweek.security import policy_allowing_images
 from cpweek.timezones import format_time_range, to_local
 from cpweek.urls import absolute_url
 
@@ -160,6 +163,9 @@ def event(year: int, slug: str):
         form.for_anonymous_person()
     if not found.is_hybrid:
         del form.attendance
+    easy = easy_read.wanted(request)
+    if easy:
+        form.in_easy_read()
     if form.validate_on_submit():
         applicant = services.Applicant(
             name=current_user.name if signed_in else form.name.data,
@@ -169,6 +175,7 @@ def event(year: int, slug: str):
             access_notes=form.access_notes.data or "",
             consent_to_contact=form.consent_to_contact.data,
             attendance=(form.attendance.data or "") if form.attendance else "",
+            easy_read=easy,
         )
         try:
             registration = services.register(
@@ -198,7 +205,7 @@ def event(year: int, slug: str):
             flash(_registered_message(registration), "success")
             return redirect(_manage_path(registration))
     mine = services.registrations_of(current_user, [found.id]).get(found.id) if signed_in else None
-    return render_template(
+    page = render_template(
         "programme/event.html",
         edition=edition,
         event=found,
@@ -215,7 +222,32 @@ def event(year: int, slug: str):
         evidence=evidence_citations.items_cited_by(found.id),
         google_url=calendar.google_calendar_link(edition, found),
         outlook_url=calendar.outlook_calendar_link(edition, found),
+        easy=easy,
+        easy_lines=easy_read.lines(found.easy_read) if easy else [],
     )
+    response = make_response(page)
+    response.vary.add("Cookie")  # the reading version comes from a cookie
+    if easy_read.asked_in_link(request):
+        easy_read.remember(response, easy_read.asked_in_link(request))
+    if easy:
+        origin = easy_read.picture_origin(found.easy_read_image_url)
+        if origin:
+            response.headers["Content-Security-Policy"] = policy_allowing_images(origin)
+    return response
+
+
+@bp.route("/reading-version", methods=["POST"])
+@public
+def reading_version():
+    """The Easy Read switch: keep the person's choice (signed in or not) and go back to the
+    page it was pressed on. A plain form, so it works without JavaScript."""
+    version = request.form.get("version")
+    if version not in (easy_read.EASY, easy_read.STANDARD):
+        abort(400)
+    back = safe_next(request.form.get("next")) or url_for("programme.home")
+    response = redirect(back)
+    easy_read.remember(response, version)
+    return response
 
 
 def _workshop_label(workshop, edition, places) -> str:
@@ -419,6 +451,9 @@ def _submitted_details(form: EventForm, edition) -> services.EventDetails | None
         access_offer=list(form.access_offer.data or []),
         registration_opens_at=instants["registration_opens_at"],
         registration_closes_at=instants["registration_closes_at"],
+        easy_read="\n".join(easy_read.lines(form.easy_read.data)),
+        easy_read_image_url=(form.easy_read_image_url.data or "").strip(),
+        easy_read_image_alt=(form.easy_read_image_alt.data or "").strip(),
     )
 
 
@@ -453,6 +488,9 @@ def _event_form(edition, event=None) -> EventForm:
         )
         form.access_offer.data = list(event.access_offer)
         form.summary.data, form.description.data = event.summary, event.description
+        form.easy_read.data = event.easy_read
+        form.easy_read_image_url.data = event.easy_read_image_url
+        form.easy_read_image_alt.data = event.easy_read_image_alt
         # A saved time that happens twice shows which one it is, already chosen.
         form.local_instants(edition.timezone)
     return form
@@ -602,6 +640,7 @@ def assisted_registration(event_id: int):
             contact_phone=form.contact_phone.data or "",
             contact_address=form.contact_address.data or "",
             attendance=(form.attendance.data or "") if form.attendance else "",
+            easy_read=form.easy_read.data,
         )
         try:
             registration = services.register_assisted(
