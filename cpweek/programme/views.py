@@ -86,6 +86,7 @@ def home():
         editions=services.list_editions(),
         call=call,
         call_open=bool(call and coproduction.is_open(call)),
+        next_events=services.next_events(),
     )
 
 
