@@ -903,6 +903,30 @@ def manage_url(registration: Registration) -> str:
     return absolute_url("programme.manage_registration", token=manage_token(registration))
 
 
+def registration_email(registration: Registration) -> str | None:
+    """The address a registration's emails go to; None for someone registered by phone or post
+    without one (and for a companion's place)."""
+    if registration.person_id is None:
+        return None
+    person = db.session.get(User, registration.person_id)
+    return person.email if person is not None else None
+
+
+def has_companion(registration: Registration) -> bool:
+    """Whether a personal assistant or carer has a live place beside this one."""
+    return (
+        db.session.scalar(
+            select(Registration.id)
+            .where(
+                Registration.companion_of_id == registration.id,
+                Registration.status.in_(LIVE_STATUSES),
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
 def event_with_edition(event_id: int) -> tuple[Event, Edition]:
     event = db.session.get(Event, event_id)
     return event, db.session.get(Edition, event.edition_id)
@@ -953,6 +977,7 @@ def _notify(
             reminder=reminder,
             workshops=_workshops_of(registration) if workshops is None else workshops,
             was=was,
+            companion=has_companion(registration),
         )
     )
 
