@@ -93,7 +93,8 @@ def test_cancelled_past_draft_and_started_events_and_workshops_are_not_listed(cl
     past = make_edition(2020)
     make_event(past, datetime(2020, 6, 29, 10, 0), title="Long ago")
     started = make_event(edition, title="Under way")
-    started.starts_at, started.ends_at = utcnow() - timedelta(hours=1), utcnow() + timedelta(hours=1)
+    now = utcnow()
+    started.starts_at, started.ends_at = now - timedelta(hours=1), now + timedelta(hours=1)
     db.session.commit()
     section = _next_events(_page(client.get("/")))
     assert _titles(section) == ["Listed", "Conference"]
