@@ -84,6 +84,29 @@ class RegistrationMail:
     was: WhenAndWhere | None = None  # the time and place before the change, when it changed
     reminder: bool = False
     workshops: list[tuple[Event, str]] = field(default_factory=list)  # (workshop, status)
+    companion: bool = False  # a personal assistant or carer has the place beside theirs
+
+    @property
+    def address(self) -> str:
+        """Where this message goes: said in it, so the person knows where news will come."""
+        return self.person.email
+
+    @property
+    def event_url(self) -> str:
+        return calendar.event_page_url(self.edition, self.event)
+
+    @property
+    def ics_url(self) -> str:
+        """The event's public calendar file (no join link), as on the event's page."""
+        return absolute_url("programme.event_ics", year=self.edition.year, slug=self.event.slug)
+
+    @property
+    def google_url(self) -> str:
+        return calendar.google_calendar_link(self.edition, self.event)
+
+    @property
+    def outlook_url(self) -> str:
+        return calendar.outlook_calendar_link(self.edition, self.event)
 
     @property
     def kind(self) -> str:

@@ -141,6 +141,46 @@ def public_events(edition: Edition) -> list[Event]:
 
 
 @dataclass
+class NextEvent:
+    """An event on the home page: when it is, whether it can be booked now, and how full."""
+
+    event: Event
+    edition: Edition
+    places_left: int | None  # None: no limit
+    closed_reason: str | None  # why it cannot be booked yet (registration opens later, ...)
+
+    @property
+    def full(self) -> bool:
+        return self.places_left == 0
+
+
+def next_events(limit: int = 4, now: datetime | None = None) -> list[NextEvent]:
+    """The next few published events of any edition that have not started yet, soonest
+    first, for someone wondering what is on: two queries however many events there are.
+
+    A draft edition's published events are listed too: draft editions are public (labelled as
+    a programme that may still change) and their events take bookings. Workshops are left out:
+    people book them through their conference. Cancelled and draft events never show."""
+    now = now or utcnow()
+    rows = db.session.execute(
+        select(Event, Edition)
+        .join(Edition, Edition.id == Event.edition_id)
+        .where(
+            Event.status == EventStatus.PUBLISHED.value,
+            Event.parent_id.is_(None),
+            Event.starts_at > now,
+        )
+        .order_by(Event.starts_at, Event.title, Event.id)
+        .limit(limit)
+    ).all()
+    places = places_left_for([event for event, _ in rows])
+    return [
+        NextEvent(event, edition, places.get(event.id), registration_closed_reason(event, now))
+        for event, edition in rows
+    ]
+
+
+@dataclass
 class ProgrammeFilter:
     kinds: set[str] = field(default_factory=set)
     formats: set[str] = field(default_factory=set)
@@ -868,6 +908,30 @@ def manage_url(registration: Registration) -> str:
     return absolute_url("programme.manage_registration", token=manage_token(registration))
 
 
+def registration_email(registration: Registration) -> str | None:
+    """The address a registration's emails go to; None for someone registered by phone or post
+    without one (and for a companion's place)."""
+    if registration.person_id is None:
+        return None
+    person = db.session.get(User, registration.person_id)
+    return person.email if person is not None else None
+
+
+def has_companion(registration: Registration) -> bool:
+    """Whether a personal assistant or carer has a live place beside this one."""
+    return (
+        db.session.scalar(
+            select(Registration.id)
+            .where(
+                Registration.companion_of_id == registration.id,
+                Registration.status.in_(LIVE_STATUSES),
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
 def event_with_edition(event_id: int) -> tuple[Event, Edition]:
     event = db.session.get(Event, event_id)
     return event, db.session.get(Edition, event.edition_id)
@@ -918,6 +982,7 @@ def _notify(
             reminder=reminder,
             workshops=_workshops_of(registration) if workshops is None else workshops,
             was=was,
+            companion=has_companion(registration),
         )
     )
 

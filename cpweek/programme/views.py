@@ -89,6 +89,7 @@ def home():
         editions=services.list_editions(),
         call=call,
         call_open=bool(call and coproduction.is_open(call)),
+        next_events=services.next_events(),
     )
 
 
@@ -279,13 +280,18 @@ def _manage_path(registration) -> str:
 
 
 def _registered_message(registration) -> str:
+    """What happened, and the address the email went to: someone who mistyped it finds out now."""
     position = services.waitlist_position(registration)
+    address = services.registration_email(registration) or "you"
     if position:
         return (
             f"The event is full, so you are on the waiting list: number {position}. "
-            "We will email you if a place comes up."
+            f"We will email {address} if a place comes up."
         )
-    return "Your place is booked. We have emailed you the details and a calendar invitation."
+    return (
+        "Your place is booked. We have emailed the details and a calendar invitation to "
+        f"{address}."
+    )
 
 
 def _registration_or_404(token: str):
@@ -319,6 +325,11 @@ def manage_registration(token: str):
         position=services.waitlist_position(registration),
         form=form,
         token=token,
+        email=services.registration_email(registration),
+        companion=services.has_companion(registration),
+        ics_url=url_for("programme.event_ics", year=edition.year, slug=event.slug),
+        google_url=calendar.google_calendar_link(edition, event),
+        outlook_url=calendar.outlook_calendar_link(edition, event),
     )
 
 
