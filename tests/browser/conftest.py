@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from tests.browser.steps import AXE_PATH, Journey, learn_box_order
+from tests.browser.steps import AXE_PATH, Journey
 
 CHROMIUM = Path(os.environ.get("CPWEEK_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -112,16 +112,8 @@ def axe_pages(chromium, live_server):
 PERSON = {"java_script_enabled": False, "locale": "en-GB", "timezone_id": "Europe/London"}
 
 
-@pytest.fixture(scope="session")
-def box_order(chromium) -> None:
-    """How this browser's own date and time boxes take typing (steps.learn_box_order)."""
-    context = chromium.new_context(**PERSON)
-    learn_box_order(context.new_page())
-    context.close()
-
-
 @pytest.fixture(params=list(WIDTHS), ids=list(WIDTHS))
-def journey(request, chromium, live_server, axe_pages, box_order, mailbox):
+def journey(request, chromium, live_server, axe_pages, mailbox):
     """A JavaScript-off browser tab at the test's width, and the steps of a journey."""
     width = request.param
     w, h = WIDTHS[width]

@@ -11,8 +11,6 @@ from datetime import date, time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import pytest
-
 from cpweek.extensions import db
 
 AXE_PATH = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
@@ -137,70 +135,27 @@ def select(page, label: str, option: str, scope=None) -> None:
     assert chosen.startswith(option), f"{label!r}: typed {option!r}, chose {chosen!r}"
 
 
-# The order of the parts of the browser's own date and time boxes, as they show them: day first
-# and a 24-hour clock for a UK browser; headless Chromium shows month first and a 12-hour clock
-# with AM/PM whatever the locale. Found once by conftest.py.
-BOX_KEYS = {"date": "%d%m%Y", "clock": 24}
-
-
-def learn_box_order(page) -> None:
-    page.set_content("<input type=date><input type=time>")
-    day, clock = page.locator("input").all()
-    day.focus()
-    page.keyboard.type("01022003")
-    BOX_KEYS["date"] = "%d%m%Y" if day.input_value() == "2003-02-01" else "%m%d%Y"
-    clock.focus()
-    page.keyboard.type("0930")  # a 12-hour box stays empty until AM or PM is typed
-    BOX_KEYS["clock"] = 24 if clock.input_value() == "09:30" else 12
-
-
-def _time_keys(value: time) -> str:
-    if BOX_KEYS["clock"] == 24:
-        return value.strftime("%H%M")
-    return value.strftime("%I%M") + ("A" if value.hour < 12 else "P")
-
-
-def _segments(page, box, keys: str, expected: str) -> None:
-    """A browser's own date or time box (type=date, type=time): focus lands on its first part
-    and typing fills the parts in the order the box shows them, moving on by itself."""
-    box.focus()
-    page.keyboard.type(keys)
-    assert box.input_value() == expected, f"typed {keys!r}, box holds {box.input_value()!r}"
+def _boxes(page, legend: str, scope):
+    """The fieldset of a date or time question, found by its legend (the question)."""
+    group = (scope or page).locator("fieldset", has=page.locator("legend", has_text=legend))
+    assert group.count(), f"no question {legend!r} on {page.url}"
+    return group.first
 
 
 def fill_date(page, legend: str, value: date, scope=None) -> None:
     """A date question: day, month and year boxes (the GOV.UK pattern: the legend is the
-    question, boxes labelled Day, Month and Year) where the form has them, else today's one
-    date box."""
-    scope = scope or page
-    group = scope.locator("fieldset", has=page.locator("legend", has_text=legend))
-    if group.count() and group.first.get_by_label("Day", exact=True).count():
-        box = group.first
-        type_into(page, box.get_by_label("Day", exact=True), str(value.day))
-        type_into(page, box.get_by_label("Month", exact=True), str(value.month))
-        type_into(page, box.get_by_label("Year", exact=True), str(value.year))
-        return
-    box = _field(page, legend, scope)
-    if box.get_attribute("type") == "date":
-        _segments(page, box, value.strftime(BOX_KEYS["date"]), value.isoformat())
-    else:
-        type_into(page, box, value.isoformat())
+    question, the boxes labelled Day, Month and Year), typed as a UK person types them."""
+    group = _boxes(page, legend, scope)
+    type_into(page, group.get_by_label("Day", exact=True), str(value.day))
+    type_into(page, group.get_by_label("Month", exact=True), str(value.month))
+    type_into(page, group.get_by_label("Year", exact=True), str(value.year))
 
 
 def fill_time(page, legend: str, value: time, scope=None) -> None:
-    """A time question: Hour and Minute boxes where the form has them, else one time box."""
-    scope = scope or page
-    group = scope.locator("fieldset", has=page.locator("legend", has_text=legend))
-    if group.count() and group.first.get_by_label("Hour", exact=True).count():
-        box = group.first
-        type_into(page, box.get_by_label("Hour", exact=True), f"{value.hour:02d}")
-        type_into(page, box.get_by_label("Minute", exact=True), f"{value.minute:02d}")
-        return
-    box = _field(page, legend, scope)
-    if box.get_attribute("type") == "time":
-        _segments(page, box, _time_keys(value), value.strftime("%H:%M"))
-    else:
-        type_into(page, box, value.strftime("%H:%M"))
+    """A time question: Hour and Minute boxes on the 24-hour clock, UK time."""
+    group = _boxes(page, legend, scope)
+    type_into(page, group.get_by_label("Hour", exact=True), f"{value.hour:02d}")
+    type_into(page, group.get_by_label("Minute", exact=True), f"{value.minute:02d}")
 
 
 def upload(page, label: str, path: Path, scope=None) -> None:
@@ -225,7 +180,6 @@ class Journey:
         self.mailbox = mailbox
         self.screenshots = screenshots
         self.pages_checked: list[str] = []
-        self.needs_msg: list[str] = []
         self._shots = 0
         for old in screenshots.glob("*.png") if screenshots.exists() else ():
             old.unlink()
@@ -287,19 +241,12 @@ class Journey:
                 return parts.path + (f"?{parts.query}" if parts.query else "")
         raise AssertionError(f"no link matching {pattern!r} in:\n{text}")
 
-    # Point 1 of issue 11 (every message where the eyes are) is being built beside these
-    # journeys: a check of it that fails on today's code is noted, and the test ends as an
-    # expected failure naming them (`finish`), after every other step has run and passed.
-
     def target(self, check, *args, step: str) -> None:
+        """What happened is the first thing in view after a submit (issue 11, point 1)."""
         try:
             check(self.page, *args)
         except AssertionError as error:
-            self.needs_msg.append(f"{step}: {str(error).splitlines()[0][:200]}")
-
-    def finish(self) -> None:
-        if self.needs_msg:
-            pytest.xfail("needs i11-msg (message in view): " + " | ".join(self.needs_msg))
+            raise AssertionError(f"{step}: {error}") from None
 
     # The checks every page passes.
 

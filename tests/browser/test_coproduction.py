@@ -75,7 +75,7 @@ def test_co_producer_and_organiser_review_and_agree_to_a_decision(journey):
     journey.shot("decision-errors")
 
     choose(page, "Accept")
-    fill(page, "Rationale", "Strong co-production, on theme.")
+    fill(page, "Why: the reasons for this decision", "Strong co-production, on theme.")
     journey.press("Put this decision to the panel")
     journey.target(assert_success, "Decision put to the panel.", step="decision proposed")
     assert page.get_by_text("proposed, not yet standing").is_visible()
@@ -92,7 +92,6 @@ def test_co_producer_and_organiser_review_and_agree_to_a_decision(journey):
     db.session.expire_all()
     assert coproduction.get_proposal(proposal.id).status == "accepted"
     assert journey.mailbox.to("asha@example.org"), "the proposer is told the decision"
-    journey.finish()
 
 
 def test_place_a_session_and_co_sign_the_release(journey):
@@ -117,11 +116,11 @@ def test_place_a_session_and_co_sign_the_release(journey):
     place = page.locator("form", has=page.get_by_role("button", name="Put it in the draft"))
     select(page, "Session", "Morning webinar", place)
     journey.press("Put it in the draft")
-    journey.target(assert_error_first, "Enter the day", step="place sent without times")
+    journey.target(assert_error_first, "Enter the date", step="place sent without times")
     journey.shot("place-errors")
 
     select(page, "Session", "Morning webinar", place)
-    fill_date(page, "Day", date(2027, 6, 29), place)
+    fill_date(page, "Date", date(2027, 6, 29), place)
     fill_time(page, "Starts (UK time)", time(9, 0), place)
     fill_time(page, "Ends (UK time)", time(9, 45), place)
     fill(page, "Room or online stream (optional)", "Stream A", place)
@@ -149,4 +148,3 @@ def test_place_a_session_and_co_sign_the_release(journey):
         datetime(2027, 6, 29, 9, 0)
     ).replace(tzinfo=None)
     assert journey.mailbox.to("sam@example.org"), "Sam is told the session moved"
-    journey.finish()

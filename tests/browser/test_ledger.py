@@ -86,7 +86,6 @@ def test_contributor_logs_an_activity_and_claims_an_expense_with_a_receipt(journ
     assert stored.data == PDF and stored.content_type == "application/pdf"
     entries = db.session.scalars(select(LedgerEntry).order_by(LedgerEntry.id)).all()
     assert [(e.status, e.amount) for e in entries] == [("pending", 3750), ("pending", 2340)]
-    journey.finish()
 
 
 def test_organiser_approves_and_pays(journey):
@@ -123,12 +122,16 @@ def test_organiser_approves_and_pays(journey):
     fill_date(page, "Date paid", date(2026, 7, 10))
     choose_from_list(page, "How it was paid", "Bank transfer")
     fill(page, "Finance system reference", "BACS-77")
+    # Before the button: the entry's number and date, and the count and total to check.
+    assert page.get_by_text(f"Entry {entry.id}").first.is_visible()
+    assert page.get_by_text("Tuesday 12 May 2026").first.is_visible()
+    totals = page.locator("#payment-totals")
+    assert "1 entry" in totals.inner_text() and "£" in totals.inner_text()
     journey.shot("payment-run-form")
     journey.press("Record the payment")
-    assert_success(page, "Payment recorded.")
+    assert_success(page, "Payment recorded for 1 entry.")
     journey.shot("payment-recorded")
 
     db.session.expire_all()
     paid = ledger.get_entry(entry.id)
     assert paid.status == "paid"
-    journey.finish()

@@ -30,19 +30,26 @@ def test_register_with_access_needs_then_cancel_from_the_email(journey):
     journey.press("Register")
     assert_success(page, "Your place is booked")
     assert page.locator("dd strong", has_text="You have a place.").is_visible()
+    # What reassures (point 6): where the email went, the needs asked for, what happens next.
+    main = page.locator("main")
+    assert main.get_by_text("joan@example.org").first.is_visible()
+    assert main.get_by_text("British Sign Language (BSL) interpreter").first.is_visible()
+    assert main.get_by_text("We will contact you before the event to arrange this").is_visible()
+    assert page.get_by_role("link", name="Add to Google Calendar").first.is_visible()
     journey.shot("registered")
 
     registration = Registration.query.one()
     assert registration.access_needs == ["bsl_interpreter", "step_free"]
     assert registration.access_notes == "A seat near the door, please."
 
-    # The same address again: the person is told so where their eyes are, rather than shown
-    # what looks like an empty form (the browser keeps #register across the redirect).
+    # The same address again: the person is told so where their eyes are, and what they typed
+    # is still there (not what looks like an empty form).
     journey.follow("About the event")
     fill(page, "Your name", "Joan Hill")
     fill(page, "Email address", "joan@example.org")
     journey.press("Register")
-    journey.target(assert_success, "already registered", step="same address registered again")
+    journey.target(assert_error_first, "already registered", step="same address again")
+    assert page.get_by_label("Your name", exact=True).input_value() == "Joan Hill"
     journey.shot("already-registered")
 
     confirmation, _link_again = journey.mailbox.to("joan@example.org")
@@ -57,7 +64,10 @@ def test_register_with_access_needs_then_cancel_from_the_email(journey):
 
     db_registration = Registration.query.one()
     assert db_registration.status == "cancelled"
-    journey.finish()
+    # The cancellation email leads back to the event, to register again if wanted.
+    cancelled_mail = journey.mailbox.to("joan@example.org")[-1]
+    journey.goto(journey.path_from_mail(cancelled_mail, r"^/2099/events/webinar"))
+    assert page.get_by_role("heading", level=1).inner_text() == "Carers' voices"
 
 
 def test_organiser_registers_someone_who_phoned(journey):
@@ -87,4 +97,3 @@ def test_organiser_registers_someone_who_phoned(journey):
     assert (registration.name, registration.contact_phone) == ("Albert Moss", "01632 960 001")
     assert registration.access_needs == ["large_print"]
     assert registration.source == "assisted" and "Mill Lane" in registration.contact_address
-    journey.finish()

@@ -15,6 +15,7 @@ from cpweek.programme import easy_read, services
 from cpweek.programme.models import Event, Registration
 from cpweek.timezones import from_local
 from tests.a11y import problems
+from tests.boxes import boxes
 from tests.factories import make_edition, make_event, make_user, make_webinar
 
 EVENT = "/2099/events/webinar"
@@ -165,22 +166,24 @@ def test_changing_only_the_easy_read_text_tells_nobody(mailbox):
 # --- organisers write it beside the standard text ----------------------------------------------
 
 
-EVENT_FORM = {
-    "title": "Carers' voices",
-    "slug": "",
-    "kind": "webinar",
-    "format": "online",
-    "parent_id": "",
-    "day": "2099-07-01",
-    "start_time": "10:30",
-    "end_time": "11:30",
-    "online_platform": "Zoom",
-    "summary": "Carers on panels.",
-    "description": "Carers on commissioning panels.",
-    "easy_read": "  This is a talk on the internet.\n\n  Carers tell you what they changed.  ",
-    "easy_read_image_url": "https://pictures.example.org/talk.png",
-    "easy_read_image_alt": "Two people talking",
-}
+EVENT_FORM = boxes(
+    {
+        "title": "Carers' voices",
+        "slug": "",
+        "kind": "webinar",
+        "format": "online",
+        "parent_id": "",
+        "day": "2099-07-01",
+        "start_time": "10:30",
+        "end_time": "11:30",
+        "online_platform": "Zoom",
+        "summary": "Carers on panels.",
+        "description": "Carers on commissioning panels.",
+        "easy_read": "  This is a talk on the internet.\n\n  Carers tell you what they changed.  ",
+        "easy_read_image_url": "https://pictures.example.org/talk.png",
+        "easy_read_image_alt": "Two people talking",
+    }
+)
 
 
 @pytest.fixture
