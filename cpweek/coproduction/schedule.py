@@ -665,6 +665,16 @@ def get_release(release_id: int) -> Release | None:
 KIND_WORDS = {"added": "Added", "moved": "Moved", "cancelled": "Cancelled", "changed": "Changed"}
 
 
+def change_details(change: dict) -> str:
+    """What a release did to a session, after its title, as the change log and its feed say
+    it: where it was before and where it is now ("on" for a session that is new)."""
+    before = change["before"] if change["kind"] not in ("added", "cancelled") else None
+    words = f" (was {before})" if before else ""
+    if change["after"]:
+        words += f", {'on' if change['kind'] == 'added' else 'now'} {change['after']}"
+    return words
+
+
 def atom_feed(edition: Edition) -> bytes:
     """The change log as an Atom feed: one entry per release."""
     ns = "http://www.w3.org/2005/Atom"
@@ -693,10 +703,7 @@ def atom_feed(edition: Edition) -> bytes:
         add(entry, "link", href=f"{page}#release-{release.number}")
         add(entry, "updated", release.published_at.isoformat())
         lines = [
-            f"{KIND_WORDS[c['kind']]}: {c['title']}"
-            + (f" (was {c['before']})" if c["before"] and c["kind"] != "cancelled" else "")
-            + (f", now {c['after']}" if c["after"] else "")
-            for c in release.changes
+            f"{KIND_WORDS[c['kind']]}: {c['title']}{change_details(c)}" for c in release.changes
         ]
         add(entry, "content", "\n".join(lines), type="text")
     return ElementTree.tostring(feed, encoding="utf-8", xml_declaration=True)

@@ -670,6 +670,7 @@ def changes(year: int):
         edition=edition,
         releases=schedule.releases(edition),
         words=schedule.KIND_WORDS,
+        details=schedule.change_details,
     )
 
 

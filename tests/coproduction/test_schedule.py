@@ -208,12 +208,15 @@ def test_an_accepted_proposal_is_added_by_a_release(panel, week, client):
     schedule.sign_off(release, panel.organiser)
     assert fresh(event).status == "published"
     page = client.get("/2027/changes").get_data(as_text=True)
-    assert "Release 1" in page and "Added:</strong> Carers&#39; own evidence" in page
+    assert "Release 1" in page and "Added:</strong> Carers&#39; own evidence, on " in page
+    assert ", now " not in page  # a new session is not "now" anywhere: it is new
     feed = ElementTree.fromstring(client.get("/2027/changes.atom").data)  # noqa: S314 (ours)
     ns = {"a": "http://www.w3.org/2005/Atom"}
     entries = feed.findall("a:entry", ns)
     assert [e.find("a:title", ns).text for e in entries] == ["Release 1"]
-    assert "Added: Carers' own evidence" in entries[0].find("a:content", ns).text
+    assert "Added: Carers' own evidence, on Thursday 1 July 2027" in entries[0].find(
+        "a:content", ns
+    ).text
 
 
 def test_only_co_producers_and_organisers_sign_off(panel, week):
@@ -457,3 +460,15 @@ def test_editing_a_published_events_time_is_refused_but_its_summary_is_not(panel
     with pytest.raises(programme.EventInvalid):
         programme.update_event(fresh(morning), moved, panel.organiser)
     assert fresh(morning).starts_at == uk(2027, 6, 29, 10)
+
+
+def test_the_change_log_says_where_a_session_was_and_is():
+    def change(kind, before, after):
+        return {"kind": kind, "title": "Webinar", "before": before, "after": after}
+
+    assert schedule.change_details(change("added", None, "Thursday 1 July 2027 14:00")) == (
+        ", on Thursday 1 July 2027 14:00"
+    )
+    moved = schedule.change_details(change("moved", "Tuesday 10:00", "Tuesday 09:00"))
+    assert moved == " (was Tuesday 10:00), now Tuesday 09:00"
+    assert schedule.change_details(change("cancelled", "Tuesday 10:00", None)) == ""

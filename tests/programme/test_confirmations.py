@@ -4,8 +4,6 @@ calendar links; the cancellation email leads back to the event."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import pytest
 from sqlalchemy import select
 
@@ -13,7 +11,7 @@ from cpweek.extensions import db
 from cpweek.programme import services
 from cpweek.programme.models import Registration
 from tests.a11y import problems
-from tests.factories import make_edition, make_event, make_user
+from tests.factories import make_user, make_webinar
 
 
 def _page(response) -> str:
@@ -23,16 +21,8 @@ def _page(response) -> str:
 
 @pytest.fixture
 def event():
-    edition = make_edition(2099)
-    return make_event(
-        edition,
-        datetime(2099, 6, 30, 10, 30),
-        datetime(2099, 6, 30, 11, 30),
-        slug="webinar",
-        title="Carers' voices",
-        capacity=3,
-        access_offer=["live_captions"],
-        join_url="https://zoom.example/j/42",
+    return make_webinar(
+        capacity=3, access_offer=["live_captions"], join_url="https://zoom.example/j/42"
     )
 
 
