@@ -297,7 +297,7 @@ def test_organisers_add_and_change_a_year(organiser):
     )
     assert response.status_code == 302
     assert "Draft programme" not in _page(organiser.get("/2028/"))
-    assert db.session.scalars(select(AuditEntry.action)).all() == [
+    assert db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all() == [
         "edition.create",
         "edition.update",
     ]
