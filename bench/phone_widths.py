@@ -25,11 +25,9 @@ import argparse
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from collections import Counter
 from pathlib import Path
 from urllib.parse import urldefrag, urlsplit
@@ -38,6 +36,9 @@ from werkzeug.exceptions import HTTPException
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from serve_pages import start_gunicorn  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -112,12 +113,6 @@ MEASURE = r"""() => {
 }"""
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def serve_demo() -> tuple[str, callable]:
     """A fresh demo database served by gunicorn on 127.0.0.1; returns its address and a stop."""
     folder = tempfile.mkdtemp(prefix="cpweek-phone-")
@@ -132,20 +127,7 @@ def serve_demo() -> tuple[str, callable]:
     flask = [str(ROOT / ".venv/bin/flask"), "--app", "app"]
     for command in (["db", "upgrade"], ["seed-demo"]):
         subprocess.run(flask + command, cwd=ROOT, env=env, check=True, capture_output=True)
-    port = free_port()
-    server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "app:app"],
-        cwd=ROOT,
-        env=env,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.1)
+    server, port = start_gunicorn(env, workers=2)
 
     def stop() -> None:
         server.terminate()
