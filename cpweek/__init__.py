@@ -41,6 +41,10 @@ def create_app(config: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
+    from cpweek.signals import connect_receivers
+
+    connect_receivers()
+
     from cpweek import cli, messages, templating, uow
     from cpweek.errors import refuse_control_characters_in_urls, register_error_pages
     from cpweek.security import init_security_headers

@@ -18,7 +18,7 @@ from sqlalchemy import and_, delete, func, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
-from cpweek import audit
+from cpweek import audit, signals
 from cpweek.auth import services as auth_services
 from cpweek.auth.models import User
 from cpweek.csvfiles import csv_text
@@ -1253,25 +1253,12 @@ class EventUpdate:
     told: int = 0
 
 
-RELEASED_MESSAGE = (
-    "{year}'s programme is co-produced: its times, places and publishing change through the "
-    "schedule draft, whose releases a co-producer and an organiser sign off."
-)
-
-
-def _through_releases(event: Event) -> bool:
-    """True when the event's edition has a call for proposals: its published programme then
-    changes only through signed-off releases (coproduction.schedule)."""
-    from cpweek.coproduction import services as coproduction
-
-    edition = db.session.get(Edition, event.edition_id)
-    return coproduction.get_call(edition) is not None
-
-
 def _refuse_outside_releases(event: Event) -> None:
-    if _through_releases(event):
-        edition = db.session.get(Edition, event.edition_id)
-        raise EventInvalid(RELEASED_MESSAGE.format(year=edition.year))
+    """Refuse when a domain that listens says this event changes only through co-signed
+    releases (coproduction does, for an edition with a call for proposals)."""
+    refusals = signals.answers(signals.change_outside_release, event)
+    if refusals:
+        raise EventInvalid(refusals[0])
 
 
 def update_event(event: Event, details: EventDetails, actor: User) -> EventUpdate:
