@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
@@ -22,20 +20,9 @@ from cpweek.auth.permissions import public, requires
 from cpweek.errors import DomainError
 from cpweek.extensions import limiter, sign_in_account_key
 from cpweek.forms import show_error
+from cpweek.urls import safe_next
 
 bp = Blueprint("auth", __name__)
-
-
-def safe_next(target: str | None) -> str | None:
-    """`target` when it is a path on this site; anything that could leave the site is dropped."""
-    if not target or len(target) > 2000:
-        return None
-    if "\\" in target or any(ord(ch) < 32 for ch in target):
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
 
 
 def _sign_in(user, *, remember: bool) -> None:

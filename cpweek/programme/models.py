@@ -61,6 +61,10 @@ class EventFormat(LabelledEnum):
         ]
 
 
+# The largest id a database integer holds: a bigger number typed or tampered into a form names
+# nothing, and must not reach a query (PostgreSQL and SQLite would fail, not answer "none").
+MAX_ID = 2**31 - 1
+
 IN_PERSON, ONLINE = "in_person", "online"
 ATTENDANCE_MODES = (IN_PERSON, ONLINE)
 ATTENDANCE_LABELS = {IN_PERSON: "In person", ONLINE: "Online", "": ""}

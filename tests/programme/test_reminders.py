@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from cpweek.extensions import db
 from cpweek.mail import OutboxMessage, OutboxStatus, deliver_due
 from cpweek.programme import services
+from cpweek.programme.services import reminders
 from cpweek.programme.models import Event
 from cpweek.timezones import from_local, utcnow
 from cpweek.uow import unit_of_work
@@ -56,7 +57,7 @@ def test_reminders_go_once_to_people_with_a_place_tomorrow(events, mailbox):
 
 
 def test_the_cli_command_is_safe_to_run_every_hour(runner, events, mailbox, monkeypatch):
-    monkeypatch.setattr(services, "utcnow", lambda: NOW)
+    monkeypatch.setattr(reminders, "utcnow", lambda: NOW)
     mailbox.messages.clear()
     first = runner.invoke(args=["send-reminders"])
     second = runner.invoke(args=["send-reminders"])

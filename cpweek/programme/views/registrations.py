@@ -1,0 +1,77 @@
+"""The private pages behind the link in every registration email: see the registration, change
+access needs, cancel. No sign-in needed: the signed link is the key."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+
+from cpweek.auth.permissions import public
+from cpweek.programme import calendar, services
+from cpweek.programme.forms import AccessNeedsForm, ConfirmForm
+from cpweek.programme.models import RegistrationStatus
+from cpweek.programme.views.blueprint import bp
+
+
+def _registration_or_404(token: str):
+    registration = services.registration_for_token(token)
+    if registration is None:
+        abort(404)
+    return registration
+
+
+@bp.route("/registrations/<token>", methods=["GET", "POST"])
+@public
+def manage_registration(token: str):
+    """The private page behind the link in every registration email: no sign-in needed."""
+    registration = _registration_or_404(token)
+    event, edition = services.event_with_edition(registration.event_id)
+    form = AccessNeedsForm()
+    if request.method == "GET":
+        form.access_needs.data = list(registration.access_needs)
+        form.access_notes.data = registration.access_notes
+    if registration.is_live and form.validate_on_submit():
+        services.update_access_needs(
+            registration, form.access_needs.data or [], form.access_notes.data or ""
+        )
+        flash("Your access needs are saved. Thank you for telling us.", "success")
+        return redirect(url_for("programme.manage_registration", token=token))
+    return render_template(
+        "programme/manage_registration.html",
+        registration=registration,
+        event=event,
+        edition=edition,
+        position=services.waitlist_position(registration),
+        form=form,
+        token=token,
+        email=services.registration_email(registration),
+        companion=services.has_companion(registration),
+        ics_url=url_for("programme.event_ics", year=edition.year, slug=event.slug),
+        google_url=calendar.google_calendar_link(edition, event),
+        outlook_url=calendar.outlook_calendar_link(edition, event),
+    )
+
+
+@bp.route("/registrations/<token>/cancel", methods=["GET", "POST"])
+@public
+def cancel_registration(token: str):
+    registration = _registration_or_404(token)
+    event, edition = services.event_with_edition(registration.event_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        was_waiting = registration.status == RegistrationStatus.WAITLISTED.value
+        services.cancel_registration(registration)
+        flash(
+            "You have left the waiting list."
+            if was_waiting
+            else "Your registration is cancelled. Thank you for letting us know.",
+            "success",
+        )
+        return redirect(url_for("programme.manage_registration", token=token))
+    return render_template(
+        "programme/cancel_registration.html",
+        registration=registration,
+        event=event,
+        edition=edition,
+        form=form,
+        token=token,
+    )
