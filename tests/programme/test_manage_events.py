@@ -8,6 +8,7 @@ import icalendar
 import pytest
 from sqlalchemy import select
 
+from cpweek import signals
 from cpweek.audit import AuditEntry
 from cpweek.auth.models import Role
 from cpweek.extensions import db
@@ -228,6 +229,24 @@ def test_more_places_promote_the_waiting_list(organiser, busy_event, mailbox):
     statuses = db.session.scalars(select(Registration.status).order_by(Registration.id)).all()
     assert statuses == ["confirmed"] * 3
     assert mailbox.to("p2@example.org")[0]["Subject"].startswith("Good news")
+
+
+def test_other_domains_hear_of_each_change_once_with_what_changed(organiser, busy_event):
+    heard = []
+
+    def receiver(event, changed):
+        heard.append((event.id, changed))
+
+    url = f"/manage/events/{busy_event.id}/edit"
+    moved = {**_form_for(busy_event), "hosted_by": "", "start_time": "14:00", "end_time": "15:00"}
+    with signals.event_changed.connected_to(receiver):
+        organiser.submit(url, boxes({**moved, "capacity": "3"}))
+        organiser.submit(url, boxes({**moved, "capacity": "3"}))  # nothing changed: nothing said
+        organiser.submit(f"/manage/events/{busy_event.id}/cancel", {})
+    assert heard == [
+        (busy_event.id, {"starts_at", "ends_at", "capacity"}),
+        (busy_event.id, {"status"}),
+    ]
 
 
 def test_cancelling_an_event_withdraws_it_from_calendars(organiser, busy_event, mailbox, client):
