@@ -29,6 +29,7 @@ from cpweek.programme.models import (
     ATTENDANCE_LABELS,
     ATTENDANCE_MODES,
     AccessNeed,
+    EditionStatus,
     EventFormat,
     EventKind,
 )
@@ -439,9 +440,9 @@ class EditionForm(BaseForm):
     status = RadioField(
         "Programme",
         choices=[
-            SelectChoice("draft", "Draft: shown, marked as still changing"),
-            SelectChoice("published", "Published"),
+            SelectChoice(EditionStatus.DRAFT.value, "Draft: shown, marked as still changing"),
+            SelectChoice(EditionStatus.PUBLISHED.value, "Published"),
         ],
-        default="draft",
+        default=EditionStatus.DRAFT.value,
     )
     submit = SubmitField("Save")

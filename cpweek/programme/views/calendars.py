@@ -19,7 +19,7 @@ def _calendar_response(file: services.CalendarFile, filename: str) -> Response:
     response.set_etag(file.etag)
     if file.last_modified is not None:
         response.last_modified = file.last_modified
-    response = response.make_conditional(request)
+    response.make_conditional(request)  # a 304 when the client's copy is current
     if response.status_code == 200:
         response.set_data(calendar.built_files.get_or_build(file.etag, file.build))
     return response

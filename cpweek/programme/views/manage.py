@@ -35,6 +35,9 @@ def _submitted_details(form: EventForm, edition) -> services.EventDetails | None
     instants = form.local_instants(edition.timezone) if form.is_submitted() else None
     if not valid or instants is None:
         return None
+    starts_at, ends_at = instants["start_time"], instants["end_time"]
+    if starts_at is None or ends_at is None:  # required fields: a valid form has both
+        return None
     try:
         hosts = services.parse_hosts(form.hosts.data or "")
     except DomainError as error:
@@ -46,8 +49,8 @@ def _submitted_details(form: EventForm, edition) -> services.EventDetails | None
         kind=form.kind.data,
         format=form.format.data,
         parent_id=form.parent_id.data,
-        starts_at=instants["start_time"],
-        ends_at=instants["end_time"],
+        starts_at=starts_at,
+        ends_at=ends_at,
         summary=(form.summary.data or "").strip(),
         description=(form.description.data or "").strip(),
         hosted_by=(form.hosted_by.data or "").strip(),
@@ -191,7 +194,7 @@ def publish_event(event_id: int):
 @requires(Role.ORGANISER)
 def cancel_event(event_id: int):
     event = event_or_404(event_id)
-    edition = services.get_edition_by_id(event.edition_id)
+    _, edition = services.event_with_edition(event.id)
     form = ConfirmForm()
     if form.validate_on_submit():
         try:

@@ -178,8 +178,9 @@ def event(year: int, slug: str):
     )
     response = make_response(page)
     response.vary.add("Cookie")  # the reading version comes from a cookie
-    if easy_read.asked_in_link(request):
-        easy_read.remember(response, easy_read.asked_in_link(request))
+    asked = easy_read.asked_in_link(request)
+    if asked:
+        easy_read.remember(response, asked)
     if easy:
         origin = easy_read.picture_origin(found.easy_read_image_url)
         if origin:
