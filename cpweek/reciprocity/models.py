@@ -204,6 +204,9 @@ class Involvement(db.Model):
     )
     related_to: Mapped[str] = mapped_column(String(300), default="")
     note: Mapped[str] = mapped_column(Text, default="")
+    # The prompt it was logged from ("call:12", "evidence-suggestion:7"; services/prompts.py),
+    # so a prompt is known as logged by this key, never by the words of `related_to`.
+    prompt_key: Mapped[str] = mapped_column(String(60), default="", server_default="")
     logged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     logged_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
