@@ -23,10 +23,12 @@ class ReviewingPrompt(InvolvementPrompt):
 
 @signals.involvement_prompts.connect
 def review_panels(person: User) -> list[InvolvementPrompt]:
-    """One prompt per call whose proposals the person reviewed."""
+    """One prompt per call whose proposals the person reviewed, oldest call first."""
     prompts: list[InvolvementPrompt] = []
-    for call, count in services.reviews_by(person):
-        year = services.edition_of(call).year
+    reviewed = [
+        (services.edition_of(call).year, call, count) for call, count in services.reviews_by(person)
+    ]
+    for year, call, count in sorted(reviewed, key=lambda row: row[0]):
         prompts.append(
             ReviewingPrompt(
                 key=f"call:{call.id}",
