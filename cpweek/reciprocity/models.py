@@ -24,7 +24,7 @@ from sqlalchemy import (
     event,
     inspect,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import InstanceState, Mapped, mapped_column
 
 from cpweek.errors import DomainError
 from cpweek.extensions import db
@@ -409,7 +409,7 @@ class LedgerLocked(DomainError):
 @event.listens_for(LedgerEntry, "before_update")
 def _refuse_rewriting_an_entry(mapper, connection, target: LedgerEntry) -> None:
     """The ledger is append-only: a written amount is corrected by a reversal, never edited."""
-    state = inspect(target)
+    state: InstanceState[LedgerEntry] = inspect(target)
     changed = [name for name in IMMUTABLE_ENTRY_COLUMNS if state.attrs[name].history.has_changes()]
     if changed:
         raise LedgerLocked(

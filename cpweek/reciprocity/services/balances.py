@@ -143,4 +143,4 @@ def awaiting_decision(limit: int = 50) -> Oldest:
         .limit(limit)
     ).all()
     count = db.session.scalar(select(func.count()).select_from(LedgerEntry).where(waiting))
-    return Oldest([tuple(row) for row in rows], count)
+    return Oldest([tuple(row) for row in rows], count or 0)

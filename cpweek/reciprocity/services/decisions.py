@@ -6,8 +6,10 @@ Statuses move by a conditional UPDATE that fails if someone else moved the entry
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from sqlalchemy import select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 
 from cpweek import audit
@@ -86,10 +88,11 @@ def entry_view(entry: LedgerEntry) -> EntryView:
         db.session.get(Involvement, entry.involvement_id) if entry.involvement_id else None
     )
     expense = db.session.get(ExpenseClaim, entry.expense_id) if entry.expense_id else None
-    event_id = (involvement or expense).event_id if (involvement or expense) else None
+    related = involvement or expense
+    event_id = related.event_id if related else None
     return EntryView(
         entry=entry,
-        contributor=db.session.get(User, entry.contributor_id),
+        contributor=db.session.get_one(User, entry.contributor_id),
         involvement=involvement,
         activity=db.session.get(Activity, involvement.activity_id) if involvement else None,
         event=programme.get_event(event_id) if event_id else None,
@@ -130,11 +133,14 @@ def _move(entry: LedgerEntry, allowed: tuple[EntryStatus, ...], to: EntryStatus,
     """Move an entry's status, only if it is still in one of `allowed` (checked in the UPDATE
     itself, so two organisers clicking at once cannot both succeed)."""
     before = entry.status
-    result = db.session.execute(
-        update(LedgerEntry)
-        .where(LedgerEntry.id == entry.id, LedgerEntry.status.in_([s.value for s in allowed]))
-        .values(status=to.value, **values)
-        .execution_options(synchronize_session=False)
+    result = cast(
+        CursorResult,
+        db.session.execute(
+            update(LedgerEntry)
+            .where(LedgerEntry.id == entry.id, LedgerEntry.status.in_([s.value for s in allowed]))
+            .values(status=to.value, **values)
+            .execution_options(synchronize_session=False)
+        ),
     )
     if result.rowcount != 1:
         db.session.refresh(entry)

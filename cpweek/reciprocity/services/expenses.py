@@ -157,18 +157,19 @@ def claim_expense(
     return claim
 
 
-def entry_for_expense(expense_id: int) -> LedgerEntry | None:
-    return db.session.scalar(
+def entry_for_expense(expense_id: int) -> LedgerEntry:
+    """The claim's own entry (not a reversal of it): `claim_expense` writes both at once."""
+    return db.session.scalars(
         select(LedgerEntry).where(
             LedgerEntry.expense_id == expense_id, LedgerEntry.reverses_id.is_(None)
         )
-    )
+    ).one()
 
 
 def add_receipt(expense: ExpenseClaim, upload: Upload, by: User) -> Receipt:
     require_self_or_organiser(expense.contributor_id, by)
     entry = entry_for_expense(expense.id)
-    if entry is not None and entry.status in CLOSED_STATUSES:
+    if entry.status in CLOSED_STATUSES:
         raise BadReceipt(
             f"This expense is “{EntryStatus(entry.status).label.lower()}”: no receipt is needed",
             "receipt",
@@ -193,4 +194,4 @@ def get_receipt(receipt_id: int) -> tuple[Receipt, int] | None:
         .join(ExpenseClaim, ExpenseClaim.id == Receipt.expense_id)
         .where(Receipt.id == receipt_id)
     ).first()
-    return tuple(row) if row else None
+    return (row[0], row[1]) if row else None

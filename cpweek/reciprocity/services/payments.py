@@ -6,9 +6,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import cast
 
 from flask import current_app
 from sqlalchemy import and_, exists, func, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import aliased
 
 from cpweek import audit
@@ -65,7 +67,9 @@ def payable_entries(today: date | None = None) -> list[PayableEntry]:
 
 
 def _days_since(entry: LedgerEntry, today: date) -> int:
-    approved_on = local_date(entry.decided_at, current_app.config["CPWEEK_TIMEZONE"])
+    # Approved entries always carry when they were approved; created_at only satisfies the type.
+    approved_at = entry.decided_at or entry.created_at
+    approved_on = local_date(approved_at, current_app.config["CPWEEK_TIMEZONE"])
     return max(0, (today - approved_on).days)
 
 
@@ -106,7 +110,7 @@ def approved_not_paid(today: date | None = None, limit: int = 50) -> Oldest:
     count = db.session.scalar(select(func.count()).select_from(LedgerEntry).where(waiting))
     return Oldest(
         [PayableEntry(e, person, ref or "", _days_since(e, today)) for e, person, ref in rows],
-        count,
+        count or 0,
     )
 
 
@@ -170,11 +174,14 @@ def record_payment_run(entry_ids: list[int], details: PaymentDetails, by: User) 
     )
     db.session.add(run)
     db.session.flush()
-    result = db.session.execute(
-        update(LedgerEntry)
-        .where(LedgerEntry.id.in_(ids), LedgerEntry.status == EntryStatus.APPROVED.value)
-        .values(status=EntryStatus.PAID.value, payment_run_id=run.id)
-        .execution_options(synchronize_session=False)
+    result = cast(
+        CursorResult,
+        db.session.execute(
+            update(LedgerEntry)
+            .where(LedgerEntry.id.in_(ids), LedgerEntry.status == EntryStatus.APPROVED.value)
+            .values(status=EntryStatus.PAID.value, payment_run_id=run.id)
+            .execution_options(synchronize_session=False)
+        ),
     )
     if result.rowcount != len(ids):
         raise WrongStatus(
@@ -205,14 +212,15 @@ def _check_pairs_paid_together(entries: list[LedgerEntry]) -> None:
     same run or not at all, so the original can never be paid on its own."""
     chosen = {entry.id for entry in entries}
     originals = [entry.reverses_id for entry in entries if entry.reverses_id is not None]
-    open_pairs = (
+    open_pairs = list(
         db.session.execute(
             select(LedgerEntry.reverses_id, LedgerEntry.id).where(
                 LedgerEntry.status == EntryStatus.APPROVED.value,
                 LedgerEntry.reverses_id.in_(chosen),
             )
         ).all()
-        + db.session.execute(
+    ) + list(
+        db.session.execute(
             select(LedgerEntry.id, LedgerEntry.id).where(
                 LedgerEntry.status == EntryStatus.APPROVED.value, LedgerEntry.id.in_(originals)
             )
@@ -325,7 +333,7 @@ def payment_run_lines(run: PaymentRun) -> list[RunLine]:
 
 def payment_run_csv(run: PaymentRun) -> str:
     """One line per entry for the finance system: who (by payee reference), what, how much."""
-    rows = [
+    rows: list[list[object]] = [
         [
             "payment_run",
             "paid_on",

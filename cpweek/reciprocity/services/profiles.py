@@ -99,9 +99,10 @@ def credit_name(person: User) -> str:
 def prefill_choice(person: User) -> str:
     """The choice a new activity starts with: what the person said they usually prefer."""
     preference = profile_or_default(person).preference
-    return {
+    choices: dict[str, Choice] = {
         RecognitionPreference.VOUCHERS: Choice.VOUCHERS,
         RecognitionPreference.TIME_CREDITS: Choice.TIME_CREDITS,
         RecognitionPreference.RECOGNITION_ONLY: Choice.DECLINE,
         RecognitionPreference.DECLINE: Choice.DECLINE,
-    }.get(preference, Choice.FEE).value
+    }
+    return choices.get(preference, Choice.FEE).value

@@ -139,9 +139,9 @@ def portfolio(person: User, year: TaxYear | None = None) -> Portfolio:
     """Everything a contributor did and received: activities (whatever they chose to take for
     them, each with where it stands) and recognition, oldest first. Rejected and withdrawn
     entries' activities are left off."""
-    recognitions = [
-        tuple(row)
-        for row in db.session.execute(
+    recognitions: list[tuple[Recognition, Event | None]] = [
+        (recognition, event)
+        for recognition, event in db.session.execute(
             select(Recognition, Event)
             .outerjoin(Event, Event.id == Recognition.event_id)
             .where(Recognition.contributor_id == person.id)

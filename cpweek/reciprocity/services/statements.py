@@ -111,7 +111,7 @@ def statement(person: User, year: TaxYear) -> Statement:
         year=year,
         totals=totals,
         lines=lines,
-        declined=[tuple(row) for row in declined],
+        declined=[(involvement, name) for involvement, name in declined],
         made_on=programme.today_in(),
         paid_in_year=_paid_in_year(person.id, year),
     )
@@ -134,7 +134,7 @@ def _paid_in_year(person_id: int, year: TaxYear) -> dict[EntryKind, int]:
 
 
 def statement_csv(statement: Statement) -> str:
-    rows = [
+    rows: list[list[object]] = [
         [
             "tax_year",
             "contributor",

@@ -223,7 +223,7 @@ def _fees_in_tax_year(contributor_id: int, year: TaxYear, exclude_entry_id: int 
     )
     if exclude_entry_id is not None:
         query = query.where(LedgerEntry.id != exclude_entry_id)
-    return db.session.scalar(query)
+    return db.session.scalar(query) or 0
 
 
 def _weeks_of_activity(contributor_id: int, activity_id: int, on: date, exclude_id=None) -> int:

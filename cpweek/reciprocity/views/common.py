@@ -62,7 +62,7 @@ def event_choices() -> list[tuple]:
 
 def activity_choices(on=None) -> list[tuple]:
     today = on or programme.today_in()
-    choices = [("", "Choose an activity")]
+    choices: list[tuple[int | str, str]] = [("", "Choose an activity")]
     for activity in services.list_activities():
         rate = services.rate_in_force(activity.id, today)
         label = activity.name

@@ -41,7 +41,7 @@ def _expense_page(person: User, *, for_them: bool, back_url: str):
         details = services.ExpenseDetails(
             category=form.category.data,
             spent_on=form.spent_on.data,
-            pence=form.amount.pence,
+            pence=form.amount.pence or 0,
             description=form.description.data,
             in_advance=form.in_advance.data,
             event_id=form.event_id.data,

@@ -36,7 +36,7 @@ def _log_page(person: User, *, for_them: bool, back_url: str, prefill=None):
     form.activity_id.choices = activity_choices()
     form.event_id.choices = event_choices()
     if request.method == "GET":
-        data = {"choice": services.prefill_choice(person)}
+        data: dict[str, object] = {"choice": services.prefill_choice(person)}
         if prefill is not None:
             data.update(
                 activity_id=prefill.activity_id or None,
@@ -53,7 +53,7 @@ def _log_page(person: User, *, for_them: bool, back_url: str, prefill=None):
         details = services.InvolvementDetails(
             activity_id=form.activity_id.data,
             activity_on=form.activity_on.data,
-            minutes=form.hours.minutes,
+            minutes=form.hours.minutes or 0,
             units=form.units.data or 1,
             choice=form.choice.data,
             less_pence=form.less_amount.pence,
