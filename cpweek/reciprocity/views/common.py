@@ -3,12 +3,7 @@ asked for, the records a URL names (or a 404), and the choices of the forms."""
 
 from __future__ import annotations
 
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    request,
-)
+from flask import Blueprint, abort, current_app, request
 
 from cpweek.auth.models import Role, User
 from cpweek.auth.permissions import owned_or_404
@@ -19,12 +14,7 @@ from cpweek.reciprocity.models import LedgerEntry, RateUnit
 
 bp = Blueprint("reciprocity", __name__)
 
-bp = Blueprint("reciprocity", __name__)
-
-
 CONTRIBUTOR = services.CONTRIBUTOR_ROLES
-
-
 CONTRIBUTOR_OR_ORGANISER = (*services.CONTRIBUTOR_ROLES, Role.ORGANISER)
 
 

@@ -3,12 +3,7 @@
 
 from __future__ import annotations
 
-from flask import (
-    flash,
-    redirect,
-    render_template,
-    url_for,
-)
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from cpweek.auth.models import Role

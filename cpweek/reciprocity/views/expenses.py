@@ -4,14 +4,7 @@ from __future__ import annotations
 
 import io
 
-from flask import (
-    abort,
-    flash,
-    redirect,
-    render_template,
-    send_file,
-    url_for,
-)
+from flask import abort, flash, redirect, render_template, send_file, url_for
 from flask_login import current_user
 
 from cpweek.auth.models import Role, User
@@ -19,10 +12,7 @@ from cpweek.auth.permissions import owned_or_404, requires
 from cpweek.errors import DomainError
 from cpweek.forms import show_error
 from cpweek.reciprocity import services
-from cpweek.reciprocity.forms import (
-    ExpenseForm,
-    ReceiptForm,
-)
+from cpweek.reciprocity.forms import ExpenseForm, ReceiptForm
 from cpweek.reciprocity.views.common import (
     CONTRIBUTOR,
     CONTRIBUTOR_OR_ORGANISER,

@@ -3,14 +3,7 @@ another domain offered them) or by an organiser for them."""
 
 from __future__ import annotations
 
-from flask import (
-    abort,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from cpweek.auth.models import Role, User
@@ -18,9 +11,7 @@ from cpweek.auth.permissions import requires
 from cpweek.errors import DomainError
 from cpweek.forms import ActionForm, show_error
 from cpweek.reciprocity import services
-from cpweek.reciprocity.forms import (
-    InvolvementForm,
-)
+from cpweek.reciprocity.forms import InvolvementForm
 from cpweek.reciprocity.services.prompts import PromptKind
 from cpweek.reciprocity.views.common import (
     CONTRIBUTOR,

@@ -2,14 +2,7 @@
 
 from __future__ import annotations
 
-from flask import (
-    abort,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -20,9 +13,7 @@ from cpweek.errors import DomainError
 from cpweek.forms import show_error
 from cpweek.programme import services as programme
 from cpweek.reciprocity import services
-from cpweek.reciprocity.forms import (
-    PaymentRunForm,
-)
+from cpweek.reciprocity.forms import PaymentRunForm
 from cpweek.reciprocity.views.common import bp
 
 

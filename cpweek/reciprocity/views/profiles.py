@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-from flask import (
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from cpweek.auth.models import Role, User
@@ -16,9 +10,7 @@ from cpweek.auth.permissions import requires
 from cpweek.errors import DomainError
 from cpweek.forms import show_error
 from cpweek.reciprocity import services
-from cpweek.reciprocity.forms import (
-    ProfileForm,
-)
+from cpweek.reciprocity.forms import ProfileForm
 from cpweek.reciprocity.views.common import CONTRIBUTOR, bp, contributor_or_404
 
 

@@ -2,14 +2,7 @@
 
 from __future__ import annotations
 
-from flask import (
-    abort,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from cpweek.auth.models import Role
@@ -17,11 +10,7 @@ from cpweek.auth.permissions import requires
 from cpweek.errors import DomainError
 from cpweek.forms import ActionForm, show_error
 from cpweek.reciprocity import services
-from cpweek.reciprocity.forms import (
-    ActivityForm,
-    GuidanceForm,
-    RateForm,
-)
+from cpweek.reciprocity.forms import ActivityForm, GuidanceForm, RateForm
 from cpweek.reciprocity.models import RateUnit
 from cpweek.reciprocity.views.common import bp
 

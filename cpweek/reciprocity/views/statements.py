@@ -3,14 +3,7 @@ recognition."""
 
 from __future__ import annotations
 
-from flask import (
-    Response,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from cpweek.auth.models import Role, User
@@ -20,9 +13,7 @@ from cpweek.errors import DomainError
 from cpweek.forms import show_error
 from cpweek.programme import services as programme
 from cpweek.reciprocity import services
-from cpweek.reciprocity.forms import (
-    RecognitionForm,
-)
+from cpweek.reciprocity.forms import RecognitionForm
 from cpweek.reciprocity.models import EntryKind
 from cpweek.reciprocity.views.common import (
     CONTRIBUTOR,
