@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from typing import cast
 
 from flask import current_app
-from sqlalchemy import and_, exists, func, select, update
+from sqlalchemy import Select, and_, exists, func, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import aliased
 
@@ -45,10 +45,10 @@ class PayableEntry:
         self.name = self.name or self.contributor.name
 
 
-def payable_entries(today: date | None = None) -> list[PayableEntry]:
-    """Approved entries not yet paid, oldest approval first, with how long each has waited."""
-    today = today or programme.today_in()
-    rows = db.session.execute(
+def _with_payees() -> Select:
+    """Entries with their contributor, payee reference and preferred name: what a payment
+    run's lines show."""
+    return (
         select(
             LedgerEntry,
             User,
@@ -57,6 +57,14 @@ def payable_entries(today: date | None = None) -> list[PayableEntry]:
         )
         .join(User, User.id == LedgerEntry.contributor_id)
         .outerjoin(ContributorProfile, ContributorProfile.user_id == User.id)
+    )
+
+
+def payable_entries(today: date | None = None) -> list[PayableEntry]:
+    """Approved entries not yet paid, oldest approval first, with how long each has waited."""
+    today = today or programme.today_in()
+    rows = db.session.execute(
+        _with_payees()
         .where(LedgerEntry.status == EntryStatus.APPROVED.value)
         .order_by(LedgerEntry.decided_at, LedgerEntry.id)
     ).all()
@@ -317,14 +325,7 @@ def payment_run_lines(run: PaymentRun) -> list[RunLine]:
     return [
         RunLine(entry, person, reference or "", preferred or person.name)
         for entry, person, reference, preferred in db.session.execute(
-            select(
-                LedgerEntry,
-                User,
-                ContributorProfile.payee_reference,
-                ContributorProfile.preferred_name,
-            )
-            .join(User, User.id == LedgerEntry.contributor_id)
-            .outerjoin(ContributorProfile, ContributorProfile.user_id == User.id)
+            _with_payees()
             .where(LedgerEntry.payment_run_id == run.id)
             .order_by(func.lower(User.name), LedgerEntry.id)
         )
