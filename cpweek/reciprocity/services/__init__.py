@@ -199,9 +199,8 @@ from cpweek.reciprocity.services.warnings import (
 )
 from cpweek.timezones import utcnow
 
-# The name the reviewing prompt's pre-filled entry had before prompts came through a signal.
+# What the review-panel prompt's pre-filled entry was called before prompts came by a signal.
 prefill_reviewing = prefill_prompt
-prefill_suggestion = prefill_prompt
 
 __all__ = [
     "ABOUT_THE_CONTRIBUTOR",
@@ -310,7 +309,6 @@ __all__ = [
     "prefill_from_event",
     "prefill_prompt",
     "prefill_reviewing",
-    "prefill_suggestion",
     "profile_or_default",
     "prompt_for",
     "prompts_of_kind",
