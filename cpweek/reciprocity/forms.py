@@ -190,6 +190,9 @@ class InvolvementForm(BaseForm):
     )
     # The warnings shown with the fee: logging waits until the person has seen them all.
     warnings_shown = HiddenField()
+    # The prompt the form was filled in from (services/prompts.py), kept by the entry if the
+    # person still has that prompt open.
+    prompt_key = HiddenField()
     check = SubmitField("Work out the fee")
     submit = SubmitField("Log this activity")
 

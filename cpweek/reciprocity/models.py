@@ -24,7 +24,7 @@ from sqlalchemy import (
     event,
     inspect,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import InstanceState, Mapped, mapped_column
 
 from cpweek.errors import DomainError
 from cpweek.extensions import db
@@ -204,6 +204,9 @@ class Involvement(db.Model):
     )
     related_to: Mapped[str] = mapped_column(String(300), default="")
     note: Mapped[str] = mapped_column(Text, default="")
+    # The prompt it was logged from ("call:12", "evidence-suggestion:7"; services/prompts.py),
+    # so a prompt is known as logged by this key, never by the words of `related_to`.
+    prompt_key: Mapped[str] = mapped_column(String(60), default="", server_default="")
     logged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     logged_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -406,7 +409,7 @@ class LedgerLocked(DomainError):
 @event.listens_for(LedgerEntry, "before_update")
 def _refuse_rewriting_an_entry(mapper, connection, target: LedgerEntry) -> None:
     """The ledger is append-only: a written amount is corrected by a reversal, never edited."""
-    state = inspect(target)
+    state: InstanceState[LedgerEntry] = inspect(target)
     changed = [name for name in IMMUTABLE_ENTRY_COLUMNS if state.attrs[name].history.has_changes()]
     if changed:
         raise LedgerLocked(

@@ -1,0 +1,69 @@
+"""The contributor's home page, the organisers' ledger, and the organisers' page for one
+contributor."""
+
+from __future__ import annotations
+
+from flask import render_template
+from flask_login import current_user
+
+from cpweek.auth.models import Role
+from cpweek.auth.permissions import requires
+from cpweek.forms import ActionForm
+from cpweek.money import tax_year_of
+from cpweek.programme import services as programme
+from cpweek.reciprocity import services
+from cpweek.reciprocity.models import EntryKind
+from cpweek.reciprocity.services.prompts import PromptKind
+from cpweek.reciprocity.views.common import CONTRIBUTOR, bp, contributor_or_404, tax_year_asked
+
+
+@bp.route("/involvement/")
+@requires(*CONTRIBUTOR)
+def home():
+    year = tax_year_of(programme.today_in())
+    offered = services.involvement_prompts(current_user)
+    return render_template(
+        "reciprocity/home.html",
+        profile=services.get_profile(current_user.id),
+        prompts=services.hosting_prompts(current_user),
+        reviewing=[prompt for prompt in offered if prompt.kind == PromptKind.REVIEWING],
+        suggested=[prompt for prompt in offered if prompt.kind == PromptKind.SUGGESTION],
+        entries=services.entries_for(current_user.id),
+        totals=services.balances(current_user.id, year),
+        owed_all_years=services.money_owed(current_user.id),
+        year=year,
+        dismiss_form=ActionForm(),
+        EntryKind=EntryKind,
+    )
+
+
+@bp.route("/ledger/")
+@requires(Role.ORGANISER)
+def ledger():
+    year = tax_year_asked()
+    return render_template(
+        "reciprocity/ledger.html",
+        year=year,
+        current_year=tax_year_of(programme.today_in()),
+        waiting=services.awaiting_decision(),
+        unpaid=services.approved_not_paid(),
+        balances=services.all_balances(year),
+        contributors=services.list_contributors(),
+        runs=services.list_payment_runs(),
+    )
+
+
+@bp.route("/ledger/contributors/<int:user_id>")
+@requires(Role.ORGANISER)
+def contributor(user_id: int):
+    person = contributor_or_404(user_id)
+    year = tax_year_of(programme.today_in())
+    return render_template(
+        "reciprocity/contributor.html",
+        person=person,
+        profile=services.get_profile(person.id),
+        entries=services.entries_for(person.id),
+        totals=services.balances(person.id, year),
+        year=year,
+        EntryKind=EntryKind,
+    )
