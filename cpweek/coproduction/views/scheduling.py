@@ -28,7 +28,15 @@ from cpweek.coproduction.views.common import (
 from cpweek.errors import DomainError
 from cpweek.forms import ActionForm, refuse, show_error
 from cpweek.programme import services as programme
-from cpweek.programme.models import EventKind, EventStatus
+from cpweek.programme.models import Event, EventKind, EventStatus
+
+
+def _chosen(event_id: int) -> Event:
+    """The event a form's choice names (its choices are the draft's, so it exists)."""
+    event = programme.get_event(event_id)
+    if event is None:
+        abort(404)
+    return event
 
 
 class _TimesUnclear(Exception):
@@ -132,7 +140,7 @@ def _schedule_action(year: int, form, form_name: str, action, done: str):
 @requires(Role.ORGANISER)
 def place(year: int):
     def act(edition, form):
-        event = programme.get_event(form.event_id.data)
+        event = _chosen(form.event_id.data)
         starts, ends = _times(form, form.day.data, edition.timezone, "start", "end")
         schedule.place(event, starts, ends, form.track.data or "", current_user)
 
@@ -143,7 +151,7 @@ def place(year: int):
 @requires(Role.ORGANISER)
 def change_draft(year: int):
     def act(edition, form):
-        schedule.undo(programme.get_event(form.change_event_id.data), current_user)
+        schedule.undo(_chosen(form.change_event_id.data), current_user)
 
     return _schedule_action(
         year,
@@ -158,7 +166,7 @@ def change_draft(year: int):
 @requires(Role.ORGANISER)
 def cancel_in_draft(year: int):
     def act(edition, form):
-        schedule.cancel_in_draft(programme.get_event(form.cancel_event_id.data), current_user)
+        schedule.cancel_in_draft(_chosen(form.cancel_event_id.data), current_user)
 
     return _schedule_action(
         year,
@@ -178,7 +186,7 @@ def add_break(year: int):
             form, form.break_day.data, edition.timezone, "break_start", "break_end"
         )
         schedule.add_break(
-            programme.get_event(form.conference_id.data),
+            _chosen(form.conference_id.data),
             starts,
             ends,
             form.label.data or "",
