@@ -10,17 +10,18 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from cpweek import signals
 from cpweek.coproduction import schedule
 from cpweek.coproduction import services as coproduction
-from cpweek.coproduction.models import ProposalStatus
+from cpweek.coproduction.models import ProposalStatus, Release
 from cpweek.extensions import db
 from cpweek.perspectives import CO_PRODUCER, ORGANISER, standing
 from cpweek.programme import services as programme
 from cpweek.programme.models import EventHost
 from tests.coproduction.test_schedule import uk, week  # noqa: F401 (week is a fixture)
-from tests.factories import make_event
+from tests.factories import make_edition, make_event
 
 # --- overridden conflicts -------------------------------------------------------------------
 
@@ -115,6 +116,33 @@ def _migration():
 def test_existing_overrides_are_given_the_keys_their_words_name(message, key):
     ids = {"Morning": 1, "Afternoon": 2, "Workshop": 3, "Conference": 4}
     assert _migration()._key(message, ids) == key
+
+
+def test_upgrading_gives_existing_overrides_the_keys_their_words_name(base_config, tmp_path):
+    from flask_migrate import downgrade, upgrade
+
+    from cpweek import create_app
+
+    config = {**base_config, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.sqlite'}"}
+    config.pop("SQLALCHEMY_ENGINE_OPTIONS", None)
+    with create_app(config).app_context():
+        upgrade()
+        edition = make_edition(2027)
+        ids = sorted(make_event(edition, title=title).id for title in ("Morning", "Afternoon"))
+        words = [
+            "“Afternoon” and “Morning” are both in Stream A at once (Tuesday 29 June 2027).",
+            "“Since renamed” (Monday 5 July 2027) is outside the week (28 June to 2 July).",
+        ]
+        db.session.add(Release(edition_id=edition.id, conflicts_overridden=words))
+        db.session.commit()
+        db.session.remove()
+        downgrade(revision="0015")  # as it was before: the words only
+        upgrade()
+        assert db.session.scalar(select(Release.overridden_keys)) == [
+            {"kind": "room", "event_ids": ids}
+        ]
+        db.session.remove()
+        db.engine.dispose()
 
 
 # --- both perspectives agreed ---------------------------------------------------------------
