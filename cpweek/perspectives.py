@@ -3,7 +3,8 @@ with lived experience (a co-producer) and a member of staff (an organiser) have 
 
 Used by the panel's decisions on proposals, sign-offs of schedule releases and the evidence
 hub's inclusion decisions, so the rule is written once: `standing` says whether the agreements
-stand and, if not, who is still needed; `standing_of` reads the agreements' perspectives.
+stand and, if not, who is still needed; `standing_of` reads the agreements' perspectives, and
+`agreed_by` the agreements with the people who gave them.
 """
 
 from __future__ import annotations
@@ -56,6 +57,23 @@ def standing_of(perspective: InstrumentedAttribute[Any], *where: ColumnElement[b
     """The standing of the agreements stored in rows: their `perspective` column, filtered
     to one decision (or release) by `where`."""
     return standing(db.session.scalars(select(perspective).where(*where)))
+
+
+def agreed_by(
+    at: InstrumentedAttribute[Any], *where: ColumnElement[bool]
+) -> list[tuple[Any, User]]:
+    """Agreement rows (of the model `at` belongs to, which has a `user_id`) filtered by
+    `where`, each with the person who gave it, in the order they were given (`at`)."""
+    model = at.class_
+    return [
+        (row, person)
+        for row, person in db.session.execute(
+            select(model, User)
+            .join(User, User.id == model.user_id)
+            .where(*where)
+            .order_by(at, model.id)
+        )
+    ]
 
 
 def both_agreed(perspectives: Iterable[str]) -> bool:

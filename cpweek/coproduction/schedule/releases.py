@@ -24,7 +24,7 @@ from cpweek.coproduction.schedule.errors import ReleaseOutdated, ScheduleError
 from cpweek.coproduction.schedule.notify import Told, messages_for, send
 from cpweek.extensions import db
 from cpweek.locks import lock, lock_rows
-from cpweek.perspectives import perspective_of, standing_of
+from cpweek.perspectives import agreed_by, perspective_of, standing_of
 from cpweek.programme import notifications
 from cpweek.programme import services as programme
 from cpweek.programme.models import Edition, Event, EventStatus
@@ -119,15 +119,7 @@ def prepare_release(edition: Edition, by: User, override_reason: str = "") -> Re
 
 
 def sign_offs(release: Release) -> list[tuple[SignOff, User]]:
-    return [
-        (row, person)
-        for row, person in db.session.execute(
-            select(SignOff, User)
-            .join(User, User.id == SignOff.user_id)
-            .where(SignOff.release_id == release.id)
-            .order_by(SignOff.signed_at, SignOff.id)
-        )
-    ]
+    return agreed_by(SignOff.signed_at, SignOff.release_id == release.id)
 
 
 def _check_still_current(release: Release, edition: Edition) -> None:

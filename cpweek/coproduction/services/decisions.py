@@ -35,7 +35,7 @@ from cpweek.coproduction.services.messages import tell
 from cpweek.coproduction.services.proposals import is_on_proposal
 from cpweek.extensions import db
 from cpweek.locks import lock
-from cpweek.perspectives import perspective_of, standing_of
+from cpweek.perspectives import agreed_by, perspective_of, standing_of
 from cpweek.programme import services as programme
 from cpweek.programme.models import Event
 from cpweek.timezones import from_local, utcnow
@@ -73,15 +73,7 @@ def current_decision(proposal: Proposal) -> Decision | None:
 
 
 def agreements_of(decision: Decision) -> list[tuple[Agreement, User]]:
-    return [
-        (agreement, person)
-        for agreement, person in db.session.execute(
-            select(Agreement, User)
-            .join(User, User.id == Agreement.user_id)
-            .where(Agreement.decision_id == decision.id)
-            .order_by(Agreement.agreed_at, Agreement.id)
-        )
-    ]
+    return agreed_by(Agreement.agreed_at, Agreement.decision_id == decision.id)
 
 
 def withdraw_proposal(proposal: Proposal, by: User) -> None:

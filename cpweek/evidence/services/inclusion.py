@@ -29,7 +29,7 @@ from cpweek.evidence.models import (
 )
 from cpweek.extensions import db
 from cpweek.locks import lock
-from cpweek.perspectives import perspective_of, standing, standing_of
+from cpweek.perspectives import agreed_by, perspective_of, standing, standing_of
 from cpweek.timezones import utcnow
 
 MAX_REASON = 4000
@@ -86,14 +86,7 @@ def current_decision(item: EvidenceItem) -> InclusionDecision | None:
 
 
 def agreements_of(decision: InclusionDecision) -> list[tuple[InclusionAgreement, User]]:
-    return list(
-        db.session.execute(
-            select(InclusionAgreement, User)
-            .join(User, User.id == InclusionAgreement.user_id)
-            .where(InclusionAgreement.decision_id == decision.id)
-            .order_by(InclusionAgreement.agreed_at, InclusionAgreement.id)
-        ).all()
-    )
+    return agreed_by(InclusionAgreement.agreed_at, InclusionAgreement.decision_id == decision.id)
 
 
 def _check_draft(item: EvidenceItem) -> None:
