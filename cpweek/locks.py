@@ -19,7 +19,7 @@ from sqlalchemy import select, update
 from cpweek.extensions import db
 
 
-def lock_rows(model: type, ids: Iterable[int]) -> None:
+def lock_rows(model: type[Any], ids: Iterable[int]) -> None:
     """Lock the rows of `model` with these ids, in id order, until the transaction ends."""
     table = model.__table__
     [key] = table.primary_key.columns

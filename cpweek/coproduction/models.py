@@ -100,6 +100,14 @@ class LivedExperience(LabelledEnum):
         }[self.value]
 
 
+class CoProposerStatus(LabelledEnum):
+    """Where a co-proposer's invitation stands: only the first answer counts."""
+
+    INVITED = "invited"
+    CONFIRMED = "confirmed"
+    DECLINED = "declined"
+
+
 class Proposal(db.Model):
     __tablename__ = "proposals"
     __table_args__ = (CheckConstraint("length_minutes BETWEEN 15 AND 480", name="length_in_range"),)
@@ -138,7 +146,7 @@ class CoProposer(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str] = mapped_column(String(320))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    status: Mapped[str] = mapped_column(String(20), default="invited")  # confirmed, declined
+    status: Mapped[str] = mapped_column(String(20), default=CoProposerStatus.INVITED)
     # The invitation's secret, hashed: the link works once and cannot be guessed from the row.
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     invited_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -225,6 +233,15 @@ class DraftSlot(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
+class ReleaseStatus(LabelledEnum):
+    """A release waits for sign-off, is published, or is outdated (the draft moved on, or a
+    newer release replaced it) and can no longer be signed."""
+
+    PENDING = "pending"
+    PUBLISHED = "published"
+    OUTDATED = "outdated"
+
+
 class Release(db.Model):
     """A numbered publication of the schedule draft, with its change log. It is published once
     a co-producer and an organiser have both signed it off."""
@@ -237,11 +254,15 @@ class Release(db.Model):
         ForeignKey("editions.id", ondelete="CASCADE"), index=True
     )
     number: Mapped[int | None] = mapped_column(Integer)  # given when published
-    status: Mapped[str] = mapped_column(String(20), default="pending")  # published, outdated
+    status: Mapped[str] = mapped_column(String(20), default=ReleaseStatus.PENDING)
     # [{"kind": added|moved|cancelled|changed, "event_id", "title", "before", "after"}]
     changes: Mapped[list] = mapped_column(JSON, default=list)
     override_reason: Mapped[str] = mapped_column(Text, default="")
+    # The conflicts shown when it was prepared, as they read then (the record), and what
+    # matches them later: [{"kind", "event_ids"}] (kind and sorted ids, not the words, so
+    # retitling an event does not outdate the release).
     conflicts_overridden: Mapped[list] = mapped_column(JSON, default=list)
+    overridden_keys: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
     prepared_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     prepared_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -14,6 +14,8 @@ from cpweek.audit import AuditEntry
 from cpweek.coproduction import schedule
 from cpweek.coproduction import services as coproduction
 from cpweek.coproduction.models import Agreement, Decision, Proposal, Release, SignOff
+from cpweek.coproduction.schedule import notify
+from cpweek.coproduction.services import messages
 from cpweek.extensions import db
 from cpweek.mail import OutboxMessage
 from cpweek.programme import services as programme
@@ -143,7 +145,7 @@ def test_a_decision_whose_message_cannot_be_queued_does_not_stand(faults, browse
     def failing_queue(*args, **kwargs):
         raise InjectedFault("the outbox failed")
 
-    faults.setattr(coproduction, "queue_mail", failing_queue)
+    faults.setattr(messages, "queue_mail", failing_queue)
     browser.sign_in(panel.co_producer.email)
     assert _agree(browser, proposal_id, decision_id).status_code == 500
     _nothing_of_the_decision_stayed(proposal_id, decision_id, before)
@@ -207,7 +209,7 @@ def test_a_release_whose_second_message_fails_is_not_published(
         "outbox": count(OutboxMessage),
         "sign_offs": count(SignOff),
     }
-    real_queue, queued = schedule.queue_mail, []
+    real_queue, queued = notify.queue_mail, []
 
     def fail_on_the_second(*args, **kwargs):
         queued.append(args[0])
@@ -215,7 +217,7 @@ def test_a_release_whose_second_message_fails_is_not_published(
             raise InjectedFault("the outbox failed")
         return real_queue(*args, **kwargs)
 
-    faults.setattr(schedule, "queue_mail", fail_on_the_second)
+    faults.setattr(notify, "queue_mail", fail_on_the_second)
     browser.sign_in(panel.co_producer.email)
     assert _sign(browser, release_id).status_code == 500
     assert len(queued) == 2  # the fault came halfway through telling people

@@ -29,7 +29,7 @@ from cpweek.evidence.models import (
 )
 from cpweek.extensions import db
 from cpweek.locks import lock
-from cpweek.perspectives import CO_PRODUCER, ORGANISER, both_agreed, perspective_of
+from cpweek.perspectives import agreed_by, perspective_of, standing, standing_of
 from cpweek.timezones import utcnow
 
 MAX_REASON = 4000
@@ -60,7 +60,7 @@ def get_item(item_id: int) -> EvidenceItem | None:
 
 
 def collection_of(item: EvidenceItem) -> EvidenceCollection:
-    return db.session.get(EvidenceCollection, item.collection_id)
+    return db.session.get_one(EvidenceCollection, item.collection_id)
 
 
 def terms_of(item: EvidenceItem) -> list[EvidenceTerm]:
@@ -86,24 +86,7 @@ def current_decision(item: EvidenceItem) -> InclusionDecision | None:
 
 
 def agreements_of(decision: InclusionDecision) -> list[tuple[InclusionAgreement, User]]:
-    return list(
-        db.session.execute(
-            select(InclusionAgreement, User)
-            .join(User, User.id == InclusionAgreement.user_id)
-            .where(InclusionAgreement.decision_id == decision.id)
-            .order_by(InclusionAgreement.agreed_at, InclusionAgreement.id)
-        ).all()
-    )
-
-
-def still_needed(perspectives: set[str]) -> list[str]:
-    """What a decision still waits for, in words: "a co-producer", "an organiser"."""
-    needed = []
-    if CO_PRODUCER not in perspectives:
-        needed.append("a co-producer")
-    if ORGANISER not in perspectives:
-        needed.append("an organiser")
-    return needed
+    return agreed_by(InclusionAgreement.agreed_at, InclusionAgreement.decision_id == decision.id)
 
 
 def _check_draft(item: EvidenceItem) -> None:
@@ -164,7 +147,7 @@ def agree_to_shown(item: EvidenceItem, shown_decision_id: int | None, by: User) 
 def agree(decision: InclusionDecision, by: User) -> bool:
     """Add one's agreement; True when this makes the decision stand."""
     perspective = decider_perspective(by)
-    item = db.session.get(EvidenceItem, decision.item_id)
+    item = db.session.get_one(EvidenceItem, decision.item_id)
     lock(item)
     db.session.refresh(decision)
     if decision.replaced or decision.stands_at is not None:
@@ -192,14 +175,9 @@ def agree(decision: InclusionDecision, by: User) -> bool:
 
 
 def _stand_if_agreed(decision: InclusionDecision, item: EvidenceItem, by: User) -> bool:
-    perspectives = set(
-        db.session.scalars(
-            select(InclusionAgreement.perspective).where(
-                InclusionAgreement.decision_id == decision.id
-            )
-        )
-    )
-    if not both_agreed(perspectives):
+    if not standing_of(
+        InclusionAgreement.perspective, InclusionAgreement.decision_id == decision.id
+    ).stands:
         return False
     now = utcnow()
     decision.stands_at = now
@@ -238,8 +216,8 @@ class Waiting:
     agreed: list[tuple[str, str]] = field(default_factory=list)  # (name, perspective)
 
     @property
-    def needs(self) -> list[str]:
-        return still_needed({perspective for _, perspective in self.agreed})
+    def needs(self) -> tuple[str, ...]:
+        return standing(perspective for _, perspective in self.agreed).needed
 
 
 def waiting(collection: EvidenceCollection) -> list[Waiting]:

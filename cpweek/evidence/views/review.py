@@ -13,7 +13,7 @@ from cpweek.evidence.models import DecisionOutcome, ItemStatus, SuggestionKind
 from cpweek.evidence.services import inclusion, suggestions
 from cpweek.evidence.views import bp, collection_or_404
 from cpweek.forms import ActionForm, refuse, show_error
-from cpweek.perspectives import DECIDERS
+from cpweek.perspectives import DECIDERS, standing
 
 
 def _item_or_404(item_id: int):
@@ -46,7 +46,7 @@ def _review_page(item, form=None, status=200):
         terms=inclusion.terms_of(item),
         decision=decision,
         agreements=agreements,
-        needs=inclusion.still_needed({a.perspective for a, _ in agreements}),
+        needs=standing(a.perspective for a, _ in agreements).needed,
         agreed=any(person.id == current_user.id for _, person in agreements),
         form=form or InclusionForm(formdata=None),
         agree_form=ActionForm(formdata=None),
