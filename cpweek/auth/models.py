@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
@@ -77,6 +78,9 @@ class User(UserMixin, Model):
 
     # Not stored: the session this request was signed in with, set by the session loader (or
     # by starting a session), and the secret token that names it in the cookie.
+    if TYPE_CHECKING:  # declared here only: the ORM takes any annotation for a column
+        current_session: UserSession | None
+        session_token: str | None
     current_session = None
     session_token = None
 
