@@ -174,7 +174,7 @@ def add_first_release() -> int:
             organiser,
         )
         coproduction.agree(decision, marcus)
-    event = db.session.get(Event, proposal.event_id)
+    event = db.session.get_one(Event, proposal.event_id)
     details = programme.EventDetails(
         **{name: getattr(event, name) for name in programme.SIMPLE_FIELDS},
         hosts=[programme.HostLine(h.name, h.email) for h in programme.event_hosts(event)],

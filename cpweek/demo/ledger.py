@@ -38,6 +38,13 @@ DEMO_RATES = [
 ]
 
 
+def entry_made(entry: LedgerEntry | None) -> LedgerEntry:
+    """The entry that logging a fee or claiming an expense made (declining a fee makes none)."""
+    if entry is None:
+        raise LookupError("The demo expected a ledger entry here")
+    return entry
+
+
 def add_ledger() -> int:
     """Example rates, and the demo contributors' 2026 to 2027 tax year: entries waiting,
     queried, approved and paid, an expense with a receipt, a declined fee, recognition. Loaded
@@ -127,7 +134,7 @@ def add_ledger() -> int:
         ledger.Upload("train-ticket.pdf", b"%PDF-1.4\n% demo receipt\n%%EOF\n"),
         priya,
     )
-    travel_entry = ledger.entry_for_expense(travel.id)
+    travel_entry = entry_made(ledger.entry_for_expense(travel.id))
     log(priya, "Attending a meeting", date(2026, 8, 10), 60, choice="decline")
     meeting = log(priya, "Attending a meeting", date(2026, 9, 15), 120)
     log(priya, "Preparation time", date(2026, 10, 20), 90, choice="time_credits")
@@ -155,4 +162,4 @@ def add_ledger() -> int:
         ),
         organiser,
     )
-    return db.session.scalar(select(func.count()).select_from(LedgerEntry))
+    return db.session.scalar(select(func.count()).select_from(LedgerEntry)) or 0

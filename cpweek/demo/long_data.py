@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import select
 
 from cpweek.auth.models import User
+from cpweek.demo.ledger import entry_made
 from cpweek.extensions import db
 from cpweek.programme import services as programme
 from cpweek.programme.models import Event
@@ -83,7 +84,7 @@ def add_long_data() -> int:
             ),
             ama,
         )
-        logged.append(ledger.entry_for_involvement(involvement.id))
+        logged.append(entry_made(ledger.entry_for_involvement(involvement.id)))
     for entry in logged[:2]:  # the preparation time still waits for approval
         ledger.approve(entry, organiser, warnings_acknowledged=True)
     return added + 1 + len(logged)
