@@ -1,19 +1,27 @@
-# Two commands do all the set-up: `make run` and `make test`. Both build .venv from requirements.txt.
+# Two commands do all the set-up: `make run` and `make test`. Both build .venv: `make run` from
+# requirements.txt (what the app needs), `make test` from requirements-dev.txt (that, plus the
+# tests, the linter and the type checker). Each installs again only when its file changes.
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
 FLASK := CPWEEK_ENV=development $(BIN)/flask --app app
 
 AXE_STAMP := tests/browser/node_modules/.installed
 
-.PHONY: run test lint clean axe
+.PHONY: run test lint typecheck clean axe
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $(STAMP)
+
+# After $(STAMP), so a change to requirements.txt reinstalls this set too.
+$(DEV_STAMP): requirements-dev.txt $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(DEV_STAMP)
 
 ## Start the app on http://127.0.0.1:5000 with SQLite in instance/ and demo data, and the mail
 ## worker beside it (messages appear in instance/outbox/ within seconds). Ctrl+C stops both.
@@ -38,11 +46,15 @@ axe:
 
 ## Run the whole test suite (SQLite; set TEST_DATABASE_URL for PostgreSQL), the browser journeys
 ## included when Chromium and axe-core are there.
-test: $(STAMP) axe
+test: $(DEV_STAMP) axe
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
+
+## The type checker over cpweek/ (settings in pyproject.toml, [tool.mypy]).
+typecheck: $(DEV_STAMP)
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache tests/browser/node_modules tests/browser/screenshots

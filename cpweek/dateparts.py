@@ -68,7 +68,8 @@ def parse_date(typed: dict[str, str], noun: str = "The date") -> date:
     ]
     if not typed["year"].isascii() or not typed["year"].isdigit():
         wrong.append("year")
-    if wrong:
+    # A day or month of None is in `wrong` already; said again so the type checker knows.
+    if wrong or day is None or month is None:
         raise PartsInvalid(f"{noun} must be a real date", wrong)
     if len(typed["year"]) != 4:
         raise PartsInvalid(f"{noun} must have a year of 4 numbers, like 2027", ["year"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
 from flask import current_app, has_app_context, request
@@ -32,6 +33,14 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+# The base of every model. A type checker cannot take an attribute (db.Model) as a base class, so
+# to it a model is a plain declarative class on Base: the models use nothing Flask-SQLAlchemy
+# adds at run time (Model.query, bind keys), only the table name each one sets itself.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 
 
 @event.listens_for(Engine, "connect")

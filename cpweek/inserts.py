@@ -12,13 +12,15 @@ from typing import Any
 from sqlalchemy.dialects import postgresql, sqlite
 
 from cpweek.extensions import db
+from cpweek.statements import rows_changed
 
 
 def insert_unless_present(model: type, values: dict[str, Any], unique: list[Any]) -> bool:
     """Insert `values` into `model`'s table unless a row with the same `unique` columns exists;
     True when this call inserted it. Column defaults apply as for any insert."""
     dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    result = db.session.execute(
-        dialect.insert(model).values(**values).on_conflict_do_nothing(index_elements=unique)
+    return bool(
+        rows_changed(
+            dialect.insert(model).values(**values).on_conflict_do_nothing(index_elements=unique)
+        )
     )
-    return bool(result.rowcount)

@@ -30,7 +30,7 @@ from sqlalchemy import (
     select,
     table,
 )
-from sqlalchemy.dialects.postgresql import TSVECTOR
+from sqlalchemy.dialects.postgresql import REGCONFIG, TSVECTOR
 
 from cpweek.extensions import db
 
@@ -308,7 +308,7 @@ def highlights(
     names = [*whole, *fragments]
     if _dialect() == "postgresql":
         query = _pg_query(index, parsed)
-        language = literal_column(f"'{index.language}'::regconfig")
+        language = literal_column(f"'{index.language}'::regconfig", type_=REGCONFIG)
         source = table(index.table, column("id"), *(column(name) for name in names))
         whole_options = f"StartSel={START}, StopSel={STOP}, HighlightAll=true"
         fragment_options = (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import overload
 
 import markdown
 import nh3
@@ -12,6 +13,10 @@ from markupsafe import Markup
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+@overload
+def strip_control_characters(value: str) -> str: ...
+@overload
+def strip_control_characters(value: None) -> None: ...
 def strip_control_characters(value: str | None) -> str | None:
     return _CONTROL.sub("", value) if isinstance(value, str) else value
 

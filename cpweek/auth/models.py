@@ -2,12 +2,13 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from cpweek.extensions import db
+from cpweek.extensions import Model
 from cpweek.timezones import UTCDateTime, utcnow
 
 
@@ -49,7 +50,7 @@ ROLE_LABELS = {
 GRANTABLE_ROLES = (Role.CONTRIBUTOR, Role.CO_PRODUCER, Role.ORGANISER, Role.ADMIN)
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -77,6 +78,9 @@ class User(UserMixin, db.Model):
 
     # Not stored: the session this request was signed in with, set by the session loader (or
     # by starting a session), and the secret token that names it in the cookie.
+    if TYPE_CHECKING:  # declared here only: the ORM takes any annotation for a column
+        current_session: UserSession | None
+        session_token: str | None
     current_session = None
     session_token = None
 
@@ -101,7 +105,7 @@ class User(UserMixin, db.Model):
         return f"<User {self.id} {self.email}>"
 
 
-class RoleGrant(db.Model):
+class RoleGrant(Model):
     __tablename__ = "role_grants"
     __table_args__ = (UniqueConstraint("user_id", "role", name="uq_role_grants_user_role"),)
 
@@ -114,7 +118,7 @@ class RoleGrant(db.Model):
     user: Mapped[User] = relationship(back_populates="grants", foreign_keys=[user_id])
 
 
-class UserSession(db.Model):
+class UserSession(Model):
     """One signed-in browser. The cookie carries a random token; only its hash is stored, so a
     copy of this table opens nothing. Deleting the row signs that browser out, whatever copies
     of its cookies exist."""

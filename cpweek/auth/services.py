@@ -504,7 +504,7 @@ def create_admin(email: str, name: str, password: str | None) -> tuple[User, boo
     address = normalise_email(email)
     user = db.session.scalar(select(User).where(User.email == address))
     created = user is None
-    if created:
+    if user is None:
         if password is None:
             raise WeakPassword("A new account needs a password")
         _check_password_rules(password, address, name)

@@ -19,14 +19,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from cpweek.extensions import db
+from cpweek.extensions import Model
 from cpweek.programme.models import LabelledEnum
 from cpweek.timezones import UTCDateTime, utcnow
 
 SCORE_MIN, SCORE_MAX = 1, 5
 
 
-class Call(db.Model):
+class Call(Model):
     """One edition's call for proposals, with its review and decision phases."""
 
     __tablename__ = "calls"
@@ -52,7 +52,7 @@ class Call(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Criterion(db.Model):
+class Criterion(Model):
     """Something the panel scores every proposal on, from 1 to 5, with a weight."""
 
     __tablename__ = "criteria"
@@ -108,7 +108,7 @@ class CoProposerStatus(LabelledEnum):
     DECLINED = "declined"
 
 
-class Proposal(db.Model):
+class Proposal(Model):
     __tablename__ = "proposals"
     __table_args__ = (CheckConstraint("length_minutes BETWEEN 15 AND 480", name="length_in_range"),)
 
@@ -133,7 +133,7 @@ class Proposal(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
-class CoProposer(db.Model):
+class CoProposer(Model):
     """Someone invited by email to be named on a proposal; they confirm with a one-time link."""
 
     __tablename__ = "co_proposers"
@@ -153,7 +153,7 @@ class CoProposer(db.Model):
     responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class Review(db.Model):
+class Review(Model):
     __tablename__ = "reviews"
     __table_args__ = (UniqueConstraint("proposal_id", "reviewer_id", name="one_per_reviewer"),)
 
@@ -168,7 +168,7 @@ class Review(db.Model):
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Score(db.Model):
+class Score(Model):
     __tablename__ = "scores"
     __table_args__ = (
         UniqueConstraint("review_id", "criterion_id", name="one_per_criterion"),
@@ -187,7 +187,7 @@ class Outcome(LabelledEnum):
     HOLD = "hold"
 
 
-class Decision(db.Model):
+class Decision(Model):
     """A proposed outcome with its rationale; it stands once agreed as the call requires."""
 
     __tablename__ = "decisions"
@@ -204,7 +204,7 @@ class Decision(db.Model):
     replaced: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-class Agreement(db.Model):
+class Agreement(Model):
     __tablename__ = "decision_agreements"
     __table_args__ = (UniqueConstraint("decision_id", "user_id", name="agreement_once_per_person"),)
 
@@ -217,7 +217,7 @@ class Agreement(db.Model):
     agreed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class DraftSlot(db.Model):
+class DraftSlot(Model):
     """Where the schedule draft puts an event (or that it cancels it), until a release
     publishes the draft. Nothing reaches the public programme or anyone's calendar before."""
 
@@ -242,7 +242,7 @@ class ReleaseStatus(LabelledEnum):
     OUTDATED = "outdated"
 
 
-class Release(db.Model):
+class Release(Model):
     """A numbered publication of the schedule draft, with its change log. It is published once
     a co-producer and an organiser have both signed it off."""
 
@@ -268,7 +268,7 @@ class Release(db.Model):
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class SignOff(db.Model):
+class SignOff(Model):
     __tablename__ = "release_sign_offs"
     __table_args__ = (UniqueConstraint("release_id", "user_id", name="sign_off_once_per_person"),)
 

@@ -31,7 +31,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from cpweek.extensions import db
+from cpweek.extensions import Model
 from cpweek.programme.models import LabelledEnum
 from cpweek.timezones import UTCDateTime, utcnow
 
@@ -98,7 +98,7 @@ class SuggestionStatus(LabelledEnum):
     MERGED = "merged"  # a duplicate of another suggestion
 
 
-class EvidenceTerm(db.Model):
+class EvidenceTerm(Model):
     """One value of one vocabulary, e.g. (dimension, 'rurality', 'Rurality')."""
 
     __tablename__ = "evidence_terms"
@@ -112,7 +112,7 @@ class EvidenceTerm(db.Model):
     position: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class EvidenceCollection(db.Model):
+class EvidenceCollection(Model):
     __tablename__ = "evidence_collections"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -131,7 +131,7 @@ class EvidenceCollection(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
-class EvidenceItem(db.Model):
+class EvidenceItem(Model):
     __tablename__ = "evidence_items"
     __table_args__ = (
         Index("ix_evidence_items_public", "collection_id", "status", "included_at"),
@@ -162,7 +162,7 @@ class EvidenceItem(db.Model):
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class EvidenceItemTerm(db.Model):
+class EvidenceItemTerm(Model):
     """An item's term; `vocabulary` is the term's, copied so facets and the map need no join."""
 
     __tablename__ = "evidence_item_terms"
@@ -180,7 +180,7 @@ class EvidenceItemTerm(db.Model):
     vocabulary: Mapped[str] = mapped_column(String(20))
 
 
-class InclusionDecision(db.Model):
+class InclusionDecision(Model):
     """A proposed include or exclude; it stands once a co-producer and an organiser agreed
     (`cpweek.perspectives`). A newer proposal replaces one not yet standing."""
 
@@ -192,15 +192,13 @@ class InclusionDecision(db.Model):
     )
     outcome: Mapped[str] = mapped_column(String(10))
     reason: Mapped[str] = mapped_column(Text, default="")
-    proposed_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL")
-    )
+    proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     proposed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     stands_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     replaced: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-class InclusionAgreement(db.Model):
+class InclusionAgreement(Model):
     __tablename__ = "evidence_decision_agreements"
     __table_args__ = (
         UniqueConstraint("decision_id", "user_id", name="one_evidence_agreement_per_person"),
@@ -215,7 +213,7 @@ class InclusionAgreement(db.Model):
     agreed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Suggestion(db.Model):
+class Suggestion(Model):
     __tablename__ = "evidence_suggestions"
     __table_args__ = (Index("ix_evidence_suggestions_queue", "collection_id", "status"),)
 
@@ -253,7 +251,7 @@ class Suggestion(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class ExampleOfUse(db.Model):
+class ExampleOfUse(Model):
     """Evidence used in policy or practice, published from an accepted suggestion."""
 
     __tablename__ = "evidence_examples"
@@ -271,7 +269,7 @@ class ExampleOfUse(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class EventCitation(db.Model):
+class EventCitation(Model):
     """An event that cites (uses, launches, teaches) an item."""
 
     __tablename__ = "evidence_event_citations"
@@ -285,7 +283,7 @@ class EventCitation(db.Model):
     )
 
 
-class ImportBatch(db.Model):
+class ImportBatch(Model):
     """An uploaded CSV or RIS file, checked in a dry run; imported only when confirmed."""
 
     __tablename__ = "evidence_imports"

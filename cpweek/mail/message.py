@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
+from typing import cast
 
 from flask import current_app, render_template
 
@@ -44,7 +45,8 @@ def _attach(message: EmailMessage, attachment: Attachment) -> None:
     message.add_attachment(
         attachment.data, maintype=maintype, subtype=subtype, filename=attachment.filename
     )
-    part = message.get_payload()[-1]
+    # After add_attachment the message is multipart: its payload is the list of its parts.
+    part = cast("list[EmailMessage]", message.get_payload())[-1]
     for key, value in params.items():
         part.set_param(key, value)
 

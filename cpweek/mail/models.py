@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from cpweek.extensions import db
+from cpweek.extensions import Model
 from cpweek.timezones import UTCDateTime, utcnow
 
 
@@ -20,7 +20,7 @@ class OutboxStatus(enum.StrEnum):
     FAILED = "failed"  # gave up after MAIL_MAX_ATTEMPTS; an organiser can try again
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(Model):
     __tablename__ = "outbox_messages"
     __table_args__ = (Index("ix_outbox_messages_due", "status", "next_attempt_at"),)
 

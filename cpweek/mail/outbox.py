@@ -28,6 +28,7 @@ from sqlalchemy import and_, delete, func, or_, select, update
 from cpweek.extensions import db
 from cpweek.mail.message import Attachment, build_message
 from cpweek.mail.models import OutboxMessage, OutboxStatus
+from cpweek.statements import rows_changed
 from cpweek.timezones import utcnow
 
 log = logging.getLogger(__name__)
@@ -267,13 +268,13 @@ def deliver_due(batch_size: int | None = None) -> DeliveryReport:
 def purge_sent() -> int:
     """Sent messages hold personal details: keep them only MAIL_KEEP_SENT_DAYS days."""
     cutoff = utcnow() - timedelta(days=current_app.config["MAIL_KEEP_SENT_DAYS"])
-    result = db.session.execute(
+    purged = rows_changed(
         delete(OutboxMessage)
         .where(OutboxMessage.status == OutboxStatus.SENT.value, OutboxMessage.sent_at < cutoff)
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
-    return result.rowcount or 0
+    return purged
 
 
 def watch(
@@ -348,13 +349,14 @@ def undelivered(limit: int = 100) -> list[OutboxMessage]:
 
 def try_again(message_id: int) -> bool:
     """Put a failed message back in the queue, due now, with a fresh count of tries."""
-    result = db.session.execute(
-        update(OutboxMessage)
-        .where(
-            OutboxMessage.id == message_id,
-            OutboxMessage.status.in_([OutboxStatus.FAILED.value, OutboxStatus.PENDING.value]),
+    return bool(
+        rows_changed(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.id == message_id,
+                OutboxMessage.status.in_([OutboxStatus.FAILED.value, OutboxStatus.PENDING.value]),
+            )
+            .values(status=OutboxStatus.PENDING.value, attempts=0, next_attempt_at=utcnow())
+            .execution_options(synchronize_session=False)
         )
-        .values(status=OutboxStatus.PENDING.value, attempts=0, next_attempt_at=utcnow())
-        .execution_options(synchronize_session=False)
     )
-    return bool(result.rowcount)

@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from cpweek.extensions import db
+from cpweek.extensions import Model
 from cpweek.timezones import DEFAULT_ZONE, UTCDateTime, utcnow
 
 
@@ -76,7 +76,7 @@ class EventStatus(LabelledEnum):
     CANCELLED = "cancelled"  # stays visible, marked cancelled
 
 
-class Edition(db.Model):
+class Edition(Model):
     """One year's Co-production Week."""
 
     __tablename__ = "editions"
@@ -103,7 +103,7 @@ class Edition(db.Model):
         return self.status == EditionStatus.DRAFT.value
 
 
-class Event(db.Model):
+class Event(Model):
     __tablename__ = "events"
     __table_args__ = (
         UniqueConstraint("edition_id", "slug", name="uq_events_edition_slug"),
@@ -179,7 +179,7 @@ class Event(db.Model):
         return self.online_capacity if mode == ONLINE else self.capacity
 
 
-class EventHost(db.Model):
+class EventHost(Model):
     """Someone who hosts an event: a person with an account, or just a name (and email)."""
 
     __tablename__ = "event_hosts"
@@ -192,7 +192,7 @@ class EventHost(db.Model):
     person_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
 
-class EventBreak(db.Model):
+class EventBreak(Model):
     """A break in a conference day (lunch, rest): its workshops should not run across it."""
 
     __tablename__ = "event_breaks"
@@ -270,7 +270,7 @@ LIVE_STATUSES = (
 )
 
 
-class Registration(db.Model):
+class Registration(Model):
     """A person's place (or place in the queue) at an event."""
 
     __tablename__ = "registrations"

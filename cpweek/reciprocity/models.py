@@ -27,7 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import InstanceState, Mapped, mapped_column
 
 from cpweek.errors import DomainError
-from cpweek.extensions import db
+from cpweek.extensions import Model
 from cpweek.programme.models import LabelledEnum
 from cpweek.timezones import UTCDateTime, utcnow
 
@@ -71,7 +71,7 @@ class PublicCredit(LabelledEnum):
 ANONYMOUS_CREDIT = "A contributor with lived experience"
 
 
-class ContributorProfile(db.Model):
+class ContributorProfile(Model):
     """What a contributor tells us about being paid and credited. No bank details: the finance
     system holds those, keyed by the payee reference."""
 
@@ -119,7 +119,7 @@ class RateUnit(LabelledEnum):
         ]
 
 
-class Activity(db.Model):
+class Activity(Model):
     """Something a contributor can be paid for: attending a meeting, speaking, ..."""
 
     __tablename__ = "activities"
@@ -130,7 +130,7 @@ class Activity(db.Model):
     for_hosting: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-class Rate(db.Model):
+class Rate(Model):
     """What an activity pays from a date (to a date, or until further notice)."""
 
     __tablename__ = "rates"
@@ -175,7 +175,7 @@ class Choice(LabelledEnum):
         }[self.value]
 
 
-class Involvement(db.Model):
+class Involvement(Model):
     """One activity a contributor did, with the rate that applied and what they chose."""
 
     __tablename__ = "involvements"
@@ -273,7 +273,7 @@ class ExpenseCategory(LabelledEnum):
     OTHER = "other"
 
 
-class ExpenseClaim(db.Model):
+class ExpenseClaim(Model):
     """A cost a contributor paid (or will pay: `in_advance`) to take part. Not income."""
 
     __tablename__ = "expense_claims"
@@ -291,7 +291,7 @@ class ExpenseClaim(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Receipt(db.Model):
+class Receipt(Model):
     """An uploaded receipt, kept in the database (so every web server and backup has it), never
     under static/. The bytes load only when someone downloads it."""
 
@@ -320,7 +320,7 @@ class PaymentMethod(LabelledEnum):
     OTHER = "other"
 
 
-class PaymentRun(db.Model):
+class PaymentRun(Model):
     """One payment made to many entries at once (a finance system's batch)."""
 
     __tablename__ = "payment_runs"
@@ -333,7 +333,7 @@ class PaymentRun(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class LedgerEntry(db.Model):
+class LedgerEntry(Model):
     """One line of the ledger: an amount owed to a contributor, of one kind.
 
     `amount` is pence, or hundredths of a credit for time credits. A reversal carries the
@@ -418,7 +418,7 @@ def _refuse_rewriting_an_entry(mapper, connection, target: LedgerEntry) -> None:
         )
 
 
-class EntryQuery(db.Model):
+class EntryQuery(Model):
     """An organiser's question about an entry, and the contributor's answer."""
 
     __tablename__ = "entry_queries"
@@ -435,7 +435,7 @@ class EntryQuery(db.Model):
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class WarningSeen(db.Model):
+class WarningSeen(Model):
     """Who was shown which warning about an entry, and when: approving anyway is on record."""
 
     __tablename__ = "warnings_seen"
@@ -451,7 +451,7 @@ class WarningSeen(db.Model):
     seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Guidance(db.Model):
+class Guidance(Model):
     """The wording and link of one warning, as edited by organisers (defaults live in code)."""
 
     __tablename__ = "guidance"
@@ -484,7 +484,7 @@ class RecognitionKind(LabelledEnum):
         }[self.value]
 
 
-class Recognition(db.Model):
+class Recognition(Model):
     __tablename__ = "recognitions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -501,7 +501,7 @@ class Recognition(db.Model):
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class HostingPromptDismissed(db.Model):
+class HostingPromptDismissed(Model):
     """A contributor said an event they hosted needs no involvement entry."""
 
     __tablename__ = "hosting_prompts_dismissed"

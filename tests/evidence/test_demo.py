@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from cpweek.auth.models import User
 from cpweek.demo import seed_demo
-from cpweek.evidence.demo import DEMO_ITEMS, HUB_SLUG
+from cpweek.demo.evidence_hub import DEMO_ITEMS, HUB_SLUG
 from cpweek.evidence.models import (
     EventCitation,
     EvidenceCollection,

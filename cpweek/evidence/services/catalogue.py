@@ -42,8 +42,6 @@ class CollectionInvalid(EvidenceError):
     """Something typed for a collection is wrong; `field` names it."""
 
 
-
-
 # --- collections --------------------------------------------------------------------------------
 
 
@@ -55,8 +53,9 @@ def collection_by_slug(slug: str) -> EvidenceCollection | None:
     return db.session.scalar(select(EvidenceCollection).where(EvidenceCollection.slug == slug))
 
 
-def collection_by_id(collection_id: int) -> EvidenceCollection | None:
-    return db.session.get(EvidenceCollection, collection_id)
+def collection_by_id(collection_id: int) -> EvidenceCollection:
+    """The collection an item or suggestion names (its foreign key: it is there)."""
+    return db.session.get_one(EvidenceCollection, collection_id)
 
 
 def collections_for_edition(edition_id: int) -> list[EvidenceCollection]:
@@ -300,8 +299,10 @@ def item_term_ids(item: EvidenceItem) -> dict[str, list[int]]:
     return found
 
 
-def _snapshot_item(item: EvidenceItem, terms: list[tuple[int, str]] | None = None) -> dict:
-    snapshot = {
+def _snapshot_item(
+    item: EvidenceItem, terms: list[tuple[int, str]] | None = None
+) -> dict[str, Any]:
+    snapshot: dict[str, Any] = {
         "title": item.title,
         "summary": item.summary,
         "easy_read": item.easy_read,
@@ -371,7 +372,7 @@ def update_item(item: EvidenceItem, details: ItemDetails, actor: User) -> Eviden
         after=_snapshot_item(item, terms),
     )
     if details.event_ids is not None:
-        collection = db.session.get(EvidenceCollection, item.collection_id)
+        collection = db.session.get_one(EvidenceCollection, item.collection_id)
         citations.set_citing_events(item, details.event_ids, actor, collection)
     return item
 
@@ -412,7 +413,7 @@ class RelatedItem:
 def related_items(item: EvidenceItem, limit: int = MAX_RELATED) -> list[RelatedItem]:
     """Included items of the same collection sharing the most topics and equity dimensions
     with this one (newest first among equals); remembered until the collection changes."""
-    collection = db.session.get(EvidenceCollection, item.collection_id)
+    collection = db.session.get_one(EvidenceCollection, item.collection_id)
     return filters.cached(collection, "related", (item.id, limit), lambda: _related(item, limit))
 
 

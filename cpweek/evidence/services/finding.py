@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import partial
 from typing import Any
 from xml.etree import ElementTree
 
@@ -167,6 +168,10 @@ def _count_and_years(
     return int(total or 0), earliest, latest
 
 
+def _term_counts(statement: Select) -> dict[int, int]:
+    return {term_id: int(n) for term_id, n in db.session.execute(statement)}
+
+
 def facet_counts(
     collection: EvidenceCollection, filters: Filters, known: Mapping[str, list[EvidenceTerm]]
 ) -> list[Facet]:
@@ -199,9 +204,7 @@ def facet_counts(
                 collection,
                 "facets",
                 (*filters.cache_key(), tuple(vocabularies)),
-                lambda statement=statement: {
-                    term_id: int(n) for term_id, n in db.session.execute(statement)
-                },
+                partial(_term_counts, statement),
             )
         )
     facets = []
@@ -404,7 +407,7 @@ CSV_HEADER = [
 
 def as_csv(export: Export, page_url: Callable[[EvidenceItem], str]) -> str:
     """Formula-safe CSV (cpweek.csvfiles): several values in one cell are separated by "; "."""
-    rows: list[list[object]] = [CSV_HEADER]
+    rows: list[Sequence[object]] = [CSV_HEADER]
     for record in as_records(export, page_url):
         rows.append(
             [
@@ -533,13 +536,19 @@ def atom_feed(
     add(feed, "title", f"{collection.title}: newly included evidence")
     if collection.theme:
         add(feed, "subtitle", collection.theme)
-    newest = items[0].included_at if items else collection.updated_at or collection.created_at
+    newest = (
+        next((item.included_at for item in items if item.included_at), None)
+        or collection.updated_at
+        or collection.created_at
+    )
     add(feed, "updated", _stamp(newest))
     add(feed, "link", rel="self", href=feed_url, type="application/atom+xml")
     add(feed, "link", rel="alternate", href=page_url, type="text/html")
     author = add(feed, "author")
     add(author, "name", "Co-production Week")
     for item in items:
+        if item.included_at is None:  # not included (yet), so not news
+            continue
         entry = add(feed, "entry")
         add(entry, "id", f"tag:{authority},2024:evidence/item/{item.id}")
         add(entry, "title", item.title)

@@ -94,12 +94,10 @@ def parse_axes(args: Mapping[str, Any]) -> Axes:
             f"{PLURALS[DEFAULT_AXES[0]]} by {PLURALS[DEFAULT_AXES[1]]} instead."
         )
         rows, cols = DEFAULT_AXES
-    if rows is None and cols is None:
-        rows, cols = DEFAULT_AXES
-    elif rows is None:
-        rows = next(v for v in DEFAULT_AXES if v != cols)
-    elif cols is None:
+    if cols is None:
         cols = DEFAULT_AXES[1] if rows != DEFAULT_AXES[1] else DEFAULT_AXES[0]
+    if rows is None:
+        rows = next(v for v in DEFAULT_AXES if v != cols)
     return Axes(rows, cols, tuple(problems))
 
 

@@ -714,7 +714,7 @@ def confirm_import(batch: ImportBatch, actor: User) -> int:
     """Write the batch's valid, new rows as draft items; returns how many. The collection is
     locked first, so two imports into it never both add the same item, and the batch, so a
     second confirm (a double click) finds it imported."""
-    collection = db.session.get(EvidenceCollection, batch.collection_id)
+    collection = db.session.get_one(EvidenceCollection, batch.collection_id)
     lock(collection)
     lock(batch)
     if batch.status == IMPORTED:

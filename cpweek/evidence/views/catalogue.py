@@ -192,7 +192,7 @@ def edit_item(item_id: int):
     form.set_choices(vocabularies.all_terms(), citations.event_choices(collection))
     if request.method == "GET":
         chosen = catalogue.item_term_ids(found)
-        form.type.data = (chosen.get("type") or [None])[0]
+        form.type.data = next(iter(chosen.get("type", [])), None)
         for vocabulary in ("topic", "dimension", "focus", "setting", "geography", "design"):
             getattr(form, vocabulary).data = chosen.get(vocabulary, [])
         form.events.data = citations.cited_event_ids(found.id)
@@ -273,14 +273,14 @@ def _position(raw: str | None) -> int | None:
 def _act_on_terms(form: TermForm) -> str:
     action = form.action.data
     if action == "add":
-        term = vocabularies.add_term(
+        added = vocabularies.add_term(
             form.vocabulary.data or "",
             form.label.data or "",
             current_user,
             slug=form.slug.data or "",
             position=_position(form.position.data),
         )
-        return f"“{term.label}” is added."
+        return f"“{added.label}” is added."
     raw_id = (form.term_id.data or "").strip()
     term = vocabularies.get_term(int(raw_id)) if raw_id.isdigit() and len(raw_id) < 12 else None
     if term is None:

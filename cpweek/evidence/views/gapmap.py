@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import render_template, request, url_for
 
 from cpweek.auth.permissions import public
@@ -12,7 +14,7 @@ from cpweek.evidence.services import filters, gapmap, vocabularies
 from cpweek.evidence.views import bp, collection_or_404
 
 
-def _suggest_url(collection: EvidenceCollection, args: dict[str, str]) -> str:
+def _suggest_url(collection: EvidenceCollection, args: dict[str, Any]) -> str:
     """The suggestion form pre-filled with a cell."""
     return url_for("evidence.suggest", slug=collection.slug, **args)
 
@@ -47,7 +49,8 @@ def gap_map(slug: str):
 
     def map_url(rows=None, cols=None, **args) -> str:
         shown = gapmap.Axes(rows or axes.rows, cols or axes.cols)
-        return url_for("evidence.gap_map", slug=collection.slug, **shown.to_args(), **args)
+        values: dict[str, Any] = {**shown.to_args(), **args}
+        return url_for("evidence.gap_map", slug=collection.slug, **values)
 
     labels = {
         vocabulary: {term.slug: term.label for term in known.get(vocabulary.value, [])}

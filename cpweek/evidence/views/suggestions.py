@@ -47,7 +47,6 @@ FIELDS = {
 }
 
 
-
 def _whole_number(value: str | None) -> int | None:
     """A small positive whole number from a URL or hidden field, else None (never a huge one
     that the database would refuse)."""
@@ -197,7 +196,7 @@ def _moderation_page(suggestion, accept_form=None, decline_form=None, merge_form
 def catalogue_collection(suggestion) -> EvidenceCollection:
     from cpweek.extensions import db
 
-    return db.session.get(EvidenceCollection, suggestion.collection_id)
+    return db.session.get_one(EvidenceCollection, suggestion.collection_id)
 
 
 def _merge_choices(suggestion) -> list[tuple[int, str]]:

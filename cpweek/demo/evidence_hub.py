@@ -1,4 +1,4 @@
-"""Demo data for the evidence room: the Care Equity Evidence Hub of the 2026 edition.
+"""The demo's evidence room: the Care Equity Evidence Hub of the 2026 edition.
 
 Every item is an ILLUSTRATIVE example, marked `illustrative`, titled "Illustrative example: ...",
 with a summary that says so, an example.org link, no DOI and an invented example publisher:
@@ -7,7 +7,7 @@ dimensions so the gap map has dense cells (unpaid carers x ethnicity, access x d
 real gaps. Inclusion follows the real rule: an organiser's include decision, agreed by the
 organiser and a co-producer (`cpweek.perspectives`), so it stands.
 
-Called from `cpweek.demo.seed_demo` in the same unit of work; idempotent (the hub is matched by
+Called from `cpweek.demo.seed.seed_demo` in the same unit of work; idempotent (the hub is matched by
 slug, items by title, suggestions by title and citations by their pair), so a second run adds
 nothing.
 """
