@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from cpweek.extensions import db
 from cpweek.mail import OutboxMessage, OutboxStatus, deliver_due
 from cpweek.programme import services
-from cpweek.programme.services import reminders
 from cpweek.programme.models import Event
+from cpweek.programme.services import reminders
 from cpweek.timezones import from_local, utcnow
 from cpweek.uow import unit_of_work
 from tests.factories import make_edition, make_event, make_workshop

@@ -14,9 +14,9 @@ about HTTP.
 - `reminders`: the day-before reminder
 - `errors`: the refusals
 
-This module re-exports what views, the CLI, the demo data, other domains and tests use, so
-`from cpweek.programme import services` keeps working; modules of the package import each
-other directly, never through here.
+This module re-exports every public name the single services.py had, so views, the CLI, the
+demo data, other domains and tests keep calling `services.register(...)`; modules of the
+package import each other directly, never through here (that would make an import circle).
 """
 
 from __future__ import annotations

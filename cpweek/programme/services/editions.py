@@ -1,5 +1,5 @@
-"""Editions of the week: finding them, which one a visitor is shown, the phase it is in, an
-overview for organisers, and creating or changing one."""
+"""Editions of the week: finding them (and an event's edition), which one a visitor is shown,
+the phase it is in, an overview for organisers, and creating or changing one."""
 
 from __future__ import annotations
 
