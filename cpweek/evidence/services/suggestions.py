@@ -258,7 +258,7 @@ def _start(suggestion: Suggestion, by: User) -> EvidenceCollection:
             f"This suggestion has already been {SuggestionStatus(suggestion.status).label.lower()}"
             ": nothing was changed."
         )
-    return db.session.get(EvidenceCollection, suggestion.collection_id)
+    return db.session.get_one(EvidenceCollection, suggestion.collection_id)
 
 
 def _decided(suggestion: Suggestion, status: SuggestionStatus, by: User, **detail) -> None:

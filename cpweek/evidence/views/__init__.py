@@ -1,22 +1,7 @@
-"""The evidence room's pages: one blueprint, one module per concept (catalogue, finding,
-gapmap, review, suggestions, importing), each adding its routes to `bp`."""
+"""The evidence room's pages: one blueprint (common.py), one module per concept (catalogue,
+finding, gapmap, review, suggestions, importing), each adding its routes to `bp`."""
 
-from flask import Blueprint, abort
-
-from cpweek.evidence.models import EvidenceCollection
-from cpweek.evidence.services import catalogue as catalogue_services
-
-bp = Blueprint("evidence", __name__)
-
-
-def collection_or_404(slug: str) -> EvidenceCollection:
-    """The collection a URL names; an unknown slug is a 404."""
-    found = catalogue_services.collection_by_slug(slug)
-    if found is None:
-        abort(404)
-    return found
-
-from cpweek.evidence.views import (  # noqa: E402, F401  (each module adds its routes to bp)
+from cpweek.evidence.views import (  # noqa: F401  (each module adds its routes to bp)
     catalogue,
     finding,
     gapmap,
@@ -24,3 +9,6 @@ from cpweek.evidence.views import (  # noqa: E402, F401  (each module adds its r
     review,
     suggestions,
 )
+from cpweek.evidence.views.common import bp, collection_or_404
+
+__all__ = ["bp", "collection_or_404"]

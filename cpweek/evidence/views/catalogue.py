@@ -12,7 +12,7 @@ from cpweek.evidence.errors import EvidenceError
 from cpweek.evidence.forms.catalogue import CollectionForm, ItemForm, TermForm
 from cpweek.evidence.models import ItemStatus, Vocabulary
 from cpweek.evidence.services import catalogue, citations, fields, inclusion, vocabularies
-from cpweek.evidence.views import bp, collection_or_404
+from cpweek.evidence.views.common import bp, collection_or_404
 from cpweek.forms import show_error
 from cpweek.uow import discard
 

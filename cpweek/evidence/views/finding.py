@@ -12,7 +12,7 @@ from cpweek.auth.permissions import public
 from cpweek.csvfiles import csv_download
 from cpweek.evidence.models import EvidenceCollection, EvidenceItem
 from cpweek.evidence.services import catalogue, filters, finding, vocabularies
-from cpweek.evidence.views import bp, collection_or_404
+from cpweek.evidence.views.common import bp, collection_or_404
 from cpweek.urls import absolute_url
 
 EXPORT_TYPES = {

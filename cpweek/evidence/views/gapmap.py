@@ -11,7 +11,7 @@ from cpweek.auth.permissions import public
 from cpweek.csvfiles import csv_download, csv_text
 from cpweek.evidence.models import EvidenceCollection, EvidenceTerm
 from cpweek.evidence.services import filters, gapmap, vocabularies
-from cpweek.evidence.views import bp, collection_or_404
+from cpweek.evidence.views.common import bp, collection_or_404
 
 
 def _suggest_url(collection: EvidenceCollection, args: dict[str, Any]) -> str:

@@ -12,7 +12,7 @@ from cpweek.csvfiles import csv_download
 from cpweek.errors import DomainError
 from cpweek.evidence.forms.importing import ImportForm
 from cpweek.evidence.services import importing, vocabularies
-from cpweek.evidence.views import bp, collection_or_404
+from cpweek.evidence.views.common import bp, collection_or_404
 from cpweek.forms import ActionForm, refuse, show_error
 
 

@@ -11,7 +11,7 @@ from cpweek.errors import DomainError
 from cpweek.evidence.forms.review import InclusionForm
 from cpweek.evidence.models import DecisionOutcome, ItemStatus, SuggestionKind
 from cpweek.evidence.services import inclusion, suggestions
-from cpweek.evidence.views import bp, collection_or_404
+from cpweek.evidence.views.common import bp, collection_or_404
 from cpweek.forms import ActionForm, refuse, show_error
 from cpweek.perspectives import DECIDERS, standing
 

@@ -24,7 +24,7 @@ from cpweek.evidence.models import (
 )
 from cpweek.evidence.services import suggestions
 from cpweek.evidence.services.inclusion import MAX_ID
-from cpweek.evidence.views import bp, collection_or_404
+from cpweek.evidence.views.common import bp, collection_or_404
 from cpweek.extensions import limiter
 from cpweek.forms import show_error
 from cpweek.perspectives import DECIDERS
