@@ -193,6 +193,7 @@ def prepare_database(
                 event, services.Applicant(name="Feed Reader", email=None), person=person
             )
         env["FEED_TOKEN"] = services.calendar_token_for(person)
+        db.session.commit()  # services flush; the caller commits (a feed of 20 events, not a 404)
     return env, cleanup
 
 

@@ -24,7 +24,9 @@ from urllib.parse import quote, urlencode, urlsplit
 
 import icalendar
 from flask import current_app
+from sqlalchemy import ColumnElement, Row, select
 
+from cpweek.extensions import db
 from cpweek.programme.models import Edition, Event, EventFormat
 from cpweek.timezones import UTC, to_local, utcnow
 from cpweek.urls import absolute_url
@@ -200,11 +202,12 @@ def build_calendar(
 FORMAT_VERSION = 2  # 2: ruled VTIMEZONE, escaped calendar name
 
 
-def fingerprint(editions: Iterable[Edition], events: Iterable[Event], name: str) -> str:
+def fingerprint(editions: Iterable[Edition], events: Iterable[EventStamp], name: str) -> str:
     """An ETag for the file `build_calendar` would make, without making it.
 
-    Every event change touches updated_at; the edition's fields and the settings that appear in
-    the file are included too.
+    Every change of an event row touches its updated_at (the ORM's onupdate; no bulk UPDATE of
+    events bypasses it), so the stamps cover its text without reading it. The edition's fields
+    and the settings that appear in the file are included too.
     """
     config = current_app.config
     parts = [
@@ -213,9 +216,22 @@ def fingerprint(editions: Iterable[Edition], events: Iterable[Event], name: str)
         *((edition.id, edition.year, edition.timezone) for edition in editions),
         config["CPWEEK_BASE_URL"],
         config["CPWEEK_HELP_PHONE"],
+        config["CPWEEK_TIMEZONE"],  # X-WR-TIMEZONE of a file spanning editions
         *((e.id, e.sequence, e.status, e.updated_at.isoformat()) for e in events),
     ]
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
+# What a fingerprint reads of an event: no text column, so a 304 costs the same however long
+# the events' summaries are. `EventStamp` is a row of these (or an Event: it has them all).
+STAMP_COLUMNS = (Event.id, Event.edition_id, Event.sequence, Event.status, Event.updated_at)
+EventStamp = Row | Event
+
+
+def event_stamps(*criteria: ColumnElement[bool]) -> list[Row]:
+    """The stamps of the events matching `criteria`, in the order feeds list them."""
+    query = select(*STAMP_COLUMNS).where(*criteria).order_by(Event.starts_at, Event.title)
+    return list(db.session.execute(query))
 
 
 class BuiltFiles:
@@ -247,7 +263,7 @@ class BuiltFiles:
 built_files = BuiltFiles()
 
 
-def last_modified(events: Iterable[Event]) -> datetime | None:
+def last_modified(events: Iterable[EventStamp]) -> datetime | None:
     return max((event.updated_at for event in events), default=None)
 
 
