@@ -29,6 +29,7 @@ from cpweek.evidence.services import catalogue as evidence_catalogue
 from cpweek.evidence.services import citations as evidence_citations
 from cpweek.extensions import limiter
 from cpweek.forms import refuse, show_error
+from cpweek.fragments import cached_html
 from cpweek.programme import calendar, easy_read, services
 from cpweek.programme.forms import (
     AccessNeedsForm,
@@ -52,6 +53,7 @@ from cpweek.timezones import format_time_range, to_local
 from cpweek.urls import absolute_url
 
 bp = Blueprint("programme", __name__)
+bp.add_app_template_global(cached_html)
 
 
 def _calendar_response(file: services.CalendarFile, filename: str) -> Response:
@@ -289,8 +291,7 @@ def _registered_message(registration) -> str:
             f"We will email {address} if a place comes up."
         )
     return (
-        "Your place is booked. We have emailed the details and a calendar invitation to "
-        f"{address}."
+        f"Your place is booked. We have emailed the details and a calendar invitation to {address}."
     )
 
 
