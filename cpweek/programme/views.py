@@ -30,6 +30,7 @@ from cpweek.evidence.services import citations as evidence_citations
 from cpweek.extensions import limiter
 from cpweek.forms import refuse, show_error
 from cpweek.fragments import cached_html
+from cpweek.httpcache import revalidated
 from cpweek.programme import calendar, easy_read, services
 from cpweek.programme.forms import (
     AccessNeedsForm,
@@ -103,6 +104,7 @@ def editions():
 
 @bp.route("/<int:year>/")
 @public
+@revalidated
 def programme(year: int):
     edition = _edition_or_404(year)
     all_events = services.public_events(edition)
@@ -146,6 +148,7 @@ def edition_feed(year: int):
     methods=["POST"],
     scope="registration",
 )
+@revalidated
 def event(year: int, slug: str):
     edition = _edition_or_404(year)
     found = services.get_public_event(edition, slug)
