@@ -101,7 +101,8 @@ def add_validators(response: Response) -> Response:
     response.set_etag(etag)
     response.last_modified = version_times.since(request.full_path, etag)
     response.headers["Cache-Control"] = SESSION_BOUND if token else SHARED
-    return response.make_conditional(request)
+    response.make_conditional(request)  # in place: a 304 without a body when the copy is current
+    return response
 
 
 def revalidated(view: Callable[..., Any]) -> Callable[..., Response]:

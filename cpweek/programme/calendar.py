@@ -202,8 +202,9 @@ def build_calendar(
 FORMAT_VERSION = 2  # 2: ruled VTIMEZONE, escaped calendar name
 
 
-def fingerprint(editions: Iterable[Edition], events: Iterable[EventStamp], name: str) -> str:
-    """An ETag for the file `build_calendar` would make, without making it.
+def fingerprint(editions: Iterable[Edition | Row], events: Iterable[EventStamp], name: str) -> str:
+    """An ETag for the file `build_calendar` would make, without making it; `editions` may be
+    rows of (id, year, timezone).
 
     Every change of an event row touches its updated_at (the ORM's onupdate; no bulk UPDATE of
     events bypasses it), so the stamps cover its text without reading it. The edition's fields
