@@ -286,7 +286,7 @@ def edition_calendar(edition: Edition) -> CalendarFile:
 def event_calendar(edition: Edition, event: Event) -> CalendarFile:
     """One public event as a calendar file (no join link: anyone can download it)."""
     return CalendarFile(
-        calendar.fingerprint([edition], [event], event.title),
+        calendar.fingerprint([edition], [calendar.stamp_of(event)], event.title),
         event.updated_at,
         lambda: calendar.build_calendar(edition, [event], name=event.title),
     )
