@@ -328,3 +328,11 @@ def test_a_kept_event_line_is_never_shown_after_its_event_changed(client, year_2
     page = client.get("/2098/").data
     assert b"9 places left" in page and b"First event, renamed" in page
     assert db.session.get(Edition, edition.id).year == 2098
+
+
+def test_kept_event_lines_read_the_same_as_freshly_rendered_ones(client, year_2098):
+    from cpweek.fragments import pieces
+
+    pieces.clear()
+    fresh = client.get("/2098/").data
+    assert client.get("/2098/").data == fresh and pieces.hits
