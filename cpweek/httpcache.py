@@ -7,7 +7,8 @@ anonymous visitor who asks for that address:
 - a page showing flashed messages is shown once, so it gets no validator either;
 - a page holding a form's CSRF token is bound to the visitor's session: its ETag includes (a
   hash of) that session's secret and it is `private`, so no shared cache hands it to someone
-  else and a 304 never brings back a form from another session.
+  else and a 304 never brings back a form from another session; a page that sets the session
+  cookie is `private` too.
 
 The ETag is a hash of the page as rendered (the signed CSRF token, which differs on every render,
 replaced by the session's hash), so it changes whenever anything shown changes: events, places
@@ -100,7 +101,10 @@ def add_validators(response: Response) -> Response:
     etag = hashlib.sha256(body).hexdigest()[:32]
     response.set_etag(etag)
     response.last_modified = version_times.since(request.full_path, etag)
-    response.headers["Cache-Control"] = SESSION_BOUND if token else SHARED
+    # A page that sets the session cookie (with a CSRF token, or flask-login's marks) is this
+    # visitor's alone: a shared cache must not hand the cookie on.
+    sets_cookie = current_app.session_interface.should_set_cookie(current_app, session)
+    response.headers["Cache-Control"] = SESSION_BOUND if token or sets_cookie else SHARED
     response.make_conditional(request)  # in place: a 304 without a body when the copy is current
     return response
 

@@ -336,3 +336,12 @@ def test_kept_event_lines_read_the_same_as_freshly_rendered_ones(client, year_20
     pieces.clear()
     fresh = client.get("/2098/").data
     assert client.get("/2098/").data == fresh and pieces.hits
+
+
+def test_a_page_that_sets_the_session_cookie_is_never_shared(client, year_2098):
+    client.get("/2098/events/first")  # a session now holds this browser's CSRF secret
+    page = client.get("/2098/")  # flask-login marks the session: the cookie is sent again
+    assert page.headers.getlist("Set-Cookie")
+    assert page.headers["Cache-Control"] == "private, max-age=0, must-revalidate"
+    again = client.get("/2098/")
+    assert not again.headers.getlist("Set-Cookie") and again.headers["Cache-Control"] == SHARED
