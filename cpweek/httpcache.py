@@ -15,11 +15,14 @@ replaced by the session's hash), so it changes whenever anything shown changes: 
 left, the edition, the Easy Read version chosen by cookie (`Vary: Cookie`), a deploy. What a
 304 saves is the download, not the rendering.
 
-Last-Modified is when this worker first served the current version of the address (rounded up
-to the next second, and later than the version before it), so If-Modified-Since works for
-clients that do not send If-None-Match. A version that comes back exactly as it was, seen by a
-worker that missed the version between, is the one case where such a client could be told
-"unchanged" too early; clients that keep ETags (every browser) are never.
+Last-Modified is when this worker first served the current version of the address (to the
+second, and at least a second after the version before it), so If-Modified-Since works for
+clients that do not send If-None-Match. Nothing in the database dates everything a page shows
+(an edition has no updated_at; the evidence hubs and credits come from other domains), hence
+this. Its limit: with several workers, a client that sends only If-Modified-Since could be told
+"unchanged" too early when a worker missed a version (one that came and went within a second,
+or a page that changed back exactly as it was). Clients that keep ETags (every browser) never
+are: If-None-Match, when sent, decides alone.
 """
 
 from __future__ import annotations
@@ -52,7 +55,7 @@ class VersionTimes:
         self._lock = threading.Lock()
 
     def since(self, address: str, etag: str) -> datetime:
-        now = utcnow().replace(microsecond=0) + timedelta(seconds=1)
+        now = utcnow().replace(microsecond=0)
         with self._lock:
             seen = self._seen.get(address)
             if seen is None or seen[0] != etag:
