@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from contextlib import contextmanager
 from datetime import datetime
 
 import pytest
-from sqlalchemy import Text, event
+from sqlalchemy import Text
 
 from cpweek.extensions import db
 from cpweek.programme import services
@@ -55,20 +54,6 @@ def feed_reader(year_2098):
     return person, f"/calendar/{token}.ics"
 
 
-@contextmanager
-def captured_sql():
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-
-
 def _selected_event_columns(statement: str) -> set[str]:
     """The columns of the events table a SELECT names before its FROM."""
     head = re.split(r"\sFROM\s", statement, maxsplit=1)[0]
@@ -85,13 +70,15 @@ def _selected_event_columns(statement: str) -> set[str]:
 
 
 @pytest.mark.parametrize("feed", ["edition", "personal"])
-def test_a_feed_answers_304_without_reading_any_text_of_its_events(client, feed_reader, feed):
+def test_a_feed_answers_304_without_reading_any_text_of_its_events(
+    client, count_queries, feed_reader, feed
+):
     url = "/2098/calendar.ics" if feed == "edition" else feed_reader[1]
     first = client.get(url)
     assert first.status_code == 200 and b"Second event" in first.data
     text_columns = {c.name for c in Event.__table__.columns if isinstance(c.type, Text)}
     text_columns |= {"title", "hosted_by", "venue", "join_url", "slug"}
-    with captured_sql() as statements:
+    with count_queries() as statements:
         again = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304 and again.data == b""
     read = set().union(*map(_selected_event_columns, statements))
