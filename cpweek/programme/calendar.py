@@ -24,7 +24,9 @@ from urllib.parse import quote, urlencode, urlsplit
 
 import icalendar
 from flask import current_app
+from sqlalchemy import ColumnElement, Index, Row, select
 
+from cpweek.extensions import db
 from cpweek.programme.models import Edition, Event, EventFormat
 from cpweek.timezones import UTC, to_local, utcnow
 from cpweek.urls import absolute_url
@@ -200,11 +202,35 @@ def build_calendar(
 FORMAT_VERSION = 2  # 2: ruled VTIMEZONE, escaped calendar name
 
 
-def fingerprint(editions: Iterable[Edition], events: Iterable[Event], name: str) -> str:
-    """An ETag for the file `build_calendar` would make, without making it.
+# What a fingerprint reads of an event: no text column. The index holds all of them, so the
+# database answers from it without reading the rows (SQLite would otherwise step over every
+# summary and description on its way to updated_at), and a 304 costs the same however long the
+# events' text is.
+STAMP_COLUMNS = (Event.id, Event.edition_id, Event.sequence, Event.status, Event.updated_at)
+STAMPS_INDEX = Index(
+    "ix_events_stamps", Event.edition_id, Event.status, Event.id, Event.sequence, Event.updated_at
+)
 
-    Every event change touches updated_at; the edition's fields and the settings that appear in
-    the file are included too.
+
+def event_stamps(*criteria: ColumnElement[bool]) -> list[Row]:
+    """The stamps of the events matching `criteria` (rows of STAMP_COLUMNS), by id. No ORDER BY:
+    sorting by time would make the database read the rows; the stamps fix the order anyway."""
+    rows = db.session.connection().execute(select(*STAMP_COLUMNS).where(*criteria))
+    return sorted(rows.all())  # by id, the first column
+
+
+def stamp_of(event: Event) -> tuple:
+    """An event's stamp, from the event itself."""
+    return (event.id, event.edition_id, event.sequence, event.status, event.updated_at)
+
+
+def fingerprint(editions: Iterable[Edition | Row], stamps: Iterable[tuple], name: str) -> str:
+    """An ETag for the file `build_calendar` would make, without making it; `editions` may be
+    rows of (id, year, timezone).
+
+    Every change of an event row touches its updated_at (the ORM's onupdate; no bulk UPDATE of
+    events bypasses it), so the stamps cover its text without reading it. The edition's fields
+    and the settings that appear in the file are included too.
     """
     config = current_app.config
     parts = [
@@ -213,7 +239,8 @@ def fingerprint(editions: Iterable[Edition], events: Iterable[Event], name: str)
         *((edition.id, edition.year, edition.timezone) for edition in editions),
         config["CPWEEK_BASE_URL"],
         config["CPWEEK_HELP_PHONE"],
-        *((e.id, e.sequence, e.status, e.updated_at.isoformat()) for e in events),
+        config["CPWEEK_TIMEZONE"],  # X-WR-TIMEZONE of a file spanning editions
+        [tuple(stamp) for stamp in stamps],
     ]
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
@@ -247,8 +274,8 @@ class BuiltFiles:
 built_files = BuiltFiles()
 
 
-def last_modified(events: Iterable[Event]) -> datetime | None:
-    return max((event.updated_at for event in events), default=None)
+def last_modified(stamps: Iterable[tuple]) -> datetime | None:
+    return max((stamp[-1] for stamp in stamps), default=None)
 
 
 def google_calendar_link(edition: Edition, event: Event) -> str:

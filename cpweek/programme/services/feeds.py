@@ -29,19 +29,21 @@ class CalendarFile:
 
 def edition_calendar(edition: Edition) -> CalendarFile:
     """The public feed of an edition: every public event, cancelled ones included, no join links."""
-    events = public_events(edition)
+    stamps = calendar.event_stamps(
+        Event.edition_id == edition.id, Event.status.in_(PUBLIC_EVENT_STATUSES)
+    )
     name = f"{edition.title}: {edition.theme}"
     return CalendarFile(
-        calendar.fingerprint([edition], events, name),
-        calendar.last_modified(events),
-        lambda: calendar.build_calendar(edition, events, name=name),
+        calendar.fingerprint([edition], stamps, name),
+        calendar.last_modified(stamps),
+        lambda: calendar.build_calendar(edition, public_events(edition), name=name),
     )
 
 
 def event_calendar(edition: Edition, event: Event) -> CalendarFile:
     """One public event as a calendar file (no join link: anyone can download it)."""
     return CalendarFile(
-        calendar.fingerprint([edition], [event], event.title),
+        calendar.fingerprint([edition], [calendar.stamp_of(event)], event.title),
         event.updated_at,
         lambda: calendar.build_calendar(edition, [event], name=event.title),
     )
@@ -59,33 +61,30 @@ def personal_calendar(token: str) -> CalendarFile | None:
     """The confirmed events of whoever holds this feed token, with their join links."""
     if not token or len(token) > 64:
         return None
-    person = db.session.scalar(select(User).where(User.calendar_token == token))
-    if person is None:
+    person_id = db.session.scalar(select(User.id).where(User.calendar_token == token))
+    if person_id is None:
         return None
-    events = list(
-        db.session.scalars(
-            select(Event)
-            .join(Registration, Registration.event_id == Event.id)
-            .where(
-                Registration.person_id == person.id,
-                Registration.status.in_(HOLDING_A_PLACE),
-                Event.status.in_(PUBLIC_EVENT_STATUSES),
-            )
-            .order_by(Event.starts_at)
-        )
+    held = select(Registration.event_id).where(
+        Registration.person_id == person_id, Registration.status.in_(HOLDING_A_PLACE)
     )
-    editions = {
-        edition.id: edition
-        for edition in db.session.scalars(
-            select(Edition).where(Edition.id.in_({event.edition_id for event in events}))
-        )
-    }
-    join_urls = {event.id: event.join_url for event in events if event.join_url}
+    stamps = calendar.event_stamps(Event.id.in_(held), Event.status.in_(PUBLIC_EVENT_STATUSES))
+    ids = {stamp.edition_id for stamp in stamps}
+    zones = db.session.execute(
+        select(Edition.id, Edition.year, Edition.timezone).where(Edition.id.in_(ids))
+    ).all()
     name = "Co-production Week: my events"
-    # The token and join links are part of the key: two people's feeds never share a file.
-    key = f"{name}|{token}|{sorted(join_urls.items())}"
+
+    def build() -> bytes:
+        events = list(db.session.scalars(select(Event).where(Event.id.in_([s.id for s in stamps]))))
+        events.sort(key=lambda event: (event.starts_at, event.title))
+        editions = {e.id: e for e in db.session.scalars(select(Edition).where(Edition.id.in_(ids)))}
+        join_urls = {event.id: event.join_url for event in events if event.join_url}
+        return calendar.build_calendar(editions, events, name=name, join_urls=join_urls)
+
+    # The token is part of the key: two people's feeds never share a file. A join link is
+    # covered by its event's updated_at.
     return CalendarFile(
-        calendar.fingerprint(editions.values(), events, key),
+        calendar.fingerprint(zones, stamps, f"{name}|{token}"),
         None,  # no Last-Modified: leaving an event changes the feed without touching an event
-        lambda: calendar.build_calendar(editions, events, name=name, join_urls=join_urls),
+        build,
     )

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, url_for
 
+from cpweek.fragments import cached_html
 from cpweek.programme import services
 from cpweek.programme.models import Edition, Event, Registration
 
 bp = Blueprint("programme", __name__)
+bp.add_app_template_global(cached_html)
 
 
 def edition_or_404(year: int) -> Edition:

@@ -23,6 +23,7 @@ from cpweek.evidence.services import catalogue as evidence_catalogue
 from cpweek.evidence.services import citations as evidence_citations
 from cpweek.extensions import limiter
 from cpweek.forms import show_error
+from cpweek.httpcache import revalidated
 from cpweek.programme import calendar, easy_read, services
 from cpweek.programme.forms import RegistrationForm
 from cpweek.programme.models import AccessNeed, EventFormat, EventKind
@@ -58,6 +59,7 @@ def editions():
 
 @bp.route("/<int:year>/")
 @public
+@revalidated
 def programme(year: int):
     edition = edition_or_404(year)
     all_events = services.public_events(edition)
@@ -94,6 +96,7 @@ def programme(year: int):
     methods=["POST"],
     scope="registration",
 )
+@revalidated
 def event(year: int, slug: str):
     edition = edition_or_404(year)
     found = services.get_public_event(edition, slug)
