@@ -130,18 +130,12 @@ EVIDENCE_CATALOGUE_END = "catalogue"
 # evidence: finding (search, facets, feeds, exports)
 # None: evidence.collection, evidence.feed and evidence.export are public (@public) and show
 # included items only (tests/evidence/test_finding.py).
-PROTECTED.update(
-    {
-    }
-)
+PROTECTED.update({})
 EVIDENCE_FINDING_END = "finding"
 
 # evidence: the gap map
 # (evidence.gap_map and evidence.gap_map_csv are public: anyone may see the map and its CSV)
-PROTECTED.update(
-    {
-    }
-)
+PROTECTED.update({})
 EVIDENCE_GAPMAP_END = "gapmap"
 
 # evidence: inclusion decisions and suggestions
@@ -212,25 +206,27 @@ def _url(app, endpoint, values, user):
     """The route's URL, with 'self' the signed-in person and 'event' an event of 2027."""
     from flask import url_for
 
+    from cpweek.programme import services
     from cpweek.programme.services import get_edition
 
-    edition = get_edition(2027) or make_edition(2027)
-    event = make_event(edition)
-    from cpweek.programme import services
-
-    registration = services.register(
-        event, services.Applicant(name="Sample", email=f"sample{event.id}@example.org")
-    )
-    samples = {"self": user.id, "event": event.id, "registration": registration.id}
+    samples: dict = {"self": user.id}
     # Each route gets only the world it needs: its own room's records, and those it names.
     needed = set(values.values())
     room = endpoint.split(".")[0]
+    if needed & {2027, "event", "registration"}:
+        edition = get_edition(2027) or make_edition(2027)
+    if needed & {"event", "registration"}:
+        event = make_event(edition)
+        samples["event"] = event.id
+    if "registration" in needed:
+        applicant = services.Applicant(name="Sample", email=f"sample{event.id}@example.org")
+        samples["registration"] = services.register(event, applicant).id
     if room == "mail" or "outbox_message" in needed:
         samples["outbox_message"] = _failed_message().id
     if room == "reciprocity" or needed & LEDGER_SAMPLES:
-        samples.update(_ledger_samples(user, event))
+        samples.update(_ledger_samples(user))
     if room == "coproduction" or needed & CALL_SAMPLES:
-        samples.update(_call_samples(user, edition))
+        samples.update(_call_samples(user, get_edition(2027) or make_edition(2027), needed))
     if room == "evidence" or needed & EVIDENCE_SAMPLES:
         samples.update(_evidence_samples(user))
     with app.test_request_context():
@@ -273,7 +269,7 @@ def _failed_message():
     return message
 
 
-def _ledger_samples(user, event) -> dict:
+def _ledger_samples(user) -> dict:
     """Ledger records written straight to the tables (the services would refuse a person
     without the contributor role): the signed-in person's own expense entry and receipt."""
     from datetime import date
@@ -314,7 +310,7 @@ def _ledger_samples(user, event) -> dict:
         sha256="0" * 64,
         data=b"%PDF-",
     )
-    activity = Activity(name=f"Sample {event.id}")
+    activity = Activity(name=f"Sample {user.id}")
     db.session.add_all([entry, receipt, activity])
     db.session.flush()
     rate = Rate(
@@ -330,7 +326,7 @@ def _ledger_samples(user, event) -> dict:
 
     past = make_event(get_edition(2020) or make_edition(2020))  # hosted, and over
     host = EventHost(event_id=past.id, name=user.name, person_id=user.id)
-    contributor = make_user(roles=(Role.CONTRIBUTOR,))
+    contributor = make_user(roles=(Role.CONTRIBUTOR,), password=None)  # never signs in
     db.session.add_all([rate, run, host])
     db.session.commit()
     return {
@@ -343,53 +339,56 @@ def _ledger_samples(user, event) -> dict:
     }
 
 
-def _call_samples(user, edition) -> dict:
-    """An open 2027 call: the signed-in person's proposal (with an invitation to someone), and
-    someone else's proposal with a decision proposed."""
-    from cpweek.coproduction import services as coproduction
-    from tests.coproduction.conftest import open_call
-
-    organiser = make_user(roles=(Role.ORGANISER,))
-    call = coproduction.get_call(edition) or open_call(edition, organiser)
-    details = coproduction.ProposalDetails("Mine", "Summary", "webinar", "online", 60, "Led by")
-    own = coproduction.submit_proposal(call, user, details)
-    others = coproduction.submit_proposal(call, make_user(), details)
-    coproduction.propose_decision(others, "hold", "Wait", organiser)
+def _call_samples(user, edition, needed: set) -> dict:
+    """An open 2027 call and, for the routes that name them: the signed-in person's proposal
+    (with an invitation to someone), someone else's proposal with a decision proposed, a
+    release waiting for sign-off and a criterion."""
     import hashlib
 
-    from cpweek.coproduction.models import CoProposer
+    from cpweek.coproduction import services as coproduction
+    from cpweek.coproduction.models import CoProposer, Release
     from cpweek.extensions import db
+    from tests.coproduction.conftest import open_call
 
-    token = f"sample-token-{own.id}"
-    db.session.add(
-        CoProposer(
-            proposal_id=own.id,
-            name="Bo",
-            email=f"bo{own.id}@example.org",
-            token_hash=hashlib.sha256(token.encode()).hexdigest(),
+    organiser = make_user(roles=(Role.ORGANISER,), password=None)  # never signs in
+    call = coproduction.get_call(edition) or open_call(edition, organiser)
+    details = coproduction.ProposalDetails("Mine", "Summary", "webinar", "online", 60, "Led by")
+    samples: dict = {}
+    if needed & {"own_proposal", "invitation"}:
+        own = coproduction.submit_proposal(call, user, details)
+        token = f"sample-token-{own.id}"
+        db.session.add(
+            CoProposer(
+                proposal_id=own.id,
+                name="Bo",
+                email=f"bo{own.id}@example.org",
+                token_hash=hashlib.sha256(token.encode()).hexdigest(),
+            )
         )
-    )
+        samples.update(own_proposal=own.id, invitation=token)
+    if "others_proposal" in needed:
+        others = coproduction.submit_proposal(call, make_user(password=None), details)
+        coproduction.propose_decision(others, "hold", "Wait", organiser)
+        samples["others_proposal"] = others.id
+    if "release" in needed:
+        release = Release(edition_id=edition.id, status="pending", changes=[])
+        db.session.add(release)
+        db.session.flush()
+        samples["release"] = release.id
+    if "criterion" in needed:
+        criteria = coproduction.criteria_of(call)
+        criterion = criteria[0] if criteria else None
+        samples["criterion"] = (
+            criterion or coproduction.add_criterion(call, "Sample", "", 1, organiser)
+        ).id
     db.session.commit()
-    from cpweek.coproduction.models import Release
-
-    release = Release(edition_id=edition.id, status="pending", changes=[])
-    db.session.add(release)
-    db.session.commit()
-    return {
-        "own_proposal": own.id,
-        "others_proposal": others.id,
-        "invitation": token,
-        "release": release.id,
-        "criterion": coproduction.criteria_of(call)[0].id
-        if coproduction.criteria_of(call)
-        else coproduction.add_criterion(call, "Sample", "", 1, organiser).id,
-    }
+    return samples
 
 
 @pytest.mark.parametrize("endpoint", sorted(PROTECTED))
 def test_anonymous_people_are_sent_to_sign_in(app, client, endpoint):
     _, method, values = PROTECTED[endpoint]
-    user = make_user()
+    user = make_user(password=None)  # never signs in
     url = _url(app, endpoint, values, user)
     # CSRF is checked before the view; the sign-out form is the only protected POST here.
     app.config["WTF_CSRF_ENABLED"] = False
