@@ -21,7 +21,7 @@ from aiosmtpd.controller import Controller
 from flask import has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import create_engine, event, func, select, text
 
 from cpweek import create_app
 from cpweek.config import normalise_database_url
@@ -193,7 +193,8 @@ def _clean_slate(request):
 
 
 def _empty_tables() -> None:
-    """Empties the tables the test wrote to, children first.
+    """Empties the tables the test wrote to, children first (only its own rows where a module
+    keeps a world, see `keep_rows`).
 
     One query finds them (a test writes to a handful of the tables). They are emptied with
     DELETE, not TRUNCATE: on PostgreSQL TRUNCATE gives each table and index a new file, and
@@ -203,14 +204,50 @@ def _empty_tables() -> None:
     tables = list(reversed(db.metadata.sorted_tables))
     with db.engine.begin() as connection:
         written = _non_empty(connection, tables)
+        emptied = set()
         for table in (t for t in tables if t.name in written):
-            # Rows pointing at rows of their own table (a reversal at its entry) go first.
-            for key in table.foreign_keys:
-                if key.column.table is table:
-                    connection.execute(table.delete().where(key.parent.is_not(None)))
-            connection.execute(table.delete())
+            if table.name in _KEPT:
+                kept = _KEPT[table.name]
+                if kept is not None:  # else its rows go with their parents (ON DELETE CASCADE)
+                    _delete(connection, table, table.c.id > kept)
+                continue
+            _delete(connection, table)
+            emptied.add(table.name)
         if connection.dialect.name == "postgresql":
-            _restart_sequences(connection, written)
+            _restart_sequences(connection, emptied)
+
+
+def _delete(connection, table, *where) -> None:
+    # Rows pointing at rows of their own table (a reversal at its entry) go first.
+    for key in table.foreign_keys:
+        if key.column.table is table:
+            connection.execute(table.delete().where(key.parent.is_not(None), *where))
+    connection.execute(table.delete().where(*where))
+
+
+# Tables holding a module's kept world: table name -> the highest id kept (None: a table
+# without an integer id, whose rows go with their parents).
+_KEPT: dict[str, int | None] = {}
+
+
+def keep_rows() -> None:
+    """The rows in the tables now stay from one test to the next, until `release_rows`; each
+    test still loses the rows it adds. For a world that a module's tests only read (the
+    permission matrix builds it once, not once per case)."""
+    tables = db.metadata.sorted_tables
+    with db.engine.connect() as connection:
+        for name in _non_empty(connection, tables):
+            table = db.metadata.tables[name]
+            has_id = "id" in table.c and [c.name for c in table.primary_key] == ["id"]
+            _KEPT[name] = (
+                connection.execute(select(func.max(table.c.id))).scalar() if has_id else None
+            )
+
+
+def release_rows() -> None:
+    """Ends `keep_rows`: every table is emptied."""
+    _KEPT.clear()
+    _empty_tables()
 
 
 def _non_empty(connection, tables) -> set[str]:

@@ -3,11 +3,16 @@ anonymous -> sign in, wrong role -> 403, right role -> the page."""
 
 from __future__ import annotations
 
+from itertools import count
+
 import pytest
 from flask import Blueprint
+from sqlalchemy import select
 
-from cpweek.auth.models import Role
+from cpweek.auth.models import Role, User
 from cpweek.auth.permissions import owned_or_404, requires
+from cpweek.extensions import db
+from tests.conftest import keep_rows, release_rows
 from tests.factories import make_edition, make_event, make_user
 
 ROLES = list(Role)
@@ -200,20 +205,21 @@ def test_the_matrix_covers_every_protected_view(app):
 LEDGER_SAMPLES = {"own_entry", "receipt", "rate", "run", "hosted_event", "contributor"}
 CALL_SAMPLES = {"own_proposal", "others_proposal", "invitation", "release", "criterion"}
 EVIDENCE_SAMPLES = {"collection", "item", "draft_item", "suggestion", "import_batch"}
+_hubs = count(1)  # collection slugs and activity names are unique
+_activities = count(1)
 
 
-def _url(app, endpoint, values, user):
-    """The route's URL, with 'self' the signed-in person and 'event' an event of 2027."""
-    from flask import url_for
+ALL_SAMPLES = {2027, "event", "registration", "outbox_message"}
+ALL_SAMPLES |= LEDGER_SAMPLES | CALL_SAMPLES | EVIDENCE_SAMPLES
 
+
+def _samples(user, needed: set) -> dict:
+    """The records `needed` names, for `user` ('self'): 'event' an event of 2027."""
     from cpweek.programme import services
     from cpweek.programme.services import get_edition
 
     samples: dict = {"self": user.id}
-    # Each route gets only the world it needs: its own room's records, and those it names.
-    needed = set(values.values())
-    room = endpoint.split(".")[0]
-    if needed & {2027, "event", "registration"}:
+    if needed & {2027, "event", "registration"} or needed & CALL_SAMPLES:
         edition = get_edition(2027) or make_edition(2027)
     if needed & {"event", "registration"}:
         event = make_event(edition)
@@ -221,18 +227,42 @@ def _url(app, endpoint, values, user):
     if "registration" in needed:
         applicant = services.Applicant(name="Sample", email=f"sample{event.id}@example.org")
         samples["registration"] = services.register(event, applicant).id
-    if room == "mail" or "outbox_message" in needed:
+    if "outbox_message" in needed:
         samples["outbox_message"] = _failed_message().id
-    if room == "reciprocity" or needed & LEDGER_SAMPLES:
+    if needed & LEDGER_SAMPLES:
         samples.update(_ledger_samples(user))
-    if room == "coproduction" or needed & CALL_SAMPLES:
-        samples.update(_call_samples(user, get_edition(2027) or make_edition(2027), needed))
-    if room == "evidence" or needed & EVIDENCE_SAMPLES:
+    if needed & CALL_SAMPLES:
+        samples.update(_call_samples(user, edition, needed))
+    if needed & EVIDENCE_SAMPLES:
         samples.update(_evidence_samples(user))
+    return samples
+
+
+def _url(app, endpoint, values, samples) -> str:
+    from flask import url_for
+
     with app.test_request_context():
         return url_for(
             endpoint, **{key: samples.get(value, value) for key, value in values.items()}
         )
+
+
+@pytest.fixture(scope="module")
+def world(app):
+    """Built once for the matrix: a person per role (and one for the anonymous cases), each
+    with every record a route names. Reading cases share it, as the cleaner between tests
+    removes only the rows a case adds (tests/conftest.py `keep_rows`); a case that posts gets
+    records of its own, as a post may change what it names."""
+    with app.app_context():
+        people = {
+            role: make_user(email=f"{role.value}@example.org", roles=(role,)) for role in ROLES
+        }
+        people[None] = make_user(password=None)  # never signs in
+        built = {role: {"email": p.email, **_samples(p, ALL_SAMPLES)} for role, p in people.items()}
+        keep_rows()
+    yield built
+    with app.app_context():
+        release_rows()
 
 
 def _evidence_samples(user) -> dict:
@@ -241,12 +271,11 @@ def _evidence_samples(user) -> dict:
     from cpweek.evidence.models import ImportBatch, Suggestion
     from tests.evidence.factories import make_collection, make_item
 
-    collection = make_collection(slug=f"hub-{user.id}")
+    collection = make_collection(slug=f"hub-{next(_hubs)}")
     item = make_item(collection, "Included", terms={"topic": ["unpaid-carers"]})
     draft = make_item(collection, "Draft", status="draft")
     suggestion = Suggestion(collection_id=collection.id, kind="gap", text="A gap")
     batch = ImportBatch(collection_id=collection.id, filename="x.csv", format="csv", data=b"")
-    from cpweek.extensions import db
 
     db.session.add_all([suggestion, batch])
     db.session.flush()
@@ -260,7 +289,6 @@ def _evidence_samples(user) -> dict:
 
 
 def _failed_message():
-    from cpweek.extensions import db
     from cpweek.mail import queue_mail
 
     message = queue_mail("someone@example.org", "Undelivered", "Words")
@@ -274,7 +302,6 @@ def _ledger_samples(user) -> dict:
     without the contributor role): the signed-in person's own expense entry and receipt."""
     from datetime import date
 
-    from cpweek.extensions import db
     from cpweek.programme.models import EventHost
     from cpweek.reciprocity.models import (
         Activity,
@@ -310,7 +337,7 @@ def _ledger_samples(user) -> dict:
         sha256="0" * 64,
         data=b"%PDF-",
     )
-    activity = Activity(name=f"Sample {user.id}")
+    activity = Activity(name=f"Sample {next(_activities)}")
     db.session.add_all([entry, receipt, activity])
     db.session.flush()
     rate = Rate(
@@ -347,7 +374,6 @@ def _call_samples(user, edition, needed: set) -> dict:
 
     from cpweek.coproduction import services as coproduction
     from cpweek.coproduction.models import CoProposer, Release
-    from cpweek.extensions import db
     from tests.coproduction.conftest import open_call
 
     organiser = make_user(roles=(Role.ORGANISER,), password=None)  # never signs in
@@ -383,38 +409,6 @@ def _call_samples(user, edition, needed: set) -> dict:
         ).id
     db.session.commit()
     return samples
-
-
-@pytest.mark.parametrize("endpoint", sorted(PROTECTED))
-def test_anonymous_people_are_sent_to_sign_in(app, client, endpoint):
-    _, method, values = PROTECTED[endpoint]
-    user = make_user(password=None)  # never signs in
-    url = _url(app, endpoint, values, user)
-    # CSRF is checked before the view; the sign-out form is the only protected POST here.
-    app.config["WTF_CSRF_ENABLED"] = False
-    try:
-        response = client.open(url, method=method)
-    finally:
-        app.config["WTF_CSRF_ENABLED"] = True
-    assert response.status_code == 302
-    assert response.headers["Location"].startswith("/sign-in?next=")
-
-
-@pytest.mark.parametrize("role", ROLES, ids=[r.value for r in ROLES])
-@pytest.mark.parametrize("endpoint", sorted(PROTECTED))
-def test_each_role_gets_the_page_or_403(app, browser, endpoint, role):
-    allowed, method, values = PROTECTED[endpoint]
-    user = make_user(email=f"{role.value}@example.org", roles=(role,))
-    browser.sign_in(user.email)
-    url = _url(app, endpoint, values, user)
-    response = browser.submit(url, {}, form_url="/") if method == "POST" else browser.get(url)
-    if role in allowed or Role.ATTENDEE in allowed:
-        assert response.status_code in (200, 302), response.status_code
-        if response.status_code == 302:
-            assert "/sign-in" not in response.headers["Location"]
-    else:
-        assert response.status_code == 403
-        assert "You do not have permission" in response.get_data(as_text=True)
 
 
 # --- ownership: someone else's record is a 404 ----------------------------------------------
@@ -468,3 +462,40 @@ def test_public_pages_are_public(client):
 def test_requires_needs_a_role():
     with pytest.raises(ValueError):
         requires()
+
+
+# --- the matrix: last in the module, as its world stays until the module ends ---------------
+
+
+@pytest.mark.parametrize("endpoint", sorted(PROTECTED))
+def test_anonymous_people_are_sent_to_sign_in(app, client, world, endpoint):
+    _, method, values = PROTECTED[endpoint]
+    url = _url(app, endpoint, values, world[None])
+    # CSRF is checked before the view; the sign-out form is the only protected POST here.
+    app.config["WTF_CSRF_ENABLED"] = False
+    try:
+        response = client.open(url, method=method)
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = True
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/sign-in?next=")
+
+
+@pytest.mark.parametrize("role", ROLES, ids=[r.value for r in ROLES])
+@pytest.mark.parametrize("endpoint", sorted(PROTECTED))
+def test_each_role_gets_the_page_or_403(app, browser, world, endpoint, role):
+    allowed, method, values = PROTECTED[endpoint]
+    samples = world[role]
+    browser.sign_in(samples["email"])
+    if method == "POST":
+        user = db.session.scalar(select(User).where(User.email == samples["email"]))
+        samples = {**samples, **_samples(user, set(values.values()))}
+    url = _url(app, endpoint, values, samples)
+    response = browser.submit(url, {}, form_url="/") if method == "POST" else browser.get(url)
+    if role in allowed or Role.ATTENDEE in allowed:
+        assert response.status_code in (200, 302), response.status_code
+        if response.status_code == 302:
+            assert "/sign-in" not in response.headers["Location"]
+    else:
+        assert response.status_code == 403
+        assert "You do not have permission" in response.get_data(as_text=True)
