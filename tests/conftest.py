@@ -63,11 +63,15 @@ class Mailbox:
 
     @staticmethod
     def text(message: EmailMessage) -> str:
-        return message.get_body(preferencelist=("plain",)).get_content()
+        body = message.get_body(preferencelist=("plain",))
+        assert body is not None, "the message has no plain part"
+        return body.get_content()
 
     @staticmethod
     def html(message: EmailMessage) -> str:
-        return message.get_body(preferencelist=("html",)).get_content()
+        body = message.get_body(preferencelist=("html",))
+        assert body is not None, "the message has no html part"
+        return body.get_content()
 
 
 def _free_port() -> int:

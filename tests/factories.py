@@ -114,5 +114,5 @@ def make_webinar(capacity: int | None = 10, year: int = 2099, **fields) -> Event
 
 def make_workshop(conference: Event, starts: datetime, ends: datetime, **fields) -> Event:
     """A workshop inside `conference` (same edition); times in UK wall-clock time."""
-    edition = db.session.get(Edition, conference.edition_id)
+    edition = db.session.get_one(Edition, conference.edition_id)
     return make_event(edition, starts, ends, kind="workshop", parent_id=conference.id, **fields)
