@@ -172,8 +172,8 @@ def upload(page, label: str, path: Path, scope=None) -> None:
 class Journey:
     """One person's tab: every page it lands on is checked (axe-core, no sideways scrolling, no
     script). Screenshots of the key steps are kept under tests/browser/screenshots/ when asked
-    for (CPWEEK_SCREENSHOTS=1): taking them was a fifth of a journey's time. A failing
-    journey keeps a screenshot of where it stopped either way (tests/browser/conftest.py)."""
+    for (CPWEEK_SCREENSHOTS=1), so a run leaves no files behind unless someone wants to look;
+    a failing journey keeps one of where it stopped either way (tests/browser/conftest.py)."""
 
     def __init__(
         self, page, *, axe_page, base_url: str, mailbox, screenshots: Path, keep_shots: bool
