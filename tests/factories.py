@@ -6,6 +6,8 @@ import time
 from datetime import date, datetime
 from itertools import count
 
+from flask import current_app
+
 from cpweek.auth.models import Role, RoleGrant, User
 from cpweek.auth.services import hash_password
 from cpweek.extensions import db
@@ -14,6 +16,14 @@ from cpweek.timezones import from_local
 
 PASSWORD = "correct horse battery"
 _serial = count(1)
+_hashes: dict[tuple[str, str], str] = {}  # one scrypt run per password, not one per person
+
+
+def _hash(password: str) -> str:
+    key = (password, current_app.config["PASSWORD_HASH_METHOD"])
+    if key not in _hashes:
+        _hashes[key] = hash_password(password)
+    return _hashes[key]
 
 
 def make_user(
@@ -25,7 +35,7 @@ def make_user(
     user = User(
         email=email or f"person{next(_serial)}@example.org",
         name=name,
-        password_hash=hash_password(password) if password else None,
+        password_hash=_hash(password) if password else None,
     )
     user.grants = [RoleGrant(role=role.value) for role in roles if role != Role.ATTENDEE]
     db.session.add(user)
@@ -104,5 +114,5 @@ def make_webinar(capacity: int | None = 10, year: int = 2099, **fields) -> Event
 
 def make_workshop(conference: Event, starts: datetime, ends: datetime, **fields) -> Event:
     """A workshop inside `conference` (same edition); times in UK wall-clock time."""
-    edition = db.session.get(Edition, conference.edition_id)
+    edition = db.session.get_one(Edition, conference.edition_id)
     return make_event(edition, starts, ends, kind="workshop", parent_id=conference.id, **fields)

@@ -3,11 +3,16 @@ anonymous -> sign in, wrong role -> 403, right role -> the page."""
 
 from __future__ import annotations
 
+from itertools import count
+
 import pytest
 from flask import Blueprint
+from sqlalchemy import select
 
-from cpweek.auth.models import Role
+from cpweek.auth.models import Role, User
 from cpweek.auth.permissions import owned_or_404, requires
+from cpweek.extensions import db
+from tests.conftest import keep_rows, release_rows
 from tests.factories import make_edition, make_event, make_user
 
 ROLES = list(Role)
@@ -130,18 +135,12 @@ EVIDENCE_CATALOGUE_END = "catalogue"
 # evidence: finding (search, facets, feeds, exports)
 # None: evidence.collection, evidence.feed and evidence.export are public (@public) and show
 # included items only (tests/evidence/test_finding.py).
-PROTECTED.update(
-    {
-    }
-)
+PROTECTED.update({})
 EVIDENCE_FINDING_END = "finding"
 
 # evidence: the gap map
 # (evidence.gap_map and evidence.gap_map_csv are public: anyone may see the map and its CSV)
-PROTECTED.update(
-    {
-    }
-)
+PROTECTED.update({})
 EVIDENCE_GAPMAP_END = "gapmap"
 
 # evidence: inclusion decisions and suggestions
@@ -206,37 +205,64 @@ def test_the_matrix_covers_every_protected_view(app):
 LEDGER_SAMPLES = {"own_entry", "receipt", "rate", "run", "hosted_event", "contributor"}
 CALL_SAMPLES = {"own_proposal", "others_proposal", "invitation", "release", "criterion"}
 EVIDENCE_SAMPLES = {"collection", "item", "draft_item", "suggestion", "import_batch"}
+_hubs = count(1)  # collection slugs and activity names are unique
+_activities = count(1)
 
 
-def _url(app, endpoint, values, user):
-    """The route's URL, with 'self' the signed-in person and 'event' an event of 2027."""
-    from flask import url_for
+ALL_SAMPLES = {2027, "event", "registration", "outbox_message"}
+ALL_SAMPLES |= LEDGER_SAMPLES | CALL_SAMPLES | EVIDENCE_SAMPLES
 
+
+def _samples(user, needed: set) -> dict:
+    """The records `needed` names, for `user` ('self'): 'event' an event of 2027."""
+    from cpweek.programme import services
     from cpweek.programme.services import get_edition
 
-    edition = get_edition(2027) or make_edition(2027)
-    event = make_event(edition)
-    from cpweek.programme import services
-
-    registration = services.register(
-        event, services.Applicant(name="Sample", email=f"sample{event.id}@example.org")
-    )
-    samples = {"self": user.id, "event": event.id, "registration": registration.id}
-    # Each route gets only the world it needs: its own room's records, and those it names.
-    needed = set(values.values())
-    room = endpoint.split(".")[0]
-    if room == "mail" or "outbox_message" in needed:
+    samples: dict = {"self": user.id}
+    if needed & {2027, "event", "registration"} or needed & CALL_SAMPLES:
+        edition = get_edition(2027) or make_edition(2027)
+    if needed & {"event", "registration"}:
+        event = make_event(edition)
+        samples["event"] = event.id
+    if "registration" in needed:
+        applicant = services.Applicant(name="Sample", email=f"sample{event.id}@example.org")
+        samples["registration"] = services.register(event, applicant).id
+    if "outbox_message" in needed:
         samples["outbox_message"] = _failed_message().id
-    if room == "reciprocity" or needed & LEDGER_SAMPLES:
-        samples.update(_ledger_samples(user, event))
-    if room == "coproduction" or needed & CALL_SAMPLES:
-        samples.update(_call_samples(user, edition))
-    if room == "evidence" or needed & EVIDENCE_SAMPLES:
+    if needed & LEDGER_SAMPLES:
+        samples.update(_ledger_samples(user))
+    if needed & CALL_SAMPLES:
+        samples.update(_call_samples(user, edition, needed))
+    if needed & EVIDENCE_SAMPLES:
         samples.update(_evidence_samples(user))
+    return samples
+
+
+def _url(app, endpoint, values, samples) -> str:
+    from flask import url_for
+
     with app.test_request_context():
         return url_for(
             endpoint, **{key: samples.get(value, value) for key, value in values.items()}
         )
+
+
+@pytest.fixture(scope="module")
+def world(app):
+    """Built once for the matrix: a person per role (and one for the anonymous cases), each
+    with every record a route names. Reading cases share it, as the cleaner between tests
+    removes only the rows a case adds (tests/conftest.py `keep_rows`); a case that posts gets
+    records of its own, as a post may change what it names."""
+    with app.app_context():
+        people = {
+            role: make_user(email=f"{role.value}@example.org", roles=(role,)) for role in ROLES
+        }
+        people[None] = make_user(password=None)  # never signs in
+        built = {role: {"email": p.email, **_samples(p, ALL_SAMPLES)} for role, p in people.items()}
+        keep_rows()
+    yield built
+    with app.app_context():
+        release_rows()
 
 
 def _evidence_samples(user) -> dict:
@@ -245,12 +271,11 @@ def _evidence_samples(user) -> dict:
     from cpweek.evidence.models import ImportBatch, Suggestion
     from tests.evidence.factories import make_collection, make_item
 
-    collection = make_collection(slug=f"hub-{user.id}")
+    collection = make_collection(slug=f"hub-{next(_hubs)}")
     item = make_item(collection, "Included", terms={"topic": ["unpaid-carers"]})
     draft = make_item(collection, "Draft", status="draft")
     suggestion = Suggestion(collection_id=collection.id, kind="gap", text="A gap")
     batch = ImportBatch(collection_id=collection.id, filename="x.csv", format="csv", data=b"")
-    from cpweek.extensions import db
 
     db.session.add_all([suggestion, batch])
     db.session.flush()
@@ -264,7 +289,6 @@ def _evidence_samples(user) -> dict:
 
 
 def _failed_message():
-    from cpweek.extensions import db
     from cpweek.mail import queue_mail
 
     message = queue_mail("someone@example.org", "Undelivered", "Words")
@@ -273,12 +297,11 @@ def _failed_message():
     return message
 
 
-def _ledger_samples(user, event) -> dict:
+def _ledger_samples(user) -> dict:
     """Ledger records written straight to the tables (the services would refuse a person
     without the contributor role): the signed-in person's own expense entry and receipt."""
     from datetime import date
 
-    from cpweek.extensions import db
     from cpweek.programme.models import EventHost
     from cpweek.reciprocity.models import (
         Activity,
@@ -314,7 +337,7 @@ def _ledger_samples(user, event) -> dict:
         sha256="0" * 64,
         data=b"%PDF-",
     )
-    activity = Activity(name=f"Sample {event.id}")
+    activity = Activity(name=f"Sample {next(_activities)}")
     db.session.add_all([entry, receipt, activity])
     db.session.flush()
     rate = Rate(
@@ -330,7 +353,7 @@ def _ledger_samples(user, event) -> dict:
 
     past = make_event(get_edition(2020) or make_edition(2020))  # hosted, and over
     host = EventHost(event_id=past.id, name=user.name, person_id=user.id)
-    contributor = make_user(roles=(Role.CONTRIBUTOR,))
+    contributor = make_user(roles=(Role.CONTRIBUTOR,), password=None)  # never signs in
     db.session.add_all([rate, run, host])
     db.session.commit()
     return {
@@ -343,79 +366,49 @@ def _ledger_samples(user, event) -> dict:
     }
 
 
-def _call_samples(user, edition) -> dict:
-    """An open 2027 call: the signed-in person's proposal (with an invitation to someone), and
-    someone else's proposal with a decision proposed."""
-    from cpweek.coproduction import services as coproduction
-    from tests.coproduction.conftest import open_call
-
-    organiser = make_user(roles=(Role.ORGANISER,))
-    call = coproduction.get_call(edition) or open_call(edition, organiser)
-    details = coproduction.ProposalDetails("Mine", "Summary", "webinar", "online", 60, "Led by")
-    own = coproduction.submit_proposal(call, user, details)
-    others = coproduction.submit_proposal(call, make_user(), details)
-    coproduction.propose_decision(others, "hold", "Wait", organiser)
+def _call_samples(user, edition, needed: set) -> dict:
+    """An open 2027 call and, for the routes that name them: the signed-in person's proposal
+    (with an invitation to someone), someone else's proposal with a decision proposed, a
+    release waiting for sign-off and a criterion."""
     import hashlib
 
-    from cpweek.coproduction.models import CoProposer
-    from cpweek.extensions import db
+    from cpweek.coproduction import services as coproduction
+    from cpweek.coproduction.models import CoProposer, Release
+    from tests.coproduction.conftest import open_call
 
-    token = f"sample-token-{own.id}"
-    db.session.add(
-        CoProposer(
-            proposal_id=own.id,
-            name="Bo",
-            email=f"bo{own.id}@example.org",
-            token_hash=hashlib.sha256(token.encode()).hexdigest(),
+    organiser = make_user(roles=(Role.ORGANISER,), password=None)  # never signs in
+    call = coproduction.get_call(edition) or open_call(edition, organiser)
+    details = coproduction.ProposalDetails("Mine", "Summary", "webinar", "online", 60, "Led by")
+    samples: dict = {}
+    if needed & {"own_proposal", "invitation"}:
+        own = coproduction.submit_proposal(call, user, details)
+        token = f"sample-token-{own.id}"
+        db.session.add(
+            CoProposer(
+                proposal_id=own.id,
+                name="Bo",
+                email=f"bo{own.id}@example.org",
+                token_hash=hashlib.sha256(token.encode()).hexdigest(),
+            )
         )
-    )
+        samples.update(own_proposal=own.id, invitation=token)
+    if "others_proposal" in needed:
+        others = coproduction.submit_proposal(call, make_user(password=None), details)
+        coproduction.propose_decision(others, "hold", "Wait", organiser)
+        samples["others_proposal"] = others.id
+    if "release" in needed:
+        release = Release(edition_id=edition.id, status="pending", changes=[])
+        db.session.add(release)
+        db.session.flush()
+        samples["release"] = release.id
+    if "criterion" in needed:
+        criteria = coproduction.criteria_of(call)
+        criterion = criteria[0] if criteria else None
+        samples["criterion"] = (
+            criterion or coproduction.add_criterion(call, "Sample", "", 1, organiser)
+        ).id
     db.session.commit()
-    from cpweek.coproduction.models import Release
-
-    release = Release(edition_id=edition.id, status="pending", changes=[])
-    db.session.add(release)
-    db.session.commit()
-    return {
-        "own_proposal": own.id,
-        "others_proposal": others.id,
-        "invitation": token,
-        "release": release.id,
-        "criterion": coproduction.criteria_of(call)[0].id
-        if coproduction.criteria_of(call)
-        else coproduction.add_criterion(call, "Sample", "", 1, organiser).id,
-    }
-
-
-@pytest.mark.parametrize("endpoint", sorted(PROTECTED))
-def test_anonymous_people_are_sent_to_sign_in(app, client, endpoint):
-    _, method, values = PROTECTED[endpoint]
-    user = make_user()
-    url = _url(app, endpoint, values, user)
-    # CSRF is checked before the view; the sign-out form is the only protected POST here.
-    app.config["WTF_CSRF_ENABLED"] = False
-    try:
-        response = client.open(url, method=method)
-    finally:
-        app.config["WTF_CSRF_ENABLED"] = True
-    assert response.status_code == 302
-    assert response.headers["Location"].startswith("/sign-in?next=")
-
-
-@pytest.mark.parametrize("role", ROLES, ids=[r.value for r in ROLES])
-@pytest.mark.parametrize("endpoint", sorted(PROTECTED))
-def test_each_role_gets_the_page_or_403(app, browser, endpoint, role):
-    allowed, method, values = PROTECTED[endpoint]
-    user = make_user(email=f"{role.value}@example.org", roles=(role,))
-    browser.sign_in(user.email)
-    url = _url(app, endpoint, values, user)
-    response = browser.submit(url, {}, form_url="/") if method == "POST" else browser.get(url)
-    if role in allowed or Role.ATTENDEE in allowed:
-        assert response.status_code in (200, 302), response.status_code
-        if response.status_code == 302:
-            assert "/sign-in" not in response.headers["Location"]
-    else:
-        assert response.status_code == 403
-        assert "You do not have permission" in response.get_data(as_text=True)
+    return samples
 
 
 # --- ownership: someone else's record is a 404 ----------------------------------------------
@@ -469,3 +462,40 @@ def test_public_pages_are_public(client):
 def test_requires_needs_a_role():
     with pytest.raises(ValueError):
         requires()
+
+
+# --- the matrix: last in the module, as its world stays until the module ends ---------------
+
+
+@pytest.mark.parametrize("endpoint", sorted(PROTECTED))
+def test_anonymous_people_are_sent_to_sign_in(app, client, world, endpoint):
+    _, method, values = PROTECTED[endpoint]
+    url = _url(app, endpoint, values, world[None])
+    # CSRF is checked before the view; the sign-out form is the only protected POST here.
+    app.config["WTF_CSRF_ENABLED"] = False
+    try:
+        response = client.open(url, method=method)
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = True
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/sign-in?next=")
+
+
+@pytest.mark.parametrize("role", ROLES, ids=[r.value for r in ROLES])
+@pytest.mark.parametrize("endpoint", sorted(PROTECTED))
+def test_each_role_gets_the_page_or_403(app, browser, world, endpoint, role):
+    allowed, method, values = PROTECTED[endpoint]
+    samples = world[role]
+    browser.sign_in(samples["email"])
+    if method == "POST":
+        user = db.session.scalar(select(User).where(User.email == samples["email"]))
+        samples = {**samples, **_samples(user, set(values.values()))}
+    url = _url(app, endpoint, values, samples)
+    response = browser.submit(url, {}, form_url="/") if method == "POST" else browser.get(url)
+    if role in allowed or Role.ATTENDEE in allowed:
+        assert response.status_code in (200, 302), response.status_code
+        if response.status_code == 302:
+            assert "/sign-in" not in response.headers["Location"]
+    else:
+        assert response.status_code == 403
+        assert "You do not have permission" in response.get_data(as_text=True)

@@ -96,8 +96,12 @@ def axe_pages(chromium, live_server):
             )
             page = context.new_page()
             blank = f"{live_server}/__axe__"
-            page.route(blank, lambda route: route.fulfill(body="<!doctype html><html></html>",
-                                                          content_type="text/html"))
+            page.route(
+                blank,
+                lambda route: route.fulfill(
+                    body="<!doctype html><html></html>", content_type="text/html"
+                ),
+            )
             page.goto(blank)
             page.add_script_tag(path=str(AXE_PATH))
             pages[width] = page
@@ -129,6 +133,19 @@ def journey(request, chromium, live_server, axe_pages, mailbox):
         base_url=live_server,
         mailbox=mailbox,
         screenshots=SCREENSHOTS / f"{name}-{width}",
+        keep_shots=os.environ.get("CPWEEK_SCREENSHOTS") == "1",
     )
     yield trip
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        print(f"screenshot of the failure: {trip.shot_of_failure()}")
     context.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Tells the journey fixture whether the test failed, so it keeps a screenshot."""
+    report = yield
+    if report.when == "call":
+        item.report_call = report
+    return report

@@ -171,16 +171,21 @@ def upload(page, label: str, path: Path, scope=None) -> None:
 
 class Journey:
     """One person's tab: every page it lands on is checked (axe-core, no sideways scrolling, no
-    script), and screenshots of the key steps are kept under tests/browser/screenshots/."""
+    script). Screenshots of the key steps are kept under tests/browser/screenshots/ when asked
+    for (CPWEEK_SCREENSHOTS=1), so a run leaves no files behind unless someone wants to look;
+    a failing journey keeps one of where it stopped either way (tests/browser/conftest.py)."""
 
-    def __init__(self, page, *, axe_page, base_url: str, mailbox, screenshots: Path):
+    def __init__(
+        self, page, *, axe_page, base_url: str, mailbox, screenshots: Path, keep_shots: bool
+    ):
         self.page = page
         self.axe_page = axe_page
         self.base_url = base_url
         self.mailbox = mailbox
         self.screenshots = screenshots
+        self.keep_shots = keep_shots
         self.pages_checked: list[str] = []
-        self._shots = 0
+        self.steps: list[str] = []
         for old in screenshots.glob("*.png") if screenshots.exists() else ():
             old.unlink()
 
@@ -285,9 +290,18 @@ class Journey:
         _CLEAN.add(key)
 
     def shot(self, name: str) -> Path:
-        """What is in view now, kept for people to look at."""
-        self._shots += 1
+        """A key step: what is in view now is kept for people to look at, when asked for."""
+        self.steps.append(name)
+        path = self.screenshots / f"{len(self.steps):02d}-{name}.png"
+        if self.keep_shots:
+            self.screenshots.mkdir(parents=True, exist_ok=True)
+            self.page.screenshot(path=str(path))
+        return path
+
+    def shot_of_failure(self) -> Path:
+        """Where a failing journey stopped, after its last key step."""
         self.screenshots.mkdir(parents=True, exist_ok=True)
-        path = self.screenshots / f"{self._shots:02d}-{name}.png"
+        last = self.steps[-1] if self.steps else "start"
+        path = self.screenshots / f"failed-after-{last}.png"
         self.page.screenshot(path=str(path))
         return path
