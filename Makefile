@@ -45,9 +45,11 @@ axe:
 	else echo "npm not found: the browser journeys (tests/browser) will be skipped"; fi
 
 ## Run the whole test suite (SQLite; set TEST_DATABASE_URL for PostgreSQL), the browser journeys
-## included when Chromium and axe-core are there.
+## included when Chromium and axe-core are there. One worker per core (TEST_WORKERS=0 for one
+## process); a test file runs whole in one worker, as its module fixtures expect.
+TEST_WORKERS ?= auto
 test: $(DEV_STAMP) axe
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
