@@ -14,7 +14,7 @@ import rispy
 from sqlalchemy import select
 
 from cpweek.evidence.models import EvidenceItem
-from cpweek.evidence.services import filters, finding, vocabularies
+from cpweek.evidence.services import exports, filters, finding, vocabularies
 from cpweek.extensions import db
 from tests.a11y import problems
 from tests.evidence.factories import make_collection, make_item
@@ -280,7 +280,7 @@ def test_csv_export_holds_the_whole_filtered_list_formula_safe(client, hub):
     assert response.status_code == 200
     assert response.content_type.startswith("text/csv")
     rows = list(csv.reader(io.StringIO(text(response))))
-    assert rows[0] == finding.CSV_HEADER
+    assert rows[0] == exports.CSV_HEADER
     assert len(rows) == 1 + 28  # every matching item, not one page
     titles = [row[0] for row in rows[1:]]
     assert "'=HYPERLINK(\"http://evil\")" in titles

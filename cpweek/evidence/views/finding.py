@@ -11,7 +11,7 @@ from flask import Response, abort, current_app, render_template, request, url_fo
 from cpweek.auth.permissions import public
 from cpweek.csvfiles import csv_download
 from cpweek.evidence.models import EvidenceCollection, EvidenceItem
-from cpweek.evidence.services import catalogue, filters, finding, vocabularies
+from cpweek.evidence.services import catalogue, exports, filters, finding, vocabularies
 from cpweek.evidence.views.common import bp, collection_or_404
 from cpweek.urls import absolute_url
 
@@ -26,7 +26,6 @@ def item_url(collection: EvidenceCollection, item: EvidenceItem, *, external: bo
     """An item's page; in full under CPWEEK_BASE_URL for feeds and exports."""
     make = absolute_url if external else url_for
     return make("evidence.item", slug=collection.slug, item_id=item.id)
-
 
 
 @bp.get("/evidence/<slug>/")
@@ -58,9 +57,9 @@ def collection(slug: str):
 def feed(slug: str):
     found = collection_or_404(slug)
     authority = urlsplit(current_app.config.get("CPWEEK_BASE_URL") or request.host_url).hostname
-    body = finding.atom_feed(
+    body = exports.atom_feed(
         found,
-        finding.newly_included(found),
+        exports.newly_included(found),
         authority=authority or "localhost",
         feed_url=absolute_url("evidence.feed", slug=found.slug),
         page_url=absolute_url("evidence.collection", slug=found.slug),
@@ -78,19 +77,19 @@ def export(slug: str, fmt: str):
     known = vocabularies.all_terms()
     chosen = filters.parse_filters(request.args, known)
     chosen = replace(chosen, page=1)  # every page of the list, not one
-    exported = finding.export_items(found, chosen, known)
+    exported = exports.export_items(found, chosen, known)
 
     def page_url(item: EvidenceItem) -> str:
         return item_url(found, item, external=True)
 
     filename = f"{found.slug}-evidence.{fmt}"
     if fmt == "csv":
-        response = csv_download(finding.as_csv(exported, page_url), filename)
+        response = csv_download(exports.as_csv(exported, page_url), filename)
     else:
         text = (
-            finding.as_ris(exported, page_url)
+            exports.as_ris(exported, page_url)
             if fmt == "ris"
-            else finding.as_json(exported, page_url)
+            else exports.as_json(exported, page_url)
         )
         response = Response(
             text,
