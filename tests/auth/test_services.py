@@ -13,6 +13,7 @@ from sqlalchemy import select
 from cpweek.audit import AuditEntry
 from cpweek.auth import services
 from cpweek.auth.models import Role, User, UserSession
+from cpweek.auth.services import links, sessions
 from cpweek.extensions import db
 from cpweek.timezones import utcnow
 from tests.factories import PASSWORD, expired_reset_token, make_user
@@ -242,7 +243,7 @@ def test_old_sessions_are_refused_and_removed_at_the_next_sign_in(monkeypatch):
     old = _session_id(user)
     others_old = _session_id(other)
     later = utcnow() + services.session_lifetime() + timedelta(minutes=1)
-    monkeypatch.setattr(services, "utcnow", lambda: later)
+    monkeypatch.setattr(sessions, "utcnow", lambda: later)
     assert services.load_session_user(old) is None
     assert _sessions_of(user) == 1  # still there until they sign in again
     _session_id(user)
@@ -257,11 +258,11 @@ def test_last_seen_is_written_every_few_minutes_not_every_request(monkeypatch):
     row = db.session.scalar(select(UserSession))
     first_seen = row.last_seen_at
     soon = first_seen + timedelta(minutes=1)
-    monkeypatch.setattr(services, "utcnow", lambda: soon)
+    monkeypatch.setattr(sessions, "utcnow", lambda: soon)
     services.load_session_user(session_id)
     assert row.last_seen_at == first_seen and not db.session.dirty
     later = first_seen + services.LAST_SEEN_EVERY
-    monkeypatch.setattr(services, "utcnow", lambda: later)
+    monkeypatch.setattr(sessions, "utcnow", lambda: later)
     services.load_session_user(session_id)
     assert row.last_seen_at == later
 
@@ -329,7 +330,7 @@ def test_a_tampered_reset_link_is_refused(mangle):
 def test_a_reset_link_signed_with_another_key_is_refused():
     user = make_user()
     forged = URLSafeTimedSerializer("not our key", salt=services.RESET_SALT).dumps(
-        {"uid": user.id, "fp": services._password_fingerprint(user)}
+        {"uid": user.id, "fp": links._password_fingerprint(user)}
     )
     with pytest.raises(services.ResetLinkInvalid):
         services.user_for_reset_token(forged)
