@@ -98,6 +98,11 @@ class SuggestionStatus(LabelledEnum):
     MERGED = "merged"  # a duplicate of another suggestion
 
 
+class ImportBatchStatus(LabelledEnum):
+    CHECKED = "checked"  # read and reported on, waiting for the organiser to confirm
+    IMPORTED = "imported"
+
+
 class EvidenceTerm(Model):
     """One value of one vocabulary, e.g. (dimension, 'rurality', 'Rurality')."""
 
@@ -296,7 +301,7 @@ class ImportBatch(Model):
     format: Mapped[str] = mapped_column(String(10))  # csv or ris
     data: Mapped[bytes] = mapped_column(LargeBinary)
     report: Mapped[Any] = mapped_column(JSON, default=dict)
-    status: Mapped[str] = mapped_column(String(12), default="checked")  # checked, imported
+    status: Mapped[str] = mapped_column(String(12), default=ImportBatchStatus.CHECKED.value)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     imported_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -24,7 +24,7 @@ from cpweek.evidence.models import (
 )
 from cpweek.extensions import db
 from cpweek.programme import services as programme
-from cpweek.programme.models import Edition, Event
+from cpweek.programme.models import Edition, Event, EventStatus
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ def events_citing(item_id: int) -> list[CitingEvent]:
         .order_by(Event.starts_at, Event.id)
     )
     return [
-        CitingEvent(id, title, slug, year, starts_at, status == "cancelled")
+        CitingEvent(id, title, slug, year, starts_at, status == EventStatus.CANCELLED)
         for id, title, slug, year, starts_at, status in rows
     ]
 

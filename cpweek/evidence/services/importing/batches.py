@@ -19,6 +19,7 @@ from cpweek.evidence.models import (
     EvidenceItem,
     EvidenceItemTerm,
     ImportBatch,
+    ImportBatchStatus,
     ItemSource,
     ItemStatus,
 )
@@ -31,8 +32,6 @@ from cpweek.extensions import db
 from cpweek.locks import lock
 from cpweek.text import strip_control_characters
 from cpweek.timezones import utcnow
-
-CHECKED, IMPORTED = "checked", "imported"
 
 
 class AlreadyImported(EvidenceError):
@@ -58,7 +57,7 @@ def check_file(
         format=analysis.format,
         data=data,
         report=analysis.report(filename),
-        status=CHECKED,
+        status=ImportBatchStatus.CHECKED,
         created_by_id=actor.id,
     )
     db.session.add(batch)
@@ -154,7 +153,7 @@ def confirm_import(batch: ImportBatch, actor: User) -> int:
     collection = db.session.get_one(EvidenceCollection, batch.collection_id)
     lock(collection)
     lock(batch)
-    if batch.status == IMPORTED:
+    if batch.status == ImportBatchStatus.IMPORTED:
         raise AlreadyImported(f"“{batch.filename}” was already imported: nothing was added again.")
     analysis = analyse(collection, batch.filename, batch.data)
     new = analysis.new
@@ -191,7 +190,7 @@ def confirm_import(batch: ImportBatch, actor: User) -> int:
         for item, candidate in zip(items, new, strict=True)
         for term in candidate.terms
     )
-    batch.status = IMPORTED
+    batch.status = ImportBatchStatus.IMPORTED
     batch.imported_at = now
     batch.report = {**analysis.report(batch.filename), "imported": len(items)}
     audit.record(
