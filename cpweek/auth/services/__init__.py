@@ -16,7 +16,6 @@ from cpweek.auth.services.links import (
     SIGN_UP_SALT,
     ResetLinkExpired,
     ResetLinkInvalid,
-    SignUpDetails,
     SignUpLinkInvalid,
     finish_sign_up,
     make_reset_token,
@@ -27,9 +26,7 @@ from cpweek.auth.services.links import (
     user_for_reset_token,
 )
 from cpweek.auth.services.passwords import (
-    COMMON_PASSWORDS,
     MAX_PASSWORD_LENGTH,
-    MIN_PASSWORD_LENGTH,
     WeakPassword,
     WrongPassword,
     authenticate,
@@ -48,17 +45,14 @@ from cpweek.auth.services.sessions import (
 )
 
 __all__ = [
-    "COMMON_PASSWORDS",
     "LAST_SEEN_EVERY",
     "MAX_PASSWORD_LENGTH",
-    "MIN_PASSWORD_LENGTH",
     "RESET_SALT",
     "SIGN_UP_SALT",
     "InvalidEmail",
     "LastAdmin",
     "ResetLinkExpired",
     "ResetLinkInvalid",
-    "SignUpDetails",
     "SignUpLinkInvalid",
     "WeakPassword",
     "WrongPassword",

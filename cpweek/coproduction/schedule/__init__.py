@@ -6,7 +6,7 @@ schedule` and then `schedule.x`; the modules inside import each other directly.
 """
 
 from cpweek.coproduction.schedule.changelog import KIND_WORDS, atom_feed, change_details
-from cpweek.coproduction.schedule.conflicts import CHECKERS, CONFLICT_LABELS, Conflict, conflicts
+from cpweek.coproduction.schedule.conflicts import Conflict, conflicts
 from cpweek.coproduction.schedule.draft import (
     Day,
     Placed,
@@ -30,8 +30,6 @@ from cpweek.coproduction.schedule.releases import (
 )
 
 __all__ = [
-    "CHECKERS",
-    "CONFLICT_LABELS",
     "KIND_WORDS",
     "Conflict",
     "Day",

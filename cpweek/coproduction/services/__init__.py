@@ -33,7 +33,6 @@ from cpweek.coproduction.services.decisions import (
     agreements_of,
     current_decision,
     decidable,
-    draft_event_from,
     open_decisions,
     propose_decision,
     withdraw_proposal,
@@ -51,11 +50,8 @@ from cpweek.coproduction.services.invitations import (
     respond_to_invitation,
 )
 from cpweek.coproduction.services.panel import (
-    HowItWasMade,
-    PanelRow,
     how_it_was_made,
     panel,
-    weighted_mean,
 )
 from cpweek.coproduction.services.proposals import (
     ProposalDetails,
@@ -69,7 +65,6 @@ from cpweek.coproduction.services.proposals import (
     update_proposal,
 )
 from cpweek.coproduction.services.reviews import (
-    ReviewShown,
     my_reviews,
     own_proposal_ids,
     proposals_for_review,
@@ -84,12 +79,9 @@ __all__ = [
     "CallDetails",
     "CoproductionError",
     "DecisionChanged",
-    "HowItWasMade",
     "InvitationInvalid",
     "NotAllowed",
-    "PanelRow",
     "ProposalDetails",
-    "ReviewShown",
     "add_criterion",
     "agree",
     "agree_to_shown",
@@ -101,7 +93,6 @@ __all__ = [
     "current_decision",
     "decidable",
     "deciding",
-    "draft_event_from",
     "edition_of",
     "get_call",
     "get_call_by_id",
@@ -129,6 +120,5 @@ __all__ = [
     "submit_proposal",
     "submit_review",
     "update_proposal",
-    "weighted_mean",
     "withdraw_proposal",
 ]

@@ -26,11 +26,9 @@ from cpweek.programme.services.capacity import (
     places_by_mode,
     places_left,
     places_left_for,
-    taken_by_mode,
     total_places_left,
 )
 from cpweek.programme.services.editions import (
-    EditionCounts,
     EditionDetails,
     current_or_next_edition,
     edition_overview,
@@ -45,16 +43,13 @@ from cpweek.programme.services.editions import (
 )
 from cpweek.programme.services.errors import (
     AlreadyRegistered,
-    AssistedContactMissing,
     CapacityTooLow,
-    EditionInvalid,
     EventInvalid,
     RegistrationClosed,
     RegistrationError,
     WorkshopClash,
 )
 from cpweek.programme.services.events import (
-    CALENDAR_FIELDS,
     SIMPLE_FIELDS,
     EventDetails,
     EventUpdate,
@@ -80,17 +75,13 @@ from cpweek.programme.services.feeds import (
     personal_calendar,
 )
 from cpweek.programme.services.links import (
-    MANAGE_SALT,
     manage_token,
     manage_url,
     registration_for_token,
 )
 from cpweek.programme.services.listing import (
     PUBLIC_EVENT_STATUSES,
-    NextEvent,
-    ProgrammeDay,
     ProgrammeFilter,
-    ProgrammeItem,
     event_choices,
     events_hosted_by,
     filter_events,
@@ -106,8 +97,6 @@ from cpweek.programme.services.notify import (
     resend_manage_link,
 )
 from cpweek.programme.services.organisers import (
-    CSV_COLUMNS,
-    AccessSummary,
     access_summary,
     check_in_list,
     edition_events_for_organisers,
@@ -136,28 +125,18 @@ from cpweek.programme.services.waitlist import (
 )
 
 __all__ = [
-    "CALENDAR_FIELDS",
-    "CSV_COLUMNS",
-    "MANAGE_SALT",
     "PUBLIC_EVENT_STATUSES",
     "SIMPLE_FIELDS",
-    "AccessSummary",
     "AlreadyRegistered",
     "Applicant",
-    "AssistedContactMissing",
     "CalendarFile",
     "CapacityTooLow",
-    "EditionCounts",
     "EditionDetails",
-    "EditionInvalid",
     "EventDetails",
     "EventInvalid",
     "EventUpdate",
     "HostLine",
-    "NextEvent",
-    "ProgrammeDay",
     "ProgrammeFilter",
-    "ProgrammeItem",
     "RegistrationClosed",
     "RegistrationError",
     "WorkshopClash",
@@ -218,7 +197,6 @@ __all__ = [
     "set_capacity",
     "set_checked_in",
     "slugify",
-    "taken_by_mode",
     "today_in",
     "total_places_left",
     "unique_slug",

@@ -19,8 +19,6 @@ Views and tests use the names below; the modules import each other directly.
 
 from cpweek.evidence.services.importing.batches import (
     AlreadyImported,
-    NothingToImport,
-    analyse,
     batch_of,
     check_file,
     confirm_import,
@@ -37,8 +35,6 @@ __all__ = [
     "VOCABULARY_COLUMNS",
     "AlreadyImported",
     "ImportRefused",
-    "NothingToImport",
-    "analyse",
     "batch_of",
     "check_file",
     "confirm_import",
