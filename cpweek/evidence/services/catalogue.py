@@ -28,7 +28,7 @@ from cpweek.evidence.models import (
     ItemStatus,
     Vocabulary,
 )
-from cpweek.evidence.services import fields, filters, vocabularies
+from cpweek.evidence.services import citations, fields, filters, vocabularies
 from cpweek.extensions import db
 from cpweek.programme import services as programme
 
@@ -322,8 +322,6 @@ def _snapshot_item(
 
 def create_item(collection: EvidenceCollection, details: ItemDetails, actor: User) -> EvidenceItem:
     """A new item is a draft: the panel decides whether it is included."""
-    from cpweek.evidence.services import citations
-
     columns = _clean_item(details)
     terms = _checked_terms(details.terms)
     item = EvidenceItem(
@@ -351,8 +349,6 @@ def create_item(collection: EvidenceCollection, details: ItemDetails, actor: Use
 def update_item(item: EvidenceItem, details: ItemDetails, actor: User) -> EvidenceItem:
     """Edits keep the item's status: an included item stays included (the audit entry keeps
     what it said before)."""
-    from cpweek.evidence.services import citations
-
     columns = _clean_item(details)
     terms = _checked_terms(details.terms)
     before_terms = [

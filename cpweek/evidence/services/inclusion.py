@@ -30,6 +30,8 @@ from cpweek.evidence.models import (
 from cpweek.extensions import db
 from cpweek.locks import lock
 from cpweek.perspectives import agreed_by, perspective_of, standing, standing_of
+from cpweek.reciprocity import services as reciprocity
+from cpweek.reciprocity.models import PublicCredit
 from cpweek.timezones import utcnow
 
 MAX_REASON = 4000
@@ -289,9 +291,6 @@ def review_credit(item: EvidenceItem) -> ReviewCredit | None:
     everyone else is "the hub's panel"."""
     if item.status != ItemStatus.INCLUDED or item.reviewed_at is None:
         return None
-    from cpweek.reciprocity import services as reciprocity
-    from cpweek.reciprocity.models import PublicCredit
-
     standing = db.session.scalar(
         select(InclusionDecision)
         .where(

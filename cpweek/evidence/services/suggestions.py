@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from cpweek import audit
 from cpweek.auth.models import User
-from cpweek.evidence.errors import EvidenceError, ItemInvalid
+from cpweek.evidence.errors import EvidenceError, ItemInvalid, NotAllowed
 from cpweek.evidence.models import (
     EvidenceCollection,
     EvidenceItem,
@@ -243,8 +243,6 @@ def terms_named(suggestion: Suggestion) -> dict[str, EvidenceTerm | None]:
 
 def _moderator(by: User) -> None:
     if perspective_of(by) is None:
-        from cpweek.evidence.errors import NotAllowed
-
         raise NotAllowed("Only co-producers and organisers moderate suggestions.")
 
 

@@ -17,12 +17,11 @@ from cpweek.evidence.forms.suggestions import (
     SuggestionForm,
 )
 from cpweek.evidence.models import (
-    EvidenceCollection,
     SuggestionKind,
     SuggestionStatus,
     Vocabulary,
 )
-from cpweek.evidence.services import suggestions
+from cpweek.evidence.services import catalogue, suggestions
 from cpweek.evidence.services.inclusion import MAX_ID
 from cpweek.evidence.views.common import bp, collection_or_404
 from cpweek.extensions import limiter
@@ -178,7 +177,7 @@ def _accept_form(suggestion, formdata=None):
 def _moderation_page(suggestion, accept_form=None, decline_form=None, merge_form=None):
     merge_form = merge_form or MergeForm(formdata=None)
     merge_form.into.choices = _merge_choices(suggestion)
-    collection = catalogue_collection(suggestion)
+    collection = catalogue.collection_by_id(suggestion.collection_id)
     return render_template(
         "evidence/suggestion.html",
         suggestion=suggestion,
@@ -191,12 +190,6 @@ def _moderation_page(suggestion, accept_form=None, decline_form=None, merge_form
         SuggestionKind=SuggestionKind,
         SuggestionStatus=SuggestionStatus,
     )
-
-
-def catalogue_collection(suggestion) -> EvidenceCollection:
-    from cpweek.extensions import db
-
-    return db.session.get_one(EvidenceCollection, suggestion.collection_id)
 
 
 def _merge_choices(suggestion) -> list[tuple[int, str]]:
@@ -217,7 +210,7 @@ def suggestion(suggestion_id: int):
 
 def _done(suggestion, message: str):
     flash(message, "success")
-    collection = catalogue_collection(suggestion)
+    collection = catalogue.collection_by_id(suggestion.collection_id)
     return redirect(url_for("evidence.review_queue", slug=collection.slug) + "#suggestions")
 
 
