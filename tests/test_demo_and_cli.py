@@ -75,6 +75,13 @@ def test_the_demo_programmes_follow_the_real_weeks():
     assert to_local(webinar.starts_at).replace(tzinfo=None) == datetime(2025, 7, 3, 10, 30)
     assert to_local(webinar.ends_at).replace(tzinfo=None) == datetime(2025, 7, 3, 11, 30)
     assert "University of Lincoln" in webinar.hosted_by
+    # As the week's own page has them: the hosts by name, and the full description.
+    assert "Sarah Grundy" in webinar.hosted_by and "Robert Dean" in webinar.hosted_by
+    assert "Innovation Lincolnshire" in webinar.description
+    assert "respite" in webinar.description
+    launch = event(2025, "embracing-change-report-launch-2025")
+    assert (launch.kind, launch.format) == ("launch", "in_person")
+    assert "Westminster" in launch.venue and "Embracing change" in launch.title
     kinds_2025 = set(
         db.session.scalars(select(Event.kind).where(Event.edition_id == editions[2025].id))
     )

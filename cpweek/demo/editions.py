@@ -288,21 +288,42 @@ EDITIONS = [
                 "11:30",
                 "How carers, the county council and the university co-designed creative and "
                 "outdoor activities that help unpaid carers feel less alone.",
-                "Lincolnshire County Council, local carers and the University of Lincoln",
+                "Sarah Grundy (Lincolnshire County Council), local carers and Robert Dean "
+                "(University of Lincoln)",
+                description=(
+                    "Unpaid carers can feel alone and unconnected, with nobody to talk to about "
+                    "their feelings or what they find hard. Hear how Lincolnshire County Council "
+                    "improved local support for unpaid carers, helping them meet others and look "
+                    "after their wellbeing and resilience.\n\n"
+                    "Innovation Lincolnshire worked with a wide partnership of community "
+                    "organisations to co-design arts and nature sessions with unpaid carers. The "
+                    "sessions come with respite care, so carers can take part, and a social impact "
+                    "evaluation measures what they change."
+                ),
                 capacity=250,
             ),
             DemoEvent(
-                "ten-years-report-launch-2025",
-                "Report launch: ten years of Co-production Week",
+                "embracing-change-report-launch-2025",
+                "Report launch: Embracing change: scaling innovation in care in practice",
                 "launch",
-                "online",
-                date(2025, 7, 4),
-                "11:00",
+                "in_person",
+                date(2025, 7, 2),
+                "10:00",
                 "12:00",
-                "The launch of a report on what ten years of the week have changed, written with "
-                "the people who took part.",
-                "SCIE",
-                capacity=300,
+                "SCIE launches its report on scaling innovation in adult social care, drawn from "
+                "its support to councils' Accelerating Reform Fund projects, in person at "
+                "Westminster.",
+                "SCIE, with councils and carers from Accelerating Reform Fund projects",
+                description=(
+                    "The Accelerating Reform Fund has supported more than 120 projects in adult "
+                    "social care, each asked to co-produce from the start and most of them for "
+                    "unpaid carers. The report sets out what it takes to scale innovation up, "
+                    "and what people with lived experience want from co-production: a voice from "
+                    "the planning stage on, and to see what changed because of it.\n\n"
+                    "In this demo the day and time of the launch are illustrative."
+                ),
+                capacity=80,
+                venue="Westminster, London",
             ),
         ],
     ),
