@@ -125,11 +125,12 @@ def test_unknown_years_and_events_are_404(client):
 
 
 def test_event_page_shows_everything_a_person_needs(client):
-    edition = make_edition(2025)
+    """An event still to come (once it has ended its page has no places: test_ended_events)."""
+    edition = make_edition(2031)
     conference = make_event(
         edition,
-        datetime(2025, 6, 29, 10, 0),
-        datetime(2025, 6, 29, 16, 0),
+        datetime(2031, 6, 29, 10, 0),
+        datetime(2031, 6, 29, 16, 0),
         slug="conf",
         title="The conference",
         kind="conference",
@@ -137,17 +138,17 @@ def test_event_page_shows_everything_a_person_needs(client):
     )
     make_workshop(
         conference,
-        datetime(2025, 6, 29, 11, 0),
-        datetime(2025, 6, 29, 12, 0),
+        datetime(2031, 6, 29, 11, 0),
+        datetime(2031, 6, 29, 12, 0),
         slug="ws",
         title="A workshop",
     )
-    page = _page(client.get("/2025/events/conf"))
+    page = _page(client.get("/2031/events/conf"))
     assert "<h1>The conference</h1>" in page
-    assert "Sunday 29 June 2025" in page and "10:00 to 16:00 UK time (BST)" in page
+    assert "Sunday 29 June 2031" in page and "10:00 to 16:00 UK time (BST)" in page
     assert "500 places" in page and "A workshop" in page
-    workshop = _page(client.get("/2025/events/ws"))
-    assert 'href="/2025/events/conf">The conference</a>' in workshop
+    workshop = _page(client.get("/2031/events/ws"))
+    assert 'href="/2031/events/conf">The conference</a>' in workshop
 
 
 def test_the_join_link_is_never_on_public_pages(client):

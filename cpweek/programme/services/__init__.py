@@ -3,7 +3,8 @@ about HTTP.
 
 - `editions`: finding editions, the one a visitor is shown, its phase; creating and changing one
 - `listing`: what the public sees: an edition's events by day, filters, the next few events
-- `capacity`: places taken and left, in each pool of a hybrid event
+- `capacity`: places taken and left, in each pool of a hybrid event; whether an event has
+  ended (no public page shows its places then)
 - `registration`: registering (workshops, a companion's place, by an organiser) and cancelling
 - `waitlist`: a person's place in the queue, and filling free places from it
 - `links`: the private manage link in every registration email
@@ -22,7 +23,10 @@ package import each other directly, never through here (that would make an impor
 from __future__ import annotations
 
 from cpweek.programme.services.capacity import (
+    EventPlaces,
     confirmed_counts,
+    event_page_places,
+    has_ended,
     places_by_mode,
     places_left,
     places_left_for,
@@ -134,6 +138,7 @@ __all__ = [
     "EditionDetails",
     "EventDetails",
     "EventInvalid",
+    "EventPlaces",
     "EventUpdate",
     "HostLine",
     "ProgrammeFilter",
@@ -158,6 +163,7 @@ __all__ = [
     "event_choices",
     "event_hosts",
     "event_local_date",
+    "event_page_places",
     "event_registrations",
     "event_with_edition",
     "events_hosted_by",
@@ -168,6 +174,7 @@ __all__ = [
     "get_public_event",
     "get_registration",
     "has_companion",
+    "has_ended",
     "list_editions",
     "live_registrations_for",
     "manage_token",

@@ -4,6 +4,9 @@ everyone who holds one. Reading only: changing places is in `events` and `waitli
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from sqlalchemy import ColumnElement, func, select, true
 
 from cpweek.extensions import db
@@ -88,10 +91,39 @@ def total_places_left(event: Event) -> int | None:
     return _all_pools(list(places_by_mode(event).values()))
 
 
+def has_ended(event: Event, now: datetime | None = None) -> bool:
+    """Whether the event is over (its end has come). No public page shows the places of an
+    event that has ended: there is nothing left to take. Organisers' pages keep their counts."""
+    return event.ends_at <= (now or utcnow())
+
+
+@dataclass(frozen=True)
+class EventPlaces:
+    """What an event's own page says about places."""
+
+    total: int | None  # all its free places, a hybrid event's pools added up; None: no limit
+    by_mode: dict[str, int | None] | None  # a hybrid event's pools ({'in_person': n, ...})
+
+    @property
+    def full(self) -> bool:
+        return self.total == 0
+
+
+def event_page_places(event: Event, now: datetime | None = None) -> EventPlaces | None:
+    """The places an event's page shows, in one query; None once the event has ended (see
+    `has_ended`): the page then has no places line at all."""
+    if has_ended(event, now):
+        return None
+    pools = places_by_mode(event)
+    return EventPlaces(_all_pools(list(pools.values())), pools if event.is_hybrid else None)
+
+
 def places_left_for(events: list[Event]) -> dict[int, int | None]:
     """Places left at each event still to come (None: unlimited; a hybrid event's pools added
-    up), in one query whatever their number; events that have started or are cancelled are left
-    out: places mean nothing there."""
+    up), in one query whatever their number; events that have started (so also every one that
+    has ended, see `has_ended`) or are cancelled are left out: places mean nothing there. A
+    list shows places only for the events it has a number for, and an event line's cached
+    piece is keyed by that number or its absence, so the line changes when the event starts."""
     now = utcnow()
     upcoming = [e for e in events if e.starts_at > now and not e.is_cancelled]
     taken = taken_by_mode(upcoming)

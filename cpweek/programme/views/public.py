@@ -165,8 +165,7 @@ def event(year: int, slug: str):
         event=found,
         parent=parent,
         children=children,
-        places_left=services.total_places_left(found),
-        places_by_mode=services.places_by_mode(found) if found.is_hybrid else None,
+        places=services.event_page_places(found),  # None once the event has ended
         closed_reason=services.registration_closed_reason(found),
         mine=mine,
         manage_path=manage_path(mine) if mine else None,
