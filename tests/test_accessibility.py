@@ -13,6 +13,8 @@ from tests.a11y import problems
 PUBLIC_PAGES = [
     "/",
     "/editions",
+    "/2022/",
+    "/2022/events/impact-of-coproduction-webinar-2022",
     "/2024/",
     "/2025/",
     "/2026/",

@@ -21,7 +21,7 @@ def _count(model) -> int:
 
 def test_seed_demo_is_idempotent(runner):
     first = runner.invoke(args=["seed-demo"])
-    assert first.exit_code == 0 and "Demo data loaded: 4 editions" in first.output
+    assert first.exit_code == 0 and "Demo data loaded: 5 editions, 30 events" in first.output
     counts = (_count(Edition), _count(Event), _count(User))
     second = runner.invoke(args=["seed-demo"])
     assert "nothing added" in second.output
@@ -39,7 +39,7 @@ def test_seed_demo_if_empty_leaves_a_used_database_alone(runner):
 def test_the_demo_programmes_follow_the_real_weeks():
     seed_demo()
     editions = {e.year: e for e in db.session.scalars(select(Edition))}
-    assert sorted(editions) == [2024, 2025, 2026, 2027]
+    assert sorted(editions) == [2022, 2024, 2025, 2026, 2027]
     assert editions[2024].theme == "Co-production: What's Missing?"
     assert (editions[2024].starts_on.isoformat(), editions[2024].ends_on.isoformat()) == (
         "2024-07-01",
@@ -92,6 +92,50 @@ def test_the_demo_programmes_follow_the_real_weeks():
     assert len(open_2027) >= 3 and all(e.registration_opens_at for e in open_2027)
     texts = " ".join(e.summary + e.title for e in db.session.scalars(select(Event))).lower()
     assert "lorem" not in texts and "ipsum" not in texts
+
+
+def test_the_archive_goes_back_to_2022_and_its_webinar_on_impact(client):
+    """The seventh week, as its own page has it: the theme, the dates, what the week produced,
+    and the webinar led by the report's authors, its day and time illustrative and said so."""
+    seed_demo()
+    edition = db.session.scalar(select(Edition).where(Edition.year == 2022))
+    assert edition.theme == "The impact of co-production" and not edition.is_draft
+    assert (edition.starts_on.isoformat(), edition.ends_on.isoformat()) == (
+        "2022-07-04",
+        "2022-07-09",
+    )
+    for made in (
+        "seventh",
+        "Developing our understanding of the difference co-production makes in social care",
+        "Co-production: what it is and how to do it",
+        "Examples of co-production in social care",
+        "Views from Suffolk and South Wales",
+        "John Evans",
+    ):
+        assert made in edition.summary, made
+    (webinar,) = db.session.scalars(select(Event).where(Event.edition_id == edition.id)).all()
+    assert (webinar.slug, webinar.kind, webinar.format, webinar.status) == (
+        "impact-of-coproduction-webinar-2022",
+        "webinar",
+        "online",
+        "published",
+    )
+    assert "Sharon Stevens" in webinar.hosted_by and "Patrick Wood" in webinar.hosted_by
+    assert "Developing our understanding" in webinar.description
+    assert "time of the webinar are illustrative" in webinar.description
+    start, end = to_local(webinar.starts_at), to_local(webinar.ends_at)
+    assert edition.starts_on <= start.date() <= edition.ends_on and start < end
+
+    page = client.get("/2022/").get_data(as_text=True)
+    assert "The impact of co-production" in page and "Webinar: the impact of co-production" in page
+    event_page = client.get(f"/2022/events/{webinar.slug}").get_data(as_text=True)
+    assert "Sharon Stevens and Patrick Wood" in event_page
+    assert "registration is closed" in event_page and 'name="email"' not in event_page
+    assert 'href="/2022/"' in client.get("/editions").get_data(as_text=True)
+    # The archive is only an archive: the home page still leads with the week to come.
+    home = client.get("/").get_data(as_text=True)
+    assert 'href="/2022/"' in home and "<h1>The impact of co-production</h1>" not in home
+    assert "<h1>Sharing power in everyday practice</h1>" in home
 
 
 def test_one_demo_account_per_role_can_sign_in(browser):

@@ -1,4 +1,5 @@
-"""The demo's programme as data: three past editions of Co-production Week and a draft 2027.
+"""The demo's programme as data: four past editions of Co-production Week (2022, and 2024 to 2026)
+and a draft 2027.
 
 Content follows the public programmes described in shared DOMAIN.md. `events.py` loads it.
 """
@@ -51,12 +52,50 @@ def _workshop(slug, title, start, end, day, summary, hosted_by, capacity=80):
     )
 
 
+E2022_WEBINAR = date(2022, 7, 6)  # illustrative: the week's page gives no day or time
 E2024_CONF = date(2024, 7, 3)
 E2025_CONF = date(2025, 7, 1)
 E2026_CONF = date(2026, 6, 30)
 E2027_CONF = date(2027, 6, 29)
 
 EDITIONS = [
+    DemoEdition(
+        2022,
+        "The impact of co-production",
+        date(2022, 7, 4),
+        date(2022, 7, 9),
+        EditionStatus.PUBLISHED.value,
+        "The seventh Co-production Week looked at the impact of co-production: the difference it "
+        'makes in social care. The week published the report "Developing our understanding of '
+        'the difference co-production makes in social care", with a webinar on the impact of '
+        'co-production led by its authors. It also brought an updated guide, "Co-production: '
+        'what it is and how to do it", updated "Examples of co-production in social care", '
+        'two podcasts, "What is co-production and how do you do it? Views from Suffolk and '
+        'South Wales", blogs, and an introductory film by John Evans.',
+        [
+            DemoEvent(
+                "impact-of-coproduction-webinar-2022",
+                "Webinar: the impact of co-production",
+                "webinar",
+                "online",
+                E2022_WEBINAR,
+                "13:00",
+                "14:00",
+                'Sharon Stevens and Patrick Wood, the authors of the report "Developing our '
+                'understanding of the difference co-production makes in social care", talk '
+                "about the impact of co-production.",
+                "Sharon Stevens and Patrick Wood, the report's authors",
+                description=(
+                    'The 2022 week published the report "Developing our understanding of the '
+                    'difference co-production makes in social care". Its authors, Sharon '
+                    "Stevens and Patrick Wood, led this webinar on the impact of co-production: "
+                    "the difference it makes in social care. A recording of the webinar was "
+                    "published after the week.\n\n"
+                    "In this demo the day and time of the webinar are illustrative."
+                ),
+            ),
+        ],
+    ),
     DemoEdition(
         2024,
         "Co-production: What's Missing?",
