@@ -29,6 +29,16 @@ from cpweek.evidence.models import (
 )
 from cpweek.mail.models import OutboxMessage
 from cpweek.programme.models import Edition, Event, EventBreak, EventHost, Registration
+from cpweek.resources.models import (
+    Credit,
+    EventFollowUp,
+    FormatGap,
+    Resource,
+    ResourceEvent,
+    ResourceEvidence,
+    ResourceFormat,
+    ResourceTerm,
+)
 from cpweek.reciprocity.models import (
     Activity,
     ContributorProfile,
@@ -52,6 +62,7 @@ __all__ = [
     "Call",
     "CoProposer",
     "ContributorProfile",
+    "Credit",
     "Criterion",
     "Decision",
     "DraftSlot",
@@ -60,6 +71,7 @@ __all__ = [
     "Event",
     "EventBreak",
     "EventCitation",
+    "EventFollowUp",
     "EventHost",
     "EvidenceCollection",
     "EvidenceItem",
@@ -67,6 +79,7 @@ __all__ = [
     "EvidenceTerm",
     "ExampleOfUse",
     "ExpenseClaim",
+    "FormatGap",
     "Guidance",
     "HostingPromptDismissed",
     "ImportBatch",
@@ -82,6 +95,11 @@ __all__ = [
     "Recognition",
     "Registration",
     "Release",
+    "Resource",
+    "ResourceEvent",
+    "ResourceEvidence",
+    "ResourceFormat",
+    "ResourceTerm",
     "Review",
     "RoleGrant",
     "Score",

@@ -106,6 +106,11 @@ EVIDENCE_ITEMS = SearchIndex(
     (("title", "A"), ("authors", "B"), ("publisher", "C"), ("summary", "D")),
 )
 
+RESOURCES = SearchIndex(
+    "resources",
+    (("title", "A"), ("summary", "B"), ("plain_summary", "C"), ("transcript", "D")),
+)
+
 
 def is_search_object(kind: str, name: str | None) -> bool:
     """True for what the search indexes add beside the models (for Alembic's comparison)."""

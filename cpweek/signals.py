@@ -41,6 +41,10 @@ decision_stood = _signals.signal("decision-stood")
 #: sender: the User. A receiver answers a list of prompts (reciprocity's InvolvementPrompt).
 involvement_prompts = _signals.signal("involvement-prompts")
 
+#: A question: which published works credit this person, for their portfolio?
+#: sender: the User. A receiver answers a list of reciprocity's PortfolioWork.
+portfolio_works = _signals.signal("portfolio-works")
+
 
 def answers(signal, sender: Any, **kwargs: Any) -> list[Any]:
     """Each connected receiver's answer to a question signal, in the order they connected,
@@ -53,6 +57,7 @@ RECEIVERS = (
     "cpweek.coproduction.receivers",
     "cpweek.coproduction.involvement",
     "cpweek.evidence.receivers",
+    "cpweek.resources.receivers",
 )
 
 

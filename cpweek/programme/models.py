@@ -132,6 +132,8 @@ class Event(Model):
     track: Mapped[str] = mapped_column(String(100), default="", server_default="")
     # Shown to confirmed registrants only, never on public pages or feeds.
     join_url: Mapped[str] = mapped_column(String(500), default="")
+    # Once a recording of it is published: where to watch it again (the calendar says so).
+    recording_url: Mapped[str] = mapped_column(String(500), default="", server_default="")
     capacity: Mapped[int | None] = mapped_column(Integer)  # None = unlimited; in person if hybrid
     # A hybrid event's online places, kept apart from the room's (None = unlimited).
     online_capacity: Mapped[int | None] = mapped_column(Integer)

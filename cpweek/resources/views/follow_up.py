@@ -1,0 +1,3 @@
+"""TODO (issue 13)."""
+
+from cpweek.resources.views.common import bp  # noqa: F401
