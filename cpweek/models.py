@@ -29,16 +29,6 @@ from cpweek.evidence.models import (
 )
 from cpweek.mail.models import OutboxMessage
 from cpweek.programme.models import Edition, Event, EventBreak, EventHost, Registration
-from cpweek.resources.models import (
-    Credit,
-    EventFollowUp,
-    FormatGap,
-    Resource,
-    ResourceEvent,
-    ResourceEvidence,
-    ResourceFormat,
-    ResourceTerm,
-)
 from cpweek.reciprocity.models import (
     Activity,
     ContributorProfile,
@@ -53,6 +43,16 @@ from cpweek.reciprocity.models import (
     Receipt,
     Recognition,
     WarningSeen,
+)
+from cpweek.resources.models import (
+    Credit,
+    EventFollowUp,
+    FormatGap,
+    Resource,
+    ResourceEvent,
+    ResourceEvidence,
+    ResourceFormat,
+    ResourceTerm,
 )
 
 __all__ = [
