@@ -35,6 +35,11 @@ change_outside_release = _signals.signal("change-outside-release")
 #: sender: the Proposal; outcome: the ProposalStatus it now has.
 decision_stood = _signals.signal("decision-stood")
 
+# --- resources ------------------------------------------------------------------------------
+
+#: Sent once a resource is published (a draft becomes public). sender: the Resource.
+resource_published = _signals.signal("resource-published")
+
 # --- reciprocity ----------------------------------------------------------------------------
 
 #: A question: what involvement could this contributor log that they have not logged yet?
