@@ -13,14 +13,22 @@ headers, the same address and the same checks as a local file (see cpweek/files/
 from __future__ import annotations
 
 import unicodedata
+from typing import TypeGuard, cast
 from urllib.parse import quote
 
 from flask import Response, abort, request, send_file
+from werkzeug.datastructures import Range
 from werkzeug.exceptions import RequestedRangeNotSatisfiable
 from werkzeug.http import parse_range_header
 
 from cpweek.files.backend import storage
-from cpweek.files.storage import BadKey, LocalStorage, checked_key
+from cpweek.files.storage import (
+    BadKey,
+    LocalStorage,
+    StoredInfo,
+    StreamedStorage,
+    checked_key,
+)
 
 PUBLIC_MAX_AGE = 3600
 
@@ -40,7 +48,8 @@ def send_stored(
     if isinstance(store, LocalStorage):
         response = _send_local(store, key, media_type, filename, inline, public)
     else:
-        response = _send_streamed(store, key, media_type, filename, inline, public)
+        streamed = cast(StreamedStorage, store)
+        response = _send_streamed(streamed, key, media_type, filename, inline, public)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Accept-Ranges"] = "bytes"
     return response
@@ -75,7 +84,7 @@ def _private(response: Response) -> None:
 
 
 def _send_streamed(
-    store, key: str, media_type: str, filename: str, inline: bool, public: bool
+    store: StreamedStorage, key: str, media_type: str, filename: str, inline: bool, public: bool
 ) -> Response:
     """For a store that is not a local folder: it tells the size, ETag and date of a key
     (`stat`), and reads a range of it (`read_range`)."""
@@ -98,19 +107,26 @@ def _send_streamed(
         return response
     start, stop = 0, info.size
     ranges = parse_range_header(request.headers.get("Range"))
-    if ranges is not None and _if_range_holds(info):
+    # One byte range is served as asked; several, or another unit, get the whole file (RFC
+    # 9110 lets a server ignore a Range), as send_file does.
+    if _one_byte_range(ranges) and _if_range_holds(info):
         bounds = ranges.range_for_length(info.size)
-        if bounds is None or len(ranges.ranges) != 1:
+        if bounds is None:
             raise RequestedRangeNotSatisfiable(length=info.size)
         start, stop = bounds
         response.status_code = 206
         response.headers["Content-Range"] = f"bytes {start}-{stop - 1}/{info.size}"
-    response.response = store.read_range(key, start, stop)
+    if request.method != "HEAD":
+        response.response = store.read_range(key, start, stop)
     response.content_length = stop - start
     return response
 
 
-def _if_range_holds(info) -> bool:
+def _one_byte_range(ranges: Range | None) -> TypeGuard[Range]:
+    return ranges is not None and ranges.units == "bytes" and len(ranges.ranges) == 1
+
+
+def _if_range_holds(info: StoredInfo) -> bool:
     if_range = request.headers.get("If-Range")
     if not if_range:
         return True

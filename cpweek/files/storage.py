@@ -12,6 +12,8 @@ import os
 import re
 import secrets
 import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO, Protocol
@@ -44,6 +46,13 @@ def is_key(key: str) -> bool:
     return isinstance(key, str) and bool(_KEY.fullmatch(key))
 
 
+@dataclass(frozen=True)
+class StoredInfo:
+    size: int
+    etag: str  # without quotes
+    modified: datetime
+
+
 class Storage(Protocol):
     """What every store does. Keys are checked by the callers in this package."""
 
@@ -66,6 +75,14 @@ class Storage(Protocol):
     def keys(self) -> list[str]:
         """Every key held (for checks and sweeping)."""
         ...
+
+
+class StreamedStorage(Storage, Protocol):
+    """A store whose files the app streams itself (not a local folder send_file can read)."""
+
+    def stat(self, key: str) -> StoredInfo | None: ...
+
+    def read_range(self, key: str, start: int, stop: int | None) -> Iterator[bytes]: ...
 
 
 class LocalStorage:
