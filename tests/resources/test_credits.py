@@ -55,14 +55,20 @@ def _refused(resource, by, **details) -> ResourceError:
 
 def test_each_person_is_shown_as_their_profile_says(helen, toolkit):
     named = contributor()  # no profile yet: their account's name
-    pseudonymous = contributor("Marcus Bell", "m@example.org", public_credit="pseudonym",
-                               pseudonym="M. B.")
+    pseudonymous = contributor(
+        "Marcus Bell", "m@example.org", public_credit="pseudonym", pseudonym="M. B."
+    )
     anonymous = contributor("Sam Secret", "s@example.org", public_credit="anonymous")
     _add(toolkit, helen, role="co_author", person_id=named.id)
     _add(toolkit, helen, role="illustrator", person_id=pseudonymous.id)
     _add(toolkit, helen, role="lived_experience_adviser", person_id=anonymous.id)
-    _add(toolkit, helen, role="reviewer", name="Jo Bloggs",
-         consent_note="Agreed by phone with Sam, 3 Dec 2026")
+    _add(
+        toolkit,
+        helen,
+        role="reviewer",
+        name="Jo Bloggs",
+        consent_note="Agreed by phone with Sam, 3 Dec 2026",
+    )
     db.session.commit()
     assert credits.shown_credits([toolkit.id]) == {
         toolkit.id: [
@@ -81,13 +87,15 @@ def test_a_person_changing_their_mind_changes_every_credit(helen, toolkit):
     _add(toolkit, helen, role="co_author", person_id=person.id)
     db.session.commit()
     ledger.save_profile(
-        person, ledger.ProfileDetails("Priya Shah", public_credit="pseudonym", pseudonym="P."),
+        person,
+        ledger.ProfileDetails("Priya Shah", public_credit="pseudonym", pseudonym="P."),
         person,
     )
     assert credits.shown_credits([toolkit.id])[toolkit.id] == [ShownCredit("P.", "Co-author")]
     # Declining later takes them off the public list; the organisers still see why.
-    ledger.save_profile(person, ledger.ProfileDetails("Priya Shah", public_credit="declined"),
-                        person)
+    ledger.save_profile(
+        person, ledger.ProfileDetails("Priya Shah", public_credit="declined"), person
+    )
     assert credits.shown_credits([toolkit.id]) == {toolkit.id: []}
     [line] = credits.credit_lines(toolkit.id)
     assert line.who == "Priya Shah" and line.shown_as is None
@@ -110,8 +118,9 @@ def test_shown_credits_of_nothing_is_nothing():
 
 def test_shown_credits_take_the_same_queries_for_3_or_30_resources(helen, count_queries):
     people = [contributor(f"Person {i}", f"p{i}@example.org") for i in range(3)]
-    ledger.save_profile(people[1], ledger.ProfileDetails("P1", public_credit="anonymous"),
-                        people[1])
+    ledger.save_profile(
+        people[1], ledger.ProfileDetails("P1", public_credit="anonymous"), people[1]
+    )
     resources = []
     for n in range(30):
         resource = make_resource(f"Resource {n}")
@@ -201,8 +210,9 @@ def test_the_same_person_on_another_resource_is_fine(helen, toolkit):
 def test_nobody_or_both_is_refused(helen, toolkit):
     person = contributor()
     assert _refused(toolkit, helen, role="speaker").field == "person_id"
-    both = _refused(toolkit, helen, role="speaker", person_id=person.id, name="Jo",
-                    consent_note="By phone")
+    both = _refused(
+        toolkit, helen, role="speaker", person_id=person.id, name="Jo", consent_note="By phone"
+    )
     assert both.field == "name"
 
 
@@ -307,8 +317,7 @@ def test_declined_reviewers_are_not_named_on_evidence(helen):
     ledger.save_profile(reviewer, ledger.ProfileDetails("Cleo", public_credit="name"), reviewer)
     db.session.expire_all()
     assert inclusion.review_credit(draft).by == "the hub's panel (Cleo)"
-    ledger.save_profile(reviewer, ledger.ProfileDetails("Cleo", public_credit="declined"),
-                        reviewer)
+    ledger.save_profile(reviewer, ledger.ProfileDetails("Cleo", public_credit="declined"), reviewer)
     db.session.expire_all()
     assert inclusion.review_credit(draft).by == "the hub's panel"
 

@@ -42,9 +42,7 @@ def credited(helen, priya):
         ledger.RateDetails(activity.id, "hour", 2500, date(2024, 4, 6), "NIHR example"), helen
     )
     toolkit = make_resource("Care equity toolkit")
-    credit = credits.add_credit(
-        toolkit, CreditDetails(role="co_author", person_id=priya.id), helen
-    )
+    credit = credits.add_credit(toolkit, CreditDetails(role="co_author", person_id=priya.id), helen)
     db.session.commit()
     return toolkit, credit
 
@@ -205,9 +203,7 @@ def test_the_portfolio_page_is_constant_in_the_number_of_works(
     def add_works(n: int) -> None:
         for i in range(n):
             resource = make_resource(f"Work {i}")
-            credits.add_credit(
-                resource, CreditDetails(role="co_author", person_id=priya.id), helen
-            )
+            credits.add_credit(resource, CreditDetails(role="co_author", person_id=priya.id), helen)
             credits.add_credit(resource, CreditDetails(role="speaker", person_id=priya.id), helen)
             publish(resource)
 
