@@ -177,6 +177,21 @@ PROTECTED.update(
 )
 EVIDENCE_IMPORT_END = "import"
 
+# --- the resources room: one block per part ---------------------------------------------------
+# resources: credits. Samples (see _credit_samples): "credited_resource" (a draft resource's
+# id), "resource_credit" (a credit on it).
+PROTECTED.update(
+    {
+        "resources.credits": (_O, "GET", {"resource_id": "credited_resource"}),
+        "resources.remove_credit": (
+            _O,
+            "POST",
+            {"resource_id": "credited_resource", "credit_id": "resource_credit"},
+        ),
+    }
+)
+RESOURCES_CREDITS_END = "credits"
+
 
 def _view_access(app, endpoint):
     return getattr(app.view_functions[endpoint], "access", None)
@@ -209,8 +224,11 @@ _hubs = count(1)  # collection slugs and activity names are unique
 _activities = count(1)
 
 
+CREDIT_SAMPLES = {"credited_resource", "resource_credit"}
+
+
 ALL_SAMPLES = {2027, "event", "registration", "outbox_message"}
-ALL_SAMPLES |= LEDGER_SAMPLES | CALL_SAMPLES | EVIDENCE_SAMPLES
+ALL_SAMPLES |= LEDGER_SAMPLES | CALL_SAMPLES | EVIDENCE_SAMPLES | CREDIT_SAMPLES
 
 
 def _samples(user, needed: set) -> dict:
@@ -235,6 +253,8 @@ def _samples(user, needed: set) -> dict:
         samples.update(_call_samples(user, edition, needed))
     if needed & EVIDENCE_SAMPLES:
         samples.update(_evidence_samples(user))
+    if needed & CREDIT_SAMPLES:
+        samples.update(_credit_samples())
     return samples
 
 
@@ -286,6 +306,19 @@ def _evidence_samples(user) -> dict:
         "suggestion": suggestion.id,
         "import_batch": batch.id,
     }
+
+
+def _credit_samples() -> dict:
+    """A draft resource with one credit (someone without an account, with consent noted)."""
+    from cpweek.resources.models import Credit, Resource
+
+    resource = Resource(slug=f"credited-{next(_hubs)}", title="Toolkit", kind="guide")
+    db.session.add(resource)
+    db.session.flush()
+    credit = Credit(resource_id=resource.id, role="speaker", name="Jo", consent_note="By phone")
+    db.session.add(credit)
+    db.session.commit()
+    return {"credited_resource": resource.id, "resource_credit": credit.id}
 
 
 def _failed_message():
