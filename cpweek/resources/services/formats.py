@@ -177,8 +177,8 @@ def _still_publishable(resource: Resource, before_missing: set) -> None:
     newly = [need for need in missing_needs(resource) if need not in before_missing]
     if newly:
         raise ResourceError(
-            f"The published resource would have no {needs_words(newly)}: add another "
-            "first, or unpublish it"
+            f"This published {resource.kind_enum.label.lower()} needs {needs_words(newly)}: "
+            "add another first, or unpublish it"
         )
 
 

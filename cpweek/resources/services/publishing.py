@@ -228,8 +228,9 @@ def publish(
     unexplained = [need for need in missing if not (given.get(need) or GapReason("")).reason]
     if unexplained:
         raise NeedsReason(
-            f"This {resource.kind_enum.label.lower()} has no {needs_words(unexplained)} yet. "
-            "Add it, or say why not and, if you can, by when.",
+            f"This {resource.kind_enum.label.lower()} needs {needs_words(unexplained)} "
+            "before it is published. Add what is missing, or say below why not yet and, "
+            "if you can, by when.",
             unexplained,
         )
     today = programme.today_in()
