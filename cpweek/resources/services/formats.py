@@ -45,6 +45,19 @@ def formats_of(resource_ids: Collection[int]) -> dict[int, list[ResourceFormat]]
     return found
 
 
+def size_words(size: int | None) -> str:
+    """A file's size as people read it: '820 bytes', '14 KB', '2.4 MB', '1.1 GB'."""
+    if size is None:
+        return ""
+    if size < 1000:
+        return f"{size} bytes"
+    for unit, scale in (("KB", 10**3), ("MB", 10**6), ("GB", 10**9)):
+        value = size / scale
+        if value < 1000 or unit == "GB":
+            return f"{value:.0f} {unit}" if value >= 10 else f"{value:.1f} {unit}"
+    raise AssertionError("unreachable")
+
+
 def format_of(resource: Resource, format_id: int) -> ResourceFormat | None:
     """One of this resource's formats (another resource's is as good as missing)."""
     if not 0 < format_id <= MAX_ID:
