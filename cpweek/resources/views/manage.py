@@ -146,8 +146,8 @@ def _resource_page(resource: Resource, **forms_given):
     """The page with every form fresh, except the one that was just refused (kept as typed,
     with its errors)."""
     forms = {
-        "link_form": LinkForm(formdata=None),
-        "file_form": FileForm(formdata=None),
+        "link_form": LinkForm(formdata=None, prefix="link"),
+        "file_form": FileForm(formdata=None, prefix="file"),
         "publish_form": PublishForm(formdata=None),
         "action_form": ActionForm(formdata=None),
         **forms_given,
@@ -179,7 +179,7 @@ def manage_resource(resource_id: int):
 @requires(Role.ORGANISER)
 def add_link(resource_id: int):
     resource = resource_or_404(resource_id)
-    form = LinkForm()
+    form = LinkForm(prefix="link")
     if form.validate_on_submit():
         try:
             formats.add_link(
