@@ -111,6 +111,8 @@ def test_an_organiser_drafts_a_resource_with_everything(browser, organiser):
     page = text(browser.get(response.headers["Location"]))
     assert problems(page) == []
     assert "Carer connectivity: the recording" in page and "52 minutes 10 seconds" in page
+    assert "2025: Innovation" in page and "2025: Lincolnshire webinar" in page
+    assert f"{item.id}: Carers and nature" in page and "Unpaid carers" in page
     edit = text(browser.get(f"/manage/resources/{made.id}/edit"))
     assert problems(edit) == []
     assert f'value="{item.id}"' in edit and "52 minutes 10 seconds" in edit

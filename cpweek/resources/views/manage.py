@@ -10,7 +10,7 @@ from flask_login import current_user
 from cpweek.auth.models import Role
 from cpweek.auth.permissions import requires
 from cpweek.evidence.models import Vocabulary
-from cpweek.evidence.services import vocabularies
+from cpweek.evidence.services import catalogue, vocabularies
 from cpweek.forms import ActionForm, refuse, show_error
 from cpweek.programme import services as programme
 from cpweek.resources.errors import ResourceError
@@ -160,6 +160,7 @@ def _resource_page(resource: Resource, **forms_given):
         gaps=publishing.gaps_of(resource.id),
         licence=drafting.licence_of(resource),
         duration=drafting.duration_words(resource.duration_seconds),
+        linked=_linked(resource),
         kinds=ResourceKind,
         needs=AccessNeed,
         roles=FormatRole,
@@ -167,6 +168,19 @@ def _resource_page(resource: Resource, **forms_given):
         file_form_action=None,
         **forms,
     )
+
+
+def _linked(resource: Resource) -> dict[str, list[str]]:
+    """What the resource is linked to, in words: its year, topics, events and evidence."""
+    topic_ids, event_ids, item_ids = drafting.linked_ids(resource)
+    edition = programme.get_edition_by_id(resource.edition_id) if resource.edition_id else None
+    items = [(number, catalogue.get_item(number)) for number in item_ids]
+    return {
+        "Year": [f"{edition.year}: {edition.theme}"] if edition else [],
+        "Topics": [t.label for t in vocabularies.terms(Vocabulary.TOPIC) if t.id in topic_ids],
+        "Events": [label for i, label in programme.event_choices() if i in event_ids],
+        "Evidence": [f"{number}: {item.title}" for number, item in items if item is not None],
+    }
 
 
 @bp.get("/manage/resources/<int:resource_id>")
