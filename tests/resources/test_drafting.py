@@ -236,3 +236,22 @@ def test_kinds_are_the_issues_eight():
         "template",
         "easy_read",
     }
+
+
+def test_a_published_resource_keeps_what_its_kind_needs(organiser):
+    podcast = make_resource(
+        "podcast", title="Episode", status=ResourceStatus.PUBLISHED, transcript="Words"
+    )
+    make_link_format(podcast)
+    with pytest.raises(ResourceError) as refused:
+        update_resource(podcast, details(title="Episode 1", kind="podcast"), organiser)
+    assert refused.value.field == "transcript"
+    assert "needs a transcript" in refused.value.message
+    assert (podcast.title, podcast.transcript) == ("Episode", "Words")  # put back at once
+    with pytest.raises(ResourceError) as refused:
+        update_resource(
+            podcast, details(title="Episode", kind="recording", transcript="W"), organiser
+        )
+    assert refused.value.field == "captions_by_host"
+    update_resource(podcast, details(title="Episode 1", kind="podcast", transcript="W"), organiser)
+    assert podcast.title == "Episode 1"

@@ -117,5 +117,5 @@ def test_a_published_resource_keeps_its_content_and_needs(organiser):
         formats.remove_format(podcast, transcript, organiser)
     guide = make_resource("guide", status=ResourceStatus.PUBLISHED)
     only = make_link_format(guide)
-    with pytest.raises(ResourceError, match="only content"):
+    with pytest.raises(ResourceError, match="nothing to read, watch or hear"):
         formats.remove_format(guide, only, organiser)

@@ -29,7 +29,11 @@ from cpweek.resources.models import (
     ResourceStatus,
     ResourceTerm,
 )
-from cpweek.resources.services.publishing import close_met_gaps
+from cpweek.resources.services.publishing import (
+    close_met_gaps,
+    standing_of,
+    still_publishable,
+)
 
 MAX_ID = 2**31 - 1  # the largest id a form may name (a 32-bit column on PostgreSQL)
 TITLE_LENGTH = 300
@@ -399,15 +403,22 @@ def create_resource(details: ResourceDetails, actor: User) -> Resource:
 
 def update_resource(resource: Resource, details: ResourceDetails, actor: User) -> Resource:
     """Saves the changes. A draft's address follows its title; a published resource keeps its
-    address (people have linked to it). A transcript or summary written here closes the gap
+    address (people have linked to it), and what its kind needs (a change that would take away
+    its transcript, say, is refused). A transcript or summary written here closes the gap
     recorded for it."""
     checked = _check(details)
     before = _snapshot(resource)
-    for name, value in checked.columns.items():
-        setattr(resource, name, value)
-    if not resource.is_published and slugify(resource.title) != slugify(before["title"]):
-        resource.slug = unique_slug(resource.title, resource)
-    _flush_unique()
+    standing = standing_of(resource)
+    # In a savepoint: a refusal puts the resource back as it was, whatever the caller does.
+    with db.session.begin_nested():
+        for name, value in checked.columns.items():
+            setattr(resource, name, value)
+        if not resource.is_published and slugify(resource.title) != slugify(before["title"]):
+            resource.slug = unique_slug(resource.title, resource)
+        _flush_unique()
+        still_publishable(
+            resource, standing, "keep it, add it as a file or link first, or unpublish"
+        )
     _write_links(resource, checked)
     close_met_gaps(resource, actor)
     audit.record(

@@ -21,9 +21,8 @@ from cpweek.resources.errors import ResourceError
 from cpweek.resources.models import FormatRole, Resource, ResourceFormat
 from cpweek.resources.services.publishing import (
     close_met_gaps,
-    has_content,
-    missing_needs,
-    needs_words,
+    standing_of,
+    still_publishable,
 )
 
 MAX_ID = 2**31 - 1
@@ -165,13 +164,12 @@ def add_link(resource: Resource, role: str, url: str, label: str, actor: User) -
 def remove_format(resource: Resource, row: ResourceFormat, actor: User) -> None:
     """Removes the format. A published resource must keep its content and what its kind
     needs (or a recorded gap for it): else the removal is refused."""
-    before_missing = set(missing_needs(resource)) if resource.is_published else set()
+    standing = standing_of(resource)
     # In a savepoint: a refusal puts the row back at once, whatever the caller does next.
     with db.session.begin_nested():
         db.session.delete(row)
         db.session.flush()
-        if resource.is_published:
-            _still_publishable(resource, before_missing)
+        still_publishable(resource, standing, "add another first, or unpublish it")
     audit.record(
         actor.id,
         "resource.format_remove",
@@ -179,20 +177,6 @@ def remove_format(resource: Resource, row: ResourceFormat, actor: User) -> None:
         resource.id,
         before={"format_id": row.id, "role": row.role, "url": row.url, "key": row.storage_key},
     )
-
-
-def _still_publishable(resource: Resource, before_missing: set) -> None:
-    if not has_content(resource):
-        raise ResourceError(
-            "This is the published resource's only content: add another format first, "
-            "or unpublish it"
-        )
-    newly = [need for need in missing_needs(resource) if need not in before_missing]
-    if newly:
-        raise ResourceError(
-            f"This published {resource.kind_enum.label.lower()} needs {needs_words(newly)}: "
-            "add another first, or unpublish it"
-        )
 
 
 def move_format(resource: Resource, row: ResourceFormat, up: bool, actor: User) -> bool:

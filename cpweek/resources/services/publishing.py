@@ -143,6 +143,47 @@ def needs_words(needs: Collection[AccessNeed]) -> str:
     return listed[0] if len(listed) == 1 else ", ".join(listed[:-1]) + " and " + listed[-1]
 
 
+# Where each need is met on the details form (a refusal there is shown next to it).
+NEED_FIELDS = {
+    AccessNeed.CAPTIONS: "captions_by_host",
+    AccessNeed.TRANSCRIPT: "transcript",
+    AccessNeed.EASY_READ: "plain_summary",
+}
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What a published resource offered before a change: content, and the needs it lacked."""
+
+    had_content: bool
+    missing: frozenset[AccessNeed]
+
+
+def standing_of(resource: Resource) -> Standing | None:
+    """For a published resource, what a change must keep (None for a draft: anything goes)."""
+    if not resource.is_published:
+        return None
+    return Standing(has_content(resource), frozenset(missing_needs(resource)))
+
+
+def still_publishable(resource: Resource, before: Standing | None, advice: str) -> None:
+    """A published resource keeps something to read, watch or hear, and every need it met
+    (or had a recorded gap for) before a change; else the change is refused with `advice`."""
+    if before is None:
+        return
+    if before.had_content and not has_content(resource):
+        raise ResourceError(
+            f"This published resource would have nothing to read, watch or hear: {advice}"
+        )
+    newly = [need for need in missing_needs(resource) if need not in before.missing]
+    if newly:
+        raise ResourceError(
+            f"This published {resource.kind_enum.label.lower()} needs {needs_words(newly)}: "
+            f"{advice}",
+            NEED_FIELDS[newly[0]],
+        )
+
+
 # --- gaps ----------------------------------------------------------------------------------
 
 
