@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
 from flask import current_app
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, func, select, true
 
 from cpweek import atom
 from cpweek.extensions import db
@@ -67,23 +67,36 @@ def _fingerprint(name: str, *criteria: ColumnElement[bool]) -> tuple[str, dateti
     and newest change, and their formats' count, newest id and newest addition (a format added
     or removed changes the feed), with the settings the feed prints."""
     where = _published(*criteria)
-    resources = select(Resource.id, Resource.updated_at).where(*where).subquery()
+    resources = (
+        select(
+            func.count().label("n"),
+            func.coalesce(func.sum(Resource.id), 0).label("ids"),
+            func.max(Resource.updated_at).label("newest"),
+        )
+        .where(*where)
+        .subquery()
+    )
     files = (
-        select(ResourceFormat.id, ResourceFormat.created_at, ResourceFormat.size_bytes)
+        select(
+            func.count().label("n"),
+            func.coalesce(func.sum(ResourceFormat.id), 0).label("ids"),
+            func.coalesce(func.sum(ResourceFormat.size_bytes), 0).label("sizes"),
+            func.max(ResourceFormat.created_at).label("newest"),
+        )
         .join(Resource, Resource.id == ResourceFormat.resource_id)
         .where(*where)
         .subquery()
     )
     row = db.session.execute(
         select(
-            select(func.count()).select_from(resources).scalar_subquery(),
-            select(func.coalesce(func.sum(resources.c.id), 0)).scalar_subquery(),
-            select(func.max(resources.c.updated_at)).scalar_subquery(),
-            select(func.count()).select_from(files).scalar_subquery(),
-            select(func.coalesce(func.sum(files.c.id), 0)).scalar_subquery(),
-            select(func.coalesce(func.sum(files.c.size_bytes), 0)).scalar_subquery(),
-            select(func.max(files.c.created_at)).scalar_subquery(),
-        )
+            resources.c.n,
+            resources.c.ids,
+            resources.c.newest,
+            files.c.n,
+            files.c.ids,
+            files.c.sizes,
+            files.c.newest,
+        ).select_from(resources.join(files, true()))
     ).one()
     count, ids, newest, format_count, format_ids, sizes, newest_format = row
     newest = _aware(newest)
@@ -104,6 +117,12 @@ def _aware(moment: datetime | str | None) -> datetime | None:
     if isinstance(moment, str):
         moment = datetime.fromisoformat(moment)
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _newest_first() -> list[ColumnElement]:
+    # Never published here (a row made before this site kept the moment) goes last on both
+    # databases: PostgreSQL would put NULLs first in a descending order.
+    return [Resource.published_at.is_(None), Resource.published_at.desc(), Resource.id.desc()]
 
 
 def _authority() -> str:
@@ -146,10 +165,7 @@ def _published_at(resource: Resource) -> datetime:
 def newly_published(limit: int = FEED_SIZE) -> list[Resource]:
     return list(
         db.session.scalars(
-            select(Resource)
-            .where(*_published())
-            .order_by(Resource.published_at.desc(), Resource.id.desc())
-            .limit(limit)
+            select(Resource).where(*_published()).order_by(*_newest_first()).limit(limit)
         )
     )
 
@@ -211,7 +227,7 @@ def episodes(limit: int = PODCAST_SIZE) -> list[Episode]:
         db.session.scalars(
             select(Resource)
             .where(*_published(Resource.kind == ResourceKind.PODCAST.value))
-            .order_by(Resource.published_at.desc(), Resource.id.desc())
+            .order_by(*_newest_first())
             .limit(limit)
         )
     )

@@ -274,6 +274,7 @@ def newest_first() -> list[ColumnElement]:
     return [
         Resource.published_on.is_(None),
         Resource.published_on.desc(),
+        Resource.published_at.is_(None),
         Resource.published_at.desc(),
         Resource.id.desc(),
     ]
