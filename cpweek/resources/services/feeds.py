@@ -249,7 +249,8 @@ def episodes(limit: int = PODCAST_SIZE) -> list[Episode]:
 def _first_audio(formats: Sequence[ResourceFormat]) -> ResourceFormat | None:
     audio = [f for f in formats if f.is_file and f.media_type.startswith("audio/")]
     main = [f for f in audio if f.role == FormatRole.MAIN.value]
-    return (main or audio or [None])[0]
+    chosen = main or audio
+    return chosen[0] if chosen else None
 
 
 def _duration(seconds: int | None) -> str | None:
