@@ -35,7 +35,7 @@ def _world():
 
 
 def test_each_finder_gives_published_resources_with_their_formats(app, count_queries):
-    _, edition, event, item, shown = _world()
+    _, edition, event, item, _shown = _world()
     for finder, key in (
         (linked.for_edition, edition.id),
         (linked.for_event, event.id),

@@ -362,10 +362,7 @@ def facets(filters: Filters, known: Choices) -> list[Facet]:
         Facet(
             "year",
             FACET_NAMES["year"],
-            [
-                FacetValue(str(y), f"{y} week", years.get(y, 0), y in filters.years)
-                for y in known.years
-            ],
+            [FacetValue(str(y), str(y), years.get(y, 0), y in filters.years) for y in known.years],
         ),
         Facet(
             "access",

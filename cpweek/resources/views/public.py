@@ -7,15 +7,17 @@ from __future__ import annotations
 from flask import abort, redirect, render_template, request, url_for
 
 from cpweek.auth.permissions import public
+from cpweek.httpcache import revalidated
 from cpweek.resources.models import Resource
 from cpweek.resources.services import describing, drafting, library, linked
 from cpweek.resources.views.common import bp
 
 FILE_CACHE = "public, max-age=3600"  # a published file's bytes never change under its id
+SLUG_LENGTH = 120  # the column's length: a longer slug names nothing
 
 
 def published_or_404(slug: str) -> Resource:
-    found = drafting.published_resource(slug[:120])
+    found = drafting.published_resource(slug) if len(slug) <= SLUG_LENGTH else None
     if found is None:
         abort(404)  # unknown, or a draft: the same to the public
     return found
@@ -23,6 +25,7 @@ def published_or_404(slug: str) -> Resource:
 
 @bp.get("/resources", endpoint="library")
 @public
+@revalidated
 def library_page():
     try:
         page = library.find(request.args)
@@ -35,6 +38,7 @@ def library_page():
 
 @bp.get("/resources/<slug>")
 @public
+@revalidated
 def resource(slug: str):
     found = published_or_404(slug)
     return render_template("resources/resource.html", page=linked.page_of(found))
@@ -42,6 +46,7 @@ def resource(slug: str):
 
 @bp.get("/resources/<slug>/transcript")
 @public
+@revalidated
 def transcript(slug: str):
     found = published_or_404(slug)
     if not found.transcript.strip():
