@@ -177,6 +177,15 @@ PROTECTED.update(
 )
 EVIDENCE_IMPORT_END = "import"
 
+# --- the resources room: one block per part -------------------------------------------------
+
+# resources: after an event ("event" is one still to come: the page says why it must wait)
+PROTECTED.update(
+    {
+        "resources.follow_up": (_O, "GET", {"event_id": "event"}),
+    }
+)
+
 
 def _view_access(app, endpoint):
     return getattr(app.view_functions[endpoint], "access", None)
