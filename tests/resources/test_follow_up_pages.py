@@ -317,3 +317,9 @@ def test_saving_through_the_service_then_the_page_shows_it(client):
     db.session.commit()
     page = _page(client.get(EVENT_PAGE))
     assert "Watch again" in page and ">Transcript<" in page
+
+
+def test_the_events_edit_page_links_to_after_the_event(organiser):
+    event = ended_event()
+    page = _page(organiser.get(f"/manage/events/{event.id}/edit"))
+    assert f'href="/manage/events/{event.id}/after"' in page
