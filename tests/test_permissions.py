@@ -220,6 +220,13 @@ RESOURCES_AUTHORING_END = "authoring"
 PROTECTED.update({})
 RESOURCES_PUBLIC_END = "resources public"
 
+# resources: after an event ("event" is one still to come: the page says why it must wait)
+PROTECTED.update(
+    {
+        "resources.follow_up": (_O, "GET", {"event_id": "event"}),
+    }
+)
+
 
 def _view_access(app, endpoint):
     return getattr(app.view_functions[endpoint], "access", None)
