@@ -10,20 +10,15 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from flask import request
 from werkzeug.datastructures import FileStorage
 
 from cpweek import create_app
-from cpweek.auth.permissions import public
 from cpweek.config import ConfigError
-from cpweek.extensions import csrf, db
 from cpweek.files import (
     FileKind,
     UploadRefused,
-    accepts_uploads,
     remove_stored,
     samples,
-    send_stored,
     size_in_words,
     store_bytes,
     store_upload,
@@ -197,12 +192,12 @@ def test_a_name_without_extension_gets_the_real_one():
     ids=lambda v: str(v)[:24],
 )
 def test_a_file_that_is_not_what_its_name_says_is_refused_and_nothing_is_stored(name, data, says):
-    before = storage().keys()
+    before = storage().stored_keys()
     with pytest.raises(UploadRefused) as refused:
         store_bytes(data, name, ALL, folder="tests/refused")
     assert says in refused.value.message
     assert refused.value.field == "file"
-    assert storage().keys() == before
+    assert storage().stored_keys() == before
 
 
 def test_empty_files_are_refused():
@@ -229,7 +224,7 @@ def test_webvtt_is_checked_and_srt_renamed_vtt_is_refused():
 
 
 def test_sizes_are_limited_per_kind_in_words(app, monkeypatch):
-    before = storage().keys()
+    before = storage().stored_keys()
     monkeypatch.setitem(app.config, "FILES_MAX_CAPTIONS_MB", 1)
     too_big = VTT + b"x" * (1024 * 1024)
     with pytest.raises(UploadRefused) as refused:
@@ -240,7 +235,7 @@ def test_sizes_are_limited_per_kind_in_words(app, monkeypatch):
     monkeypatch.setitem(app.config, "FILES_MAX_AUDIO_MB", 1)
     with pytest.raises(UploadRefused, match=r"^Audio files can be up to 1 MB; “e.mp3” is 2 MB"):
         store_bytes(samples.mp3(size=2 * 1024 * 1024 - 100), "e.mp3", {A}, folder="tests/size")
-    assert storage().keys() == before
+    assert storage().stored_keys() == before
     assert (
         store_bytes(samples.mp3(size=1024 * 1024), "e.mp3", {A}, folder="t/s").size <= 1024 * 1024
     )
@@ -323,202 +318,3 @@ def test_local_storage_is_under_instance_and_never_static(app, base_config, tmp_
             build_storage(create_app({**base_config, "CPWEEK_FILES_DIR": inside}))
     with pytest.raises(ConfigError, match="CPWEEK_FILES_STORE must be 'local' or 's3'"):
         build_storage(create_app({**base_config, "CPWEEK_FILES_STORE": "ftp"}))
-
-
-# --- files and the unit of work ----------------------------------------------------------------
-
-
-def test_a_file_stored_by_a_unit_of_work_that_rolls_back_is_removed():
-    kept = store_bytes(samples.pdf(), "kept.pdf", ALL, folder="t/uow")
-    db.session.commit()
-    dropped = store_bytes(samples.pdf(), "dropped.pdf", ALL, folder="t/uow")
-    assert stored_size(dropped.key) is not None
-    db.session.rollback()
-    assert stored_size(dropped.key) is None
-    assert stored_size(kept.key) is not None
-
-
-def test_a_file_stored_when_the_session_closes_without_commit_is_removed():
-    dropped = store_bytes(samples.pdf(), "dropped.pdf", ALL, folder="t/uow")
-    db.session.remove()  # the end of a request that raised: the session closes, no commit
-    assert stored_size(dropped.key) is None
-
-
-def test_a_removal_waits_for_the_commit():
-    stored = store_bytes(samples.pdf(), "r.pdf", ALL, folder="t/uow")
-    db.session.commit()
-    remove_stored(stored.key)
-    assert stored_size(stored.key) is not None  # still there: the request may yet fail
-    db.session.rollback()
-    assert stored_size(stored.key) is not None  # it failed: the row still names the file
-    remove_stored(stored.key)
-    db.session.commit()
-    assert stored_size(stored.key) is None
-    remove_stored(stored.key)  # already gone: nothing happens
-    db.session.commit()
-
-
-# --- serving, through a throwaway app with two routes ------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def files_app(base_config):
-    application = create_app(base_config)
-
-    @application.get("/_test/files/<path:key>")
-    @public
-    def download(key):
-        return send_stored(
-            key,
-            media_type=request.args["type"],
-            filename=request.args["name"],
-            inline="inline" in request.args,
-            public="private" not in request.args,
-        )
-
-    @application.post("/_test/upload")
-    @csrf.exempt
-    @accepts_uploads
-    @public
-    def upload():
-        try:
-            stored = store_upload(request.files.get("file"), {D, A}, folder="tests/upload")
-        except UploadRefused as refused:
-            db.session.rollback()
-            return refused.message, 400
-        return stored.key
-
-    return application
-
-
-@pytest.fixture
-def files_client(files_app):
-    return files_app.test_client()
-
-
-AUDIO = bytes(range(256)) * 4  # 1,024 bytes, each position telling where it is
-
-
-@pytest.fixture
-def audio_url():
-    stored = store_bytes(samples.mp3(0.2), "Épisode 1.mp3", ALL, folder="t/serve")
-    storage().path(stored.key).write_bytes(AUDIO)  # so each byte tells where it came from
-    db.session.commit()
-    return f"/_test/files/{stored.key}?type=audio/mpeg&name=%C3%89pisode%201.mp3"
-
-
-def test_send_stored_headers(files_client, audio_url):
-    response = files_client.get(audio_url)
-    assert response.status_code == 200
-    assert response.headers["Content-Type"] == "audio/mpeg"
-    assert response.headers["X-Content-Type-Options"] == "nosniff"
-    assert response.headers["Accept-Ranges"] == "bytes"
-    assert response.headers["Content-Length"] == "1024"
-    disposition = response.headers["Content-Disposition"]
-    assert disposition.startswith("attachment; filename=")
-    assert "filename*=UTF-8''%C3%89pisode%201.mp3" in disposition
-    assert response.headers["ETag"] and response.headers["Last-Modified"]
-    assert response.headers["Cache-Control"] == "public, max-age=3600"
-    assert response.data == AUDIO
-    inline = files_client.get(audio_url + "&inline&private")
-    assert inline.headers["Content-Disposition"].startswith("inline;")
-    assert (
-        "private" in inline.headers["Cache-Control"]
-        and "public" not in inline.headers["Cache-Control"]
-    )
-
-
-def test_text_is_served_with_its_charset(files_client):
-    stored = store_bytes(VTT, "c.vtt", {C}, folder="t/serve")
-    db.session.commit()
-    response = files_client.get(f"/_test/files/{stored.key}?type=text/vtt&name=c.vtt")
-    assert response.headers["Content-Type"] == "text/vtt; charset=utf-8"
-    assert response.headers["Content-Disposition"] == "attachment; filename=c.vtt"
-
-
-@pytest.mark.parametrize(
-    ("asked", "start", "end"),
-    [("bytes=0-99", 0, 99), ("bytes=-100", 924, 1023), ("bytes=100-", 100, 1023),
-     ("bytes=1000-5000", 1000, 1023)],
-)  # fmt: skip
-def test_range_requests(files_client, audio_url, asked, start, end):
-    response = files_client.get(audio_url, headers={"Range": asked})
-    assert response.status_code == 206
-    assert response.headers["Content-Range"] == f"bytes {start}-{end}/1024"
-    assert response.headers["Content-Length"] == str(end - start + 1)
-    assert response.data == AUDIO[start : end + 1]
-
-
-def test_a_range_beyond_the_end_is_416(files_client, audio_url):
-    response = files_client.get(audio_url, headers={"Range": "bytes=5000-"})
-    assert response.status_code == 416
-    assert response.headers["Content-Range"] == "bytes */1024"
-
-
-def test_a_current_copy_gets_304(files_client, audio_url):
-    first = files_client.get(audio_url)
-    again = files_client.get(audio_url, headers={"If-None-Match": first.headers["ETag"]})
-    assert again.status_code == 304 and again.data == b""
-    since = files_client.get(
-        audio_url, headers={"If-Modified-Since": first.headers["Last-Modified"]}
-    )
-    assert since.status_code == 304
-
-
-def test_a_missing_or_forged_key_is_404(files_client):
-    assert (
-        files_client.get("/_test/files/t/serve/aaaaaaaaaaaaaaaaaaaaaa?type=a/b&name=x").status_code
-        == 404
-    )
-    assert files_client.get("/_test/files/../../etc/passwd?type=a/b&name=x").status_code == 404
-    assert files_client.get("/_test/files/t/%2e%2e/%2e%2e/etc?type=a/b&name=x").status_code == 404
-
-
-# --- the whole request: uploads, a 2 GB upload, a refused one ----------------------------------
-
-
-def test_an_upload_through_a_form(files_client):
-    response = files_client.post(
-        "/_test/upload", data={"file": (io.BytesIO(samples.pdf()), "report.pdf")}
-    )
-    assert response.status_code == 200
-    assert stored_size(response.get_data(as_text=True)) == len(samples.pdf())
-
-
-def test_a_refused_upload_saves_nothing(files_client):
-    before = storage().keys()
-    response = files_client.post(
-        "/_test/upload", data={"file": (io.BytesIO(samples.png()), "report.pdf")}
-    )
-    assert response.status_code == 400
-    assert "is named as a PDF document but it is a PNG image" in response.get_data(as_text=True)
-    assert storage().keys() == before
-
-
-def test_a_2_gb_upload_is_refused_before_it_is_read(files_client):
-    before = storage().keys()
-    response = files_client.post(
-        "/_test/upload",
-        data={"file": (io.BytesIO(samples.pdf()), "huge.pdf")},
-        environ_overrides={"CONTENT_LENGTH": str(2 * 1024**3)},
-    )
-    assert response.status_code == 413
-    page = response.get_data(as_text=True)
-    assert "That upload is too large" in page
-    assert "Documents can be up to 25 MB" in page and "audio files 200 MB" in page
-    assert "videos 1 GB" in page and "nothing was saved" in page
-    assert storage().keys() == before
-
-
-def test_a_large_upload_goes_only_where_a_view_accepts_uploads(files_client, app):
-    over_a_form = str(app.config["FORM_MAX_BYTES"] + 1)
-    to_upload = files_client.post(
-        "/_test/upload",
-        data={"file": (io.BytesIO(samples.pdf()), "r.pdf")},
-        environ_overrides={"CONTENT_LENGTH": over_a_form},
-    )
-    assert to_upload.status_code == 400  # read: the body is shorter than it said
-    to_sign_in = files_client.post(
-        "/sign-in", data={"email": "x"}, environ_overrides={"CONTENT_LENGTH": over_a_form}
-    )
-    assert to_sign_in.status_code == 413

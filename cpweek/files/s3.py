@@ -229,7 +229,7 @@ class S3Storage:
             if response.status != 404:
                 self._check(response, "DELETE", key)
 
-    def keys(self) -> list[str]:
+    def stored_keys(self) -> list[str]:
         found: list[str] = []
         query = {"list-type": "2", "prefix": f"{self.prefix}/" if self.prefix else ""}
         while True:
