@@ -86,3 +86,16 @@ def test_storing_a_file_asks_nothing_of_the_database(count_queries):
         remove_stored(stored.key)
         db.session.commit()
     assert queries == []
+
+
+def test_a_store_that_fails_to_remove_does_not_fail_the_commit(monkeypatch, caplog):
+    stored = store_bytes(samples.pdf(), "r.pdf", ALL, folder="t/uow")
+    db.session.commit()
+
+    def broken(key):
+        raise OSError("the disk went away")
+
+    monkeypatch.setattr(storage(), "delete", broken)
+    remove_stored(stored.key)
+    db.session.commit()  # no error: logged, and the sweep will find the file
+    assert f"Could not remove stored file {stored.key}" in caplog.text

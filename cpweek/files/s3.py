@@ -304,7 +304,7 @@ class _Exchange:
         connection_class = (
             http.client.HTTPSConnection if scheme == "https" else http.client.HTTPConnection
         )
-        self.connection = connection_class(host, timeout=TIMEOUT)
+        self.connection = connection_class(host, timeout=TIMEOUT, blocksize=CHUNK)
         self.request = (method, target, headers, body)
 
     def __enter__(self) -> http.client.HTTPResponse:

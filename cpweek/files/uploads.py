@@ -223,11 +223,7 @@ def _session_in_transaction() -> Session:
 @event.listens_for(Session, "after_commit")
 def _kept(session: Session) -> None:
     session.info.pop(_NEW_FILES, None)
-    removed = session.info.pop(_REMOVE_ON_COMMIT, [])
-    if removed:
-        store = storage()
-        for key in removed:
-            store.delete(key)
+    _delete_quietly(session.info.pop(_REMOVE_ON_COMMIT, []))
 
 
 @event.listens_for(Session, "after_transaction_end")
@@ -236,8 +232,17 @@ def _dropped(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is not None or transaction.nested:
         return
     session.info.pop(_REMOVE_ON_COMMIT, None)
-    new = session.info.pop(_NEW_FILES, [])
-    if new:
-        store = storage()
-        for key in new:
+    _delete_quietly(session.info.pop(_NEW_FILES, []))
+
+
+def _delete_quietly(keys: list[str]) -> None:
+    """Delete, logging a failure instead of raising it: the commit or rollback this follows has
+    happened, and must not turn into an error page (`flask files-sweep` finds what is left)."""
+    if not keys:
+        return
+    store = storage()
+    for key in keys:
+        try:
             store.delete(key)
+        except Exception:
+            current_app.logger.exception("Could not remove stored file %s", key)
