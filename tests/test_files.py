@@ -116,6 +116,7 @@ ACCEPTED = [
     ("tagged.mp3", b"ID3\x04\x00\x00\x00\x00\x00\x00" + samples.mp3(0.1), "audio/mpeg", A),
     ("episode.m4a", _mp4(b"M4A ", b"soun"), "audio/mp4", A),
     ("sound-only.m4a", _mp4(b"isom", b"soun"), "audio/mp4", A),
+    ("sound-only.mp4", _mp4(b"isom", b"soun"), "audio/mp4", A),
     ("episode.opus", OGG_OPUS, "audio/ogg", A),
     ("episode.wav", samples.wav(0.1), "audio/wav", A),
     ("recording.mp4", _mp4(b"isom", b"vide"), "video/mp4", V),
@@ -180,7 +181,13 @@ def test_a_name_without_extension_gets_the_real_one():
         ),
         ("film.mp4", _mp4(b"qt  ", b"vide"), "a QuickTime movie"),
         ("film.webm", MKV, "a Matroska video"),
-        ("data.txt", b"\x00\x01\x02binary\xff\xfe", "a kind of file we cannot read"),
+        (
+            "data.txt",
+            b"\x00\x01\x02binary\xff\xfe",
+            "not a kind of file we recognise, and not plain",
+        ),
+        ("report.pdf", _mp4(b"isom", b"vide"), "is named as a PDF document but it is an MP4 video"),
+        ("film.mp4", samples.pdf(), "is named as an MP4 video but it is a PDF document"),
         ("latin1.txt", "caf\xe9".encode("latin-1"), "text that is not in UTF-8"),
         ("utf16.vtt", "WEBVTT\n\n".encode("utf-16"), "is not WebVTT: it is text that is not"),
         (

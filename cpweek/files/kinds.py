@@ -129,13 +129,35 @@ NOT_UTF8 = _t(
     advice="Save it again choosing the encoding UTF-8 (in Notepad: Save as, Encoding, "
     "UTF-8), and upload that.",
 )
-BINARY = _t("application/octet-stream", "a kind of file we cannot read", None)
+BINARY = _t("application/octet-stream", "a kind of file we do not recognise", None)
 DAMAGED_ZIP = _t("application/zip", "a damaged or unreadable ZIP-based file", None)
 
 ACCEPTED: tuple[FileType, ...] = (
-    PDF, DOCX, XLSX, PPTX, DOTX, XLTX, POTX, PPSX, ODT, ODS, ODP, EPUB, TEXT, MARKDOWN, WEBVTT,
-    MP3, M4A, MP4, OGG_AUDIO, OGG_VIDEO, WAV, WEBM, PNG, JPEG,
-)  # fmt: skip
+    PDF,
+    DOCX,
+    XLSX,
+    PPTX,
+    DOTX,
+    XLTX,
+    POTX,
+    PPSX,
+    ODT,
+    ODS,
+    ODP,
+    EPUB,
+    TEXT,
+    MARKDOWN,
+    WEBVTT,
+    MP3,
+    MP4,
+    M4A,
+    OGG_AUDIO,
+    OGG_VIDEO,
+    WAV,
+    WEBM,
+    PNG,
+    JPEG,
+)  # fmt: skip (MP4 before M4A: a name ending .mp4 claims a video, .ogg a sound)
 REFUSED: tuple[FileType, ...] = (
     EXE, ELF, MACHO, SCRIPT, ZIP, RAR, SEVEN_Z, GZIP, OLE, MACRO_OFFICE, RTF, HTML, SVG,
     GIF, WEBP, BMP, TIFF, MOV, AVI, MKV, FLAC, SUBRIP,

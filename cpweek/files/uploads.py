@@ -123,6 +123,12 @@ def check_file(
             "a WebVTT file, which begins with the word WEBVTT; most caption editors can save "
             "one (.vtt)."
         )
+    if found is known.BINARY:
+        also = f", and not {claimed.label}" if claimed is not None else ""
+        raise UploadRefused(
+            f"{shown} is not a kind of file we recognise{also}. Nothing was saved. "
+            f"Here you can upload {_choices(allowed)}."
+        )
     if found.kind is None:
         raise UploadRefused(_refused_type(shown, found, allowed))
     tolerated = claimed in (known.TEXT, known.MARKDOWN) and found in _TEXTS
