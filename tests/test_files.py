@@ -23,6 +23,7 @@ from cpweek.files import (
     store_bytes,
     store_upload,
     stored_size,
+    type_name,
 )
 from cpweek.files.backend import build_storage, storage
 from cpweek.files.storage import BadKey, LocalStorage, new_key
@@ -254,6 +255,15 @@ def test_the_default_limits_take_the_benchmarks_50_mb_episode(app):
     assert app.config["MAX_CONTENT_LENGTH"] == (1024 + 1) * 1024 * 1024
     stored = store_bytes(samples.mp3(size=50 * 1024 * 1024), "big.mp3", {A}, folder="t/big")
     assert stored.size > 49 * 1024 * 1024
+
+
+def test_type_names_for_pages():
+    assert type_name("application/pdf") == "PDF"
+    assert type_name("text/vtt; charset=utf-8") == "WebVTT captions"
+    assert type_name("audio/mpeg") == "MP3 audio"
+    assert type_name("application/x-unknown") == "File"
+    for _name, _data, media_type, _kind in ACCEPTED:
+        assert type_name(media_type) != "File"
 
 
 def test_size_in_words():

@@ -6,6 +6,9 @@ kind, and files served with their real type, ranges and caching.
     ... keep stored.key, stored.filename, stored.media_type, stored.size on a row ...
     return send_stored(row.storage_key, media_type=row.media_type, filename=row.filename)
 
+For a page listing formats: `type_name(media_type)` ("PDF", "MP3 audio") and
+`size_in_words(size)` ("2.5 MB").
+
 `store_upload` raises `UploadRefused` (a DomainError, field "file") with a message for the
 person; nothing is stored then. A stored file is removed again if the unit of work that stored
 it rolls back; `remove_stored` takes effect when it commits. A view that takes files is
@@ -13,7 +16,7 @@ marked `@accepts_uploads`: every other request is held to FORM_MAX_BYTES (10 MB)
 """
 
 from cpweek.files.errors import UploadRefused
-from cpweek.files.kinds import FileKind
+from cpweek.files.kinds import FileKind, type_name
 from cpweek.files.requests import accepts_uploads, init_app
 from cpweek.files.serving import send_stored
 from cpweek.files.uploads import (
@@ -39,4 +42,5 @@ __all__ = [
     "store_bytes",
     "store_upload",
     "stored_size",
+    "type_name",
 ]

@@ -172,6 +172,41 @@ def type_named(extension: str) -> FileType | None:
     return None
 
 
+def type_name(media_type: str) -> str:
+    """What a page calls a stored file's type, from the media type kept with it: "PDF",
+    "Word document", "WebVTT captions", "MP3 audio" (for the list of a resource's formats)."""
+    short = {
+        PDF: "PDF",
+        DOCX: "Word document",
+        XLSX: "Excel spreadsheet",
+        PPTX: "PowerPoint presentation",
+        DOTX: "Word template",
+        XLTX: "Excel template",
+        POTX: "PowerPoint template",
+        PPSX: "PowerPoint slide show",
+        ODT: "OpenDocument text",
+        ODS: "OpenDocument spreadsheet",
+        ODP: "OpenDocument presentation",
+        EPUB: "EPUB e-book",
+        TEXT: "Plain text",
+        MARKDOWN: "Text (Markdown)",
+        WEBVTT: "WebVTT captions",
+        MP3: "MP3 audio",
+        M4A: "M4A audio",
+        MP4: "MP4 video",
+        OGG_AUDIO: "Ogg audio",
+        OGG_VIDEO: "Ogg video",
+        WAV: "WAV audio",
+        WEBM: "WebM video",
+        PNG: "PNG image",
+        JPEG: "JPEG image",
+    }
+    for file_type, name in short.items():
+        if file_type.media_type == media_type.split(";")[0].strip().lower():
+            return name
+    return "File"
+
+
 def kind_label(kind: FileKind) -> str:
     return {
         FileKind.DOCUMENT: "a document (PDF, Word, Excel, PowerPoint, OpenDocument, EPUB or text)",
