@@ -10,6 +10,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from werkzeug.datastructures import FileStorage
 
 from cpweek import create_app
@@ -26,6 +28,7 @@ from cpweek.files import (
     type_name,
 )
 from cpweek.files.backend import build_storage, storage
+from cpweek.files.kinds import sniff
 from cpweek.files.storage import BadKey, LocalStorage, new_key
 
 ALL = set(FileKind)
@@ -335,3 +338,25 @@ def test_local_storage_is_under_instance_and_never_static(app, base_config, tmp_
             build_storage(create_app({**base_config, "CPWEEK_FILES_DIR": inside}))
     with pytest.raises(ConfigError, match="CPWEEK_FILES_STORE must be 'local' or 's3'"):
         build_storage(create_app({**base_config, "CPWEEK_FILES_STORE": "ftp"}))
+
+
+# --- whatever the bytes, an answer -------------------------------------------------------------
+
+MAGICS = [b"", b"PK\x03\x04", b"%PDF-", b"OggS", b"RIFF\x00\x00\x00\x00WAVE", b"\x1a\x45\xdf\xa3",
+          b"\x00\x00\x00\x18ftypisom", b"\x00\x00\x00\x01ftypisom", b"ID3", b"\xff\xfb\x90",
+          b"WEBVTT\n", b"\xef\xbb\xbf", b"1\n00:00:01,000 --> "]  # fmt: skip
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(start=st.sampled_from(MAGICS), rest=st.binary(max_size=600))
+def test_sniffing_any_bytes_gives_a_type_never_an_exception(start, rest):
+    found = sniff(io.BytesIO(start + rest), "bin")
+    assert found.media_type
+
+
+def test_a_zip_with_a_broken_member_is_damaged_not_an_error():
+    good = _odf("application/vnd.oasis.opendocument.text")
+    broken = good.replace(b"application/vnd.oasis", b"APPLICATION/vnd.oasis")  # CRC now wrong
+    assert sniff(io.BytesIO(broken)).label.startswith("a damaged")

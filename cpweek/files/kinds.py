@@ -13,6 +13,7 @@ import codecs
 import re
 import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import BinaryIO
@@ -292,7 +293,19 @@ def _zip_type(stream: BinaryIO) -> FileType:
                 with archive.open("[Content_Types].xml") as part:
                     types = part.read(XML_PART_LIMIT).decode("utf-8", "replace")
                 return _office_type(types, names)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, KeyError):
+    # A damaged or odd archive fails in many ways (bad offsets, unknown compression, a
+    # password, a broken deflate stream); each means we cannot say what it is.
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        OSError,
+        EOFError,
+        KeyError,
+        ValueError,
+        RuntimeError,
+        NotImplementedError,
+        zlib.error,
+    ):
         return DAMAGED_ZIP
     return ZIP
 
