@@ -318,8 +318,12 @@ def test_keys_that_are_not_ours_are_refused(key):
         storage().path(key)
 
 
-@pytest.mark.parametrize("folder", ["../x", "/abs", "a/../b", "A", "a b", "", "a/" * 8 + "b"])
+@pytest.mark.parametrize(
+    "folder", ["../x", "/abs", "a/../b", "A", "a b", "", "a/" * 5 + "b", "a" * 41, "a/"]
+)
 def test_folders_that_are_not_plain_words_are_refused(folder):
+    longest = "/".join(["a" * 40] * 5)
+    assert len(new_key(longest)) == 227  # within resource_formats.storage_key's 300
     with pytest.raises(BadKey):
         new_key(folder)
     with pytest.raises(BadKey):

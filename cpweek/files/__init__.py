@@ -5,6 +5,9 @@ kind, and files served with their real type, ranges and caching.
     stored = store_upload(form.file.data, {FileKind.DOCUMENT}, folder=f"resources/{r.id}")
     ... keep stored.key, stored.filename, stored.media_type, stored.size on a row ...
     return send_stored(row.storage_key, media_type=row.media_type, filename=row.filename)
+    # inline=True to show it in the browser; public=False for a file only some may see
+
+A folder is one to five lower-case words ("resources/12"); the key adds 22 random characters.
 
 For a page listing formats: `type_name(media_type)` ("PDF", "MP3 audio") and
 `size_in_words(size)` ("2.5 MB").

@@ -18,8 +18,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
-_FOLDER = re.compile(r"[a-z0-9][a-z0-9_-]{0,59}(?:/[a-z0-9][a-z0-9_-]{0,59}){0,5}")
-_KEY = re.compile(r"(?:[a-z0-9][a-z0-9_-]{0,59}/){1,6}[A-Za-z0-9_-]{22}")
+# A folder is one to five lower-case words of up to 40 characters; a key is a folder and 22
+# random characters: at most 227 characters, within the 300 a row keeps (resource_formats).
+_FOLDER = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}(?:/[a-z0-9][a-z0-9_-]{0,39}){0,4}")
+_KEY = re.compile(r"(?:[a-z0-9][a-z0-9_-]{0,39}/){1,5}[A-Za-z0-9_-]{22}")
 CHUNK = 1024 * 1024
 
 
