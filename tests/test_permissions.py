@@ -205,6 +205,7 @@ PROTECTED.update(
         "resources.edit_resource": (_O, "GET", {"resource_id": "resource"}),
         "resources.manage_resource": (_O, "GET", {"resource_id": "resource"}),
         "resources.add_link": (_O, "POST", {"resource_id": "resource"}),
+        "resources.add_file": (_O, "POST", {"resource_id": "resource"}),
         "resources.remove_format": (_O, "POST", _RF),
         "resources.move_format": (_O, "POST", {**_RF, "direction": "up"}),
         "resources.publish": (_O, "POST", {"resource_id": "resource"}),

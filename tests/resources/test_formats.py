@@ -3,15 +3,25 @@ resource keeps what it needs) and the audit trail."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
 
 from cpweek.audit import AuditEntry
 from cpweek.auth.models import Role
 from cpweek.extensions import db
+from cpweek.files import samples, stored_size
 from cpweek.resources.errors import ResourceError
-from cpweek.resources.models import ResourceFormat, ResourceStatus
-from cpweek.resources.services import formats
+from cpweek.resources.models import (
+    FormatGap,
+    FormatRole,
+    ResourceFormat,
+    ResourceKind,
+    ResourceStatus,
+)
+from cpweek.resources.services import formats, publishing
 from tests.factories import make_user
 from tests.resources.factories import make_link_format, make_resource
 
@@ -119,3 +129,101 @@ def test_a_published_resource_keeps_its_content_and_needs(organiser):
     only = make_link_format(guide)
     with pytest.raises(ResourceError, match="nothing to read, watch or hear"):
         formats.remove_format(guide, only, organiser)
+
+
+# --- files ---------------------------------------------------------------------------------
+
+SRT = (
+    b"1\n00:00:01,000 --> 00:00:03,000\nHello and welcome.\n\n"
+    b"2\n00:00:03,500 --> 00:00:05,000\nThanks.\n"
+)
+VTT = samples.webvtt([(1, 3, "Hello and welcome."), (3.5, 5, "Thanks.")])
+
+
+def upload(data: bytes, filename: str) -> FileStorage:
+    return FileStorage(stream=io.BytesIO(data), filename=filename, content_type="text/plain")
+
+
+def test_a_pdf_is_stored_with_its_real_type_and_size(organiser):
+    report = make_resource("report")
+    data = samples.pdf("The report")
+    row = formats.add_file(report, "main", upload(data, "Our report.pdf"), "Full report", organiser)
+    assert (row.media_type, row.size_bytes, row.label) == (
+        "application/pdf",
+        len(data),
+        "Full report",
+    )
+    assert row.filename.endswith(".pdf") and row.storage_key.startswith("resources/")
+    assert stored_size(row.storage_key) == len(data)
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "resource.format_add"))
+    assert entry.after["media_type"] == "application/pdf"
+
+
+def test_kinds_follow_the_role_and_the_resources_kind():
+    from cpweek.files import FileKind
+
+    assert formats.file_kinds(ResourceKind.PODCAST, FormatRole.MAIN) == {
+        FileKind.DOCUMENT,
+        FileKind.AUDIO,
+        FileKind.VIDEO,
+    }
+    assert formats.file_kinds(ResourceKind.REPORT, FormatRole.MAIN) == {FileKind.DOCUMENT}
+    assert formats.file_kinds(ResourceKind.PODCAST, FormatRole.TRANSCRIPT) == {FileKind.DOCUMENT}
+    assert formats.file_kinds(ResourceKind.RECORDING, FormatRole.CAPTIONS) == {FileKind.CAPTIONS}
+
+
+def test_a_podcasts_audio_is_taken_and_a_reports_is_not(organiser):
+    podcast = make_resource("podcast")
+    row = formats.add_file(podcast, "main", upload(samples.mp3(1.0), "episode.mp3"), "", organiser)
+    assert row.media_type == "audio/mpeg"
+    report = make_resource("report")
+    with pytest.raises(ResourceError) as refused:
+        formats.add_file(report, "main", upload(samples.mp3(1.0), "report.mp3"), "", organiser)
+    assert refused.value.field == "file"
+    assert db.session.scalars(select(ResourceFormat.resource_id)).all() == [podcast.id]
+
+
+def test_webvtt_captions_close_the_captions_gap(organiser):
+    recording = make_resource("recording", status=ResourceStatus.PUBLISHED, transcript="x")
+    db.session.add(FormatGap(resource_id=recording.id, need="captions", reason="Being made"))
+    db.session.flush()
+    row = formats.add_file(recording, "captions", upload(VTT, "captions.vtt"), "", organiser)
+    assert row.media_type.startswith("text/vtt")
+    assert publishing.gaps_of(recording.id) == []
+
+
+@pytest.mark.parametrize(
+    ("role", "data", "filename", "words"),
+    [
+        ("captions", SRT, "captions.vtt", "is not WebVTT"),
+        ("captions", samples.pdf(), "captions.pdf", "WebVTT"),
+        ("main", samples.png(), "report.pdf", "PNG"),
+        (
+            "main",
+            b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + bytes(100),
+            "talk.mp3",
+            "",
+        ),
+        ("main", b"", "empty.pdf", ""),
+    ],
+)
+def test_a_refused_file_is_refused_at_the_file_field_and_nothing_is_kept(
+    organiser, role, data, filename, words
+):
+    recording = make_resource("recording")
+    with pytest.raises(ResourceError) as refused:
+        formats.add_file(recording, role, upload(data, filename), "", organiser)
+    assert refused.value.field == "file"
+    assert words in refused.value.message
+    assert db.session.scalars(select(ResourceFormat)).all() == []
+
+
+def test_removing_a_file_removes_it_from_the_storage_once_committed(organiser):
+    guide = make_resource()
+    row = formats.add_file(guide, "main", upload(samples.pdf(), "g.pdf"), "", organiser)
+    db.session.commit()
+    key = row.storage_key
+    formats.remove_format(guide, row, organiser)
+    assert stored_size(key) is not None  # not before the commit
+    db.session.commit()
+    assert stored_size(key) is None

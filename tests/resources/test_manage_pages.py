@@ -4,6 +4,7 @@ missing format, unpublishing, and the list's queries not growing with the resour
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 import pytest
@@ -11,6 +12,7 @@ from sqlalchemy import func, select
 
 from cpweek.auth.models import Role
 from cpweek.extensions import db
+from cpweek.files import samples
 from cpweek.programme.services import today_in
 from cpweek.resources.models import FormatGap, Resource, ResourceFormat, ResourceStatus
 from cpweek.resources.services import publishing
@@ -334,3 +336,79 @@ def test_the_list_shows_each_resource_and_its_queries_do_not_grow(
     page = text(browser.get("/manage/resources/"))
     assert "Talk 2" in page and "Report 26" in page and "2025" in page
     assert "Missing: Captions" in page and problems(page) == []
+
+
+# --- files through the browser -------------------------------------------------------------
+
+SRT = b"1\n00:00:01,000 --> 00:00:03,000\nHello.\n"
+
+
+def _upload(browser, resource, role: str, data: bytes, filename: str, label: str = ""):
+    base = f"/manage/resources/{resource.id}"
+    return browser.submit(
+        f"{base}/files",
+        {
+            "file-role": role,
+            "file-label": label,
+            "file-file": (io.BytesIO(data), filename),
+            "_section": "add-file",
+        },
+        form_url=base,
+        content_type="multipart/form-data",
+    )
+
+
+def test_a_captions_file_is_uploaded_and_closes_the_gap(browser, organiser):
+    recording = make_resource("recording", status=ResourceStatus.PUBLISHED, transcript="x")
+    db.session.add(FormatGap(resource_id=recording.id, need="captions", reason="Being made"))
+    vtt = samples.webvtt([(1, 2, "Hello.")])
+    response = _upload(browser, recording, "captions", vtt, "captions.vtt", "English captions")
+    assert response.status_code == 302 and response.headers["Location"].endswith("#formats")
+    row = db.session.scalar(select(ResourceFormat))
+    assert (row.role, row.label, row.size_bytes) == ("captions", "English captions", len(vtt))
+    assert publishing.gaps_of(recording.id) == []
+    page = text(browser.get(f"/manage/resources/{recording.id}"))
+    assert "English captions" in page and problems(page) == []
+
+
+@pytest.mark.parametrize(
+    ("role", "data", "filename", "words"),
+    [
+        ("captions", SRT, "captions.vtt", "not WebVTT"),
+        ("main", samples.png(), "report.pdf", "PNG"),
+        ("main", b"", "empty.pdf", ""),
+    ],
+)
+def test_a_refused_file_is_shown_at_the_file_field_and_nothing_is_saved(
+    browser, organiser, role, data, filename, words
+):
+    recording = make_resource("recording")
+    response = _upload(browser, recording, role, data, filename, "Kept label")
+    page = text(response)
+    assert response.status_code == 200
+    assert 'href="#file-file"' in page and words in page and "Kept label" in page
+    assert problems(page) == []
+    assert count(ResourceFormat) == 0
+
+
+def test_no_file_chosen_is_asked_for(browser, organiser):
+    guide = make_resource()
+    base = f"/manage/resources/{guide.id}"
+    response = browser.submit(
+        f"{base}/files", {"file-role": "main"}, form_url=base, content_type="multipart/form-data"
+    )
+    assert response.status_code == 200 and 'href="#file-file"' in text(response)
+    assert count(ResourceFormat) == 0
+
+
+def test_a_drafts_public_page_is_404_until_it_is_published_and_again_after(app, browser, organiser):
+    client = app.test_client()  # someone not signed in
+    guide = make_resource("guide", title="A guide", slug="a-guide")
+    make_link_format(guide)
+    base = f"/manage/resources/{guide.id}"
+    assert client.get("/resources/a-guide").status_code == 404
+    assert browser.submit(f"{base}/publish", {}, form_url=base).status_code == 302
+    assert client.get("/resources/a-guide").status_code == 200
+    assert "See the public page" in text(browser.get(base))
+    assert browser.submit(f"{base}/unpublish", {}, form_url=base).status_code == 302
+    assert client.get("/resources/a-guide").status_code == 404

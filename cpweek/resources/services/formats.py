@@ -2,7 +2,10 @@
 captions, transcript, Easy Read version, ...) and a label, in the organiser's order.
 `formats_of` is what the public pages read.
 
-A link must be https (a clear message otherwise). A format that meets an accessible-format
+A file goes through `cpweek.files.store_upload` (its type read from its content, its size held
+to its kind's limit), with the kinds its role allows (`file_kinds`); a refused file is refused
+next to the file field and nothing is stored. A link must be https (a clear message
+otherwise). A format that meets an accessible-format
 need closes the gap recorded for it (`publishing.close_met_gaps`). A published resource keeps
 what its kind needs: removing the last format that meets a need, or its last content, is
 refused (unpublish it first)."""
@@ -13,12 +16,14 @@ from collections.abc import Collection
 from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage
 
 from cpweek import audit
 from cpweek.auth.models import User
 from cpweek.extensions import db
+from cpweek.files import FileKind, UploadRefused, remove_stored, store_upload
 from cpweek.resources.errors import ResourceError
-from cpweek.resources.models import FormatRole, Resource, ResourceFormat
+from cpweek.resources.models import FormatRole, Resource, ResourceFormat, ResourceKind
 from cpweek.resources.services.publishing import (
     close_met_gaps,
     standing_of,
@@ -42,19 +47,6 @@ def formats_of(resource_ids: Collection[int]) -> dict[int, list[ResourceFormat]]
     ):
         found[row.resource_id].append(row)
     return found
-
-
-def size_words(size: int | None) -> str:
-    """A file's size as people read it: '820 bytes', '14 KB', '2.4 MB', '1.1 GB'."""
-    if size is None:
-        return ""
-    if size < 1000:
-        return f"{size} bytes"
-    for unit, scale in (("KB", 10**3), ("MB", 10**6), ("GB", 10**9)):
-        value = size / scale
-        if value < 1000 or unit == "GB":
-            return f"{value:.0f} {unit}" if value >= 10 else f"{value:.1f} {unit}"
-    raise AssertionError("unreachable")
 
 
 def format_of(resource: Resource, format_id: int) -> ResourceFormat | None:
@@ -161,6 +153,46 @@ def add_link(resource: Resource, role: str, url: str, label: str, actor: User) -
     return _added(resource, row, actor)
 
 
+def file_kinds(kind: ResourceKind, role: FormatRole) -> frozenset[FileKind]:
+    """What a file may be in this role: captions are WebVTT only; the resource itself may be
+    audio or video for a podcast episode or a recording; anything else is a document."""
+    if role == FormatRole.CAPTIONS:
+        return frozenset({FileKind.CAPTIONS})
+    if role == FormatRole.MAIN and kind in (ResourceKind.PODCAST, ResourceKind.RECORDING):
+        return frozenset({FileKind.DOCUMENT, FileKind.AUDIO, FileKind.VIDEO})
+    return frozenset({FileKind.DOCUMENT})
+
+
+def add_file(
+    resource: Resource, role: str, upload: FileStorage | None, label: str, actor: User
+) -> ResourceFormat:
+    """A format that is a file, checked by its content (cpweek.files): a file the storage
+    refuses (a renamed file, SubRip captions, too large) is refused next to the file field,
+    and nothing is stored or saved."""
+    chosen = _role(role)
+    cleaned = _label(label)
+    if upload is None:
+        raise ResourceError("Choose a file to upload", "file")
+    try:
+        stored = store_upload(
+            upload, file_kinds(resource.kind_enum, chosen), folder=f"resources/{resource.id}"
+        )
+    except UploadRefused as error:
+        raise ResourceError(error.message, "file") from None
+    row = ResourceFormat(
+        resource_id=resource.id,
+        role=chosen.value,
+        label=cleaned,
+        storage_key=stored.key,
+        filename=stored.filename,
+        media_type=stored.media_type,
+        size_bytes=stored.size,
+        position=_next_position(resource),
+        created_by_id=actor.id,
+    )
+    return _added(resource, row, actor)
+
+
 def remove_format(resource: Resource, row: ResourceFormat, actor: User) -> None:
     """Removes the format. A published resource must keep its content and what its kind
     needs (or a recorded gap for it): else the removal is refused."""
@@ -170,6 +202,8 @@ def remove_format(resource: Resource, row: ResourceFormat, actor: User) -> None:
         db.session.delete(row)
         db.session.flush()
         still_publishable(resource, standing, "add another first, or unpublish it")
+    if row.storage_key:
+        remove_stored(row.storage_key)  # takes effect when the removal is committed
     audit.record(
         actor.id,
         "resource.format_remove",

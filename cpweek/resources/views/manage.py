@@ -11,6 +11,7 @@ from cpweek.auth.models import Role
 from cpweek.auth.permissions import requires
 from cpweek.evidence.models import Vocabulary
 from cpweek.evidence.services import catalogue, vocabularies
+from cpweek.files import accepts_uploads, size_in_words
 from cpweek.forms import ActionForm, refuse, show_error
 from cpweek.programme import services as programme
 from cpweek.resources.errors import ResourceError
@@ -22,7 +23,7 @@ from cpweek.resources.models import (
     ResourceFormat,
     ResourceKind,
 )
-from cpweek.resources.services import drafting, formats, publishing
+from cpweek.resources.services import describing, drafting, formats, publishing
 from cpweek.resources.views.common import bp
 from cpweek.uow import discard
 
@@ -164,8 +165,9 @@ def _resource_page(resource: Resource, **forms_given):
         kinds=ResourceKind,
         needs=AccessNeed,
         roles=FormatRole,
-        size_words=formats.size_words,
-        file_form_action=None,
+        size_words=size_in_words,
+        type_words=describing.type_words,
+        file_form_action=url_for("resources.add_file", resource_id=resource.id),
         **forms,
     )
 
@@ -209,6 +211,29 @@ def add_link(resource_id: int):
             flash("The link is added.", "success")
             return redirect(_here(resource, "formats"))
     return _resource_page(resource, link_form=form)
+
+
+@bp.post("/manage/resources/<int:resource_id>/files")
+@accepts_uploads
+@requires(Role.ORGANISER)
+def add_file(resource_id: int):
+    resource = resource_or_404(resource_id)
+    form = FileForm(prefix="file")
+    if form.validate_on_submit():
+        try:
+            formats.add_file(
+                resource,
+                form.role.data or "",
+                form.file.data,
+                form.label.data or "",
+                current_user,
+            )
+        except ResourceError as error:
+            show_error(form, error)
+        else:
+            flash("The file is added.", "success")
+            return redirect(_here(resource, "formats"))
+    return _resource_page(resource, file_form=form)
 
 
 @bp.post("/manage/resources/<int:resource_id>/formats/<int:format_id>/remove")
