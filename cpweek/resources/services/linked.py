@@ -37,7 +37,7 @@ from cpweek.resources.models import (
     ResourceTerm,
 )
 from cpweek.resources.services import credits as credit_services
-from cpweek.resources.services import describing
+from cpweek.resources.services import describing, drafting
 from cpweek.resources.services.formats import formats_of
 from cpweek.resources.services.library import ACCESS_WORDS, newest_first
 from cpweek.resources.services.publishing import NEEDS, gaps_of
@@ -136,7 +136,7 @@ class ResourcePage:
     formats: list[describing.ShownFormat]
     credits: list[credit_services.ShownCredit]
     gaps: list[ShownGap]
-    licence: describing.Licence
+    licence: drafting.Licence
     accessible: set[AccessNeed]
 
     @property
@@ -235,7 +235,7 @@ def page_of(resource: Resource) -> ResourcePage:
         formats=describing.shown_formats(formats),
         credits=credit_services.shown_credits([resource.id]).get(resource.id, []),
         gaps=missing_formats(resource, accessible, gaps_of(resource.id)),
-        licence=describing.licence_of(resource),
+        licence=drafting.licence_of(resource),
         accessible=accessible,
     )
 
