@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app, url_for
+from flask import has_request_context, url_for
 
 from cpweek import signals
 from cpweek.auth.models import User
@@ -62,9 +62,9 @@ def credits_to_log(person: User) -> list[InvolvementPrompt]:
 
 
 def _public_url(resource: Resource) -> str:
-    # The public page is `resources.resource` at /resources/<slug> (the public pages' part of
-    # issue 13); until that blueprint route is registered, the path it will answer at.
-    if "resources.resource" in current_app.view_functions:
+    # The public page `resources.resource`; outside a request (a test, a command) there is no
+    # script root to build it under, so the path it answers at.
+    if has_request_context():
         return url_for("resources.resource", slug=resource.slug)
     return f"/resources/{resource.slug}"
 
