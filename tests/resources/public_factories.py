@@ -1,14 +1,17 @@
-"""Builders for the public side's tests: resources written straight to the tables (published or
-draft), with topics, events, evidence items, formats (links, rows that name a file, or real
-files stored through `cpweek.files`), gaps and credits. Each flushes; the test client's
-requests commit first (tests/conftest.py)."""
+"""Builders for the public side's tests, on top of the room's own (tests/resources/factories.py):
+published resources by default, at distinct moments so their order is known, with topics,
+events, evidence items, formats (links, rows that name a file, or real files stored through
+`cpweek.files`), gaps and credits. Each flushes; the test client's requests commit first
+(tests/conftest.py)."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from itertools import count
 
+from cpweek import files
 from cpweek.extensions import db
+from cpweek.files import samples
 from cpweek.resources.models import (
     Credit,
     FormatGap,
@@ -22,16 +25,15 @@ from cpweek.resources.models import (
     ResourceTerm,
 )
 from tests.evidence.factories import term
+from tests.resources import factories as room_factories
 
 _serial = count(1)
 _BASE = datetime(2026, 7, 1, 9, 0, tzinfo=UTC)
 
-# The smallest files of each type the files room recognises by content.
-MP3 = (
-    b"ID3\x03\x00\x00\x00\x00\x00\x0f" + b"\x00" * 20 + b"\xff\xfb\x90\x64" + bytes(range(256)) * 8
-)
-VTT = b"WEBVTT\n\n00:00.000 --> 00:02.000\nHello and welcome.\n"
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+# Tiny real files (cpweek/files/samples.py), which pass the files room's content checks.
+MP3 = samples.mp3(0.5)
+VTT = samples.webvtt([(0.0, 2.0, "Hello and welcome.")])
+PDF = samples.pdf("A co-produced report")
 
 
 def make_resource(
@@ -50,20 +52,18 @@ def make_resource(
     n = next(_serial)
     published = status == ResourceStatus.PUBLISHED.value
     moment = fields.pop("published_at", _BASE + timedelta(minutes=n) if published else None)
-    resource = Resource(
-        slug=fields.pop("slug", f"resource-{n}"),
+    resource = room_factories.make_resource(
+        kind,
+        status,
         title=title or f"Resource {n}",
+        slug=fields.pop("slug", f"public-resource-{n}"),
+        edition=edition,
         summary=fields.pop("summary", "A co-produced resource about care."),
-        kind=str(kind),
-        status=status,
         licence=fields.pop("licence", "CC-BY-4.0"),
-        edition_id=edition.id if edition is not None else None,
         published_on=fields.pop("published_on", moment.date() if moment else None),
         published_at=moment,
         **fields,
     )
-    db.session.add(resource)
-    db.session.flush()
     for slug in topics:
         db.session.add(ResourceTerm(resource_id=resource.id, term_id=term("topic", slug).id))
     for event in events:
@@ -77,10 +77,7 @@ def make_resource(
 def add_link(
     resource: Resource, url: str, *, role=FormatRole.MAIN, label: str = ""
 ) -> ResourceFormat:
-    fmt = ResourceFormat(resource_id=resource.id, role=str(role), label=label, url=url)
-    db.session.add(fmt)
-    db.session.flush()
-    return fmt
+    return room_factories.make_link_format(resource, role, url=url, label=label)
 
 
 def add_file_row(
@@ -111,8 +108,6 @@ def add_file(
     resource: Resource, data: bytes, filename: str, *, role=FormatRole.MAIN, label: str = ""
 ) -> ResourceFormat:
     """A real file, stored through the files room (its type read from the content)."""
-    from cpweek import files
-
     stored = files.store_bytes(
         data, filename, list(files.FileKind), folder=f"resources/{resource.id}"
     )

@@ -1,6 +1,6 @@
 """Resources shown where they came from: an edition's programme page, an event (for the event
 page, `for_event`), and an evidence item's page: published ones only, with their formats, in
-a fixed number of queries."""
+one query each."""
 
 from __future__ import annotations
 
@@ -46,10 +46,10 @@ def test_each_finder_gives_published_resources_with_their_formats(app, count_que
         assert [r.resource.title for r in found] == ["Conference recording"]
         assert [f.label for f in found[0].formats] == ["Recording", "Transcript"]
         assert found[0].formats[1].type_words == "PDF"
-        assert len(queries) == 2
+        assert len(queries) == 1
 
 
-def test_the_finders_stay_at_two_queries_with_many_resources(app, count_queries):
+def test_the_finders_stay_at_one_query_with_many_resources(app, count_queries):
     _, edition, event, _, _ = _world()
     for i in range(25):
         resource = make_resource(f"More {i}", edition=edition, events=[event])
@@ -57,7 +57,7 @@ def test_the_finders_stay_at_two_queries_with_many_resources(app, count_queries)
         add_file_row(resource, "audio/mpeg", 100)
     with count_queries() as queries:
         found = linked.for_event(event.id)
-    assert len(found) == 26 and len(queries) == 2
+    assert len(found) == 26 and len(queries) == 1
     assert linked.for_event(999_999) == []
 
 

@@ -1,4 +1,4 @@
-"""How the public pages and feeds describe a resource's formats and licence in words: a file's
+"""How the public pages and feeds describe a resource's formats in words: a file's
 type ("PDF", "Word document", "WebVTT captions", "MP3 audio"), its size ("2.4 MB"), where a link
 goes ("on YouTube", "on example.org"), whether a browser shows a file or saves it, and which
 accessible formats a resource has. Nothing here queries: callers pass what they loaded."""
@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from cpweek.files import size_in_words
 from cpweek.resources.models import AccessNeed, FormatRole, Resource, ResourceFormat, ResourceKind
 
 # The real type read from a file's content, in words a person knows.
@@ -65,57 +66,6 @@ HOST_NAMES = {
     "scie.org.uk": "SCIE's website",
 }
 
-# SPDX identifiers a resource may carry, with the licence's name and the page that explains it.
-LICENCES: dict[str, tuple[str, str]] = {
-    "CC-BY-4.0": (
-        "Creative Commons Attribution 4.0 (CC BY 4.0)",
-        "https://creativecommons.org/licenses/by/4.0/",
-    ),
-    "CC-BY-SA-4.0": (
-        "Creative Commons Attribution-ShareAlike 4.0 (CC BY-SA 4.0)",
-        "https://creativecommons.org/licenses/by-sa/4.0/",
-    ),
-    "CC-BY-NC-4.0": (
-        "Creative Commons Attribution-NonCommercial 4.0 (CC BY-NC 4.0)",
-        "https://creativecommons.org/licenses/by-nc/4.0/",
-    ),
-    "CC-BY-NC-SA-4.0": (
-        "Creative Commons Attribution-NonCommercial-ShareAlike 4.0 (CC BY-NC-SA 4.0)",
-        "https://creativecommons.org/licenses/by-nc-sa/4.0/",
-    ),
-    "CC-BY-ND-4.0": (
-        "Creative Commons Attribution-NoDerivatives 4.0 (CC BY-ND 4.0)",
-        "https://creativecommons.org/licenses/by-nd/4.0/",
-    ),
-    "CC-BY-NC-ND-4.0": (
-        "Creative Commons Attribution-NonCommercial-NoDerivatives 4.0 (CC BY-NC-ND 4.0)",
-        "https://creativecommons.org/licenses/by-nc-nd/4.0/",
-    ),
-    "CC0-1.0": (
-        "No rights reserved (CC0 1.0)",
-        "https://creativecommons.org/publicdomain/zero/1.0/",
-    ),
-    "OGL-UK-3.0": (
-        "Open Government Licence v3.0",
-        "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
-    ),
-}
-
-
-@dataclass(frozen=True)
-class Licence:
-    name: str
-    url: str  # "" when there is no page to link to
-
-
-def licence_of(resource: Resource) -> Licence:
-    """The licence's name and link; no identifier is all rights reserved, and an identifier we
-    do not know is shown as it is (never an error on a public page)."""
-    if not resource.licence:
-        return Licence("All rights reserved", "")
-    name, url = LICENCES.get(resource.licence, (resource.licence, ""))
-    return Licence(name, url)
-
 
 def type_words(media_type: str) -> str:
     """A type in words ("PDF", "MP3 audio"); one we have no words for by its family ("audio")."""
@@ -126,23 +76,8 @@ def type_words(media_type: str) -> str:
 
 
 def size_words(size: int | None) -> str:
-    """A size as people read it: "900 bytes", "12 KB", "2.4 MB", "1.1 GB" (1 KB = 1,024 bytes,
-    as file managers count)."""
-    if size is None:
-        return ""
-    if size < 1024:
-        return "1 byte" if size == 1 else f"{size} bytes"
-    value = size / 1024
-    for unit in ("KB", "MB"):
-        if value < 1024:
-            return _one_place(value, unit)
-        value /= 1024
-    return _one_place(value, "GB")
-
-
-def _one_place(value: float, unit: str) -> str:
-    shown = f"{value:.1f}" if value < 10 else f"{value:,.0f}"
-    return f"{shown.removesuffix('.0')} {unit}"
+    """A size as people read it ("2.4 MB"), as the files room says it; "" when unknown."""
+    return "" if size is None else size_in_words(size)
 
 
 def host_words(url: str) -> str:
