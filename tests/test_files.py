@@ -10,26 +10,25 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from flask import request
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from werkzeug.datastructures import FileStorage
 
 from cpweek import create_app
-from cpweek.auth.permissions import public
 from cpweek.config import ConfigError
-from cpweek.extensions import csrf, db
 from cpweek.files import (
     FileKind,
     UploadRefused,
-    accepts_uploads,
     remove_stored,
     samples,
-    send_stored,
     size_in_words,
     store_bytes,
     store_upload,
     stored_size,
+    type_name,
 )
 from cpweek.files.backend import build_storage, storage
+from cpweek.files.kinds import sniff
 from cpweek.files.storage import BadKey, LocalStorage, new_key
 
 ALL = set(FileKind)
@@ -109,6 +108,10 @@ ACCEPTED = [
     ("report.odt", _odf(f"{ODF}.text"), f"{ODF}.text", D),
     ("slides.odp", _odf(f"{ODF}.presentation"), f"{ODF}.presentation", D),
     ("book.epub", _odf("application/epub+zip"), "application/epub+zip", D),
+    ("form.dotx", _ooxml("wordprocessingml.template", "word", "document.xml"),
+     f"{OOXML}.wordprocessingml.template", D),
+    ("show.ppsx", _ooxml("presentationml.slideshow", "ppt", "presentation.xml"),
+     f"{OOXML}.presentationml.slideshow", D),
     ("notes.txt", "Plain words, and “quotes” in UTF-8.\n".encode(), "text/plain", D),
     ("notes.md", b"# Notes\n\n- one\n- two\n", "text/markdown", D),
     ("captions.vtt", VTT, "text/vtt", C),
@@ -117,6 +120,7 @@ ACCEPTED = [
     ("tagged.mp3", b"ID3\x04\x00\x00\x00\x00\x00\x00" + samples.mp3(0.1), "audio/mpeg", A),
     ("episode.m4a", _mp4(b"M4A ", b"soun"), "audio/mp4", A),
     ("sound-only.m4a", _mp4(b"isom", b"soun"), "audio/mp4", A),
+    ("sound-only.mp4", _mp4(b"isom", b"soun"), "audio/mp4", A),
     ("episode.opus", OGG_OPUS, "audio/ogg", A),
     ("episode.wav", samples.wav(0.1), "audio/wav", A),
     ("recording.mp4", _mp4(b"isom", b"vide"), "video/mp4", V),
@@ -181,18 +185,30 @@ def test_a_name_without_extension_gets_the_real_one():
         ),
         ("film.mp4", _mp4(b"qt  ", b"vide"), "a QuickTime movie"),
         ("film.webm", MKV, "a Matroska video"),
-        ("data.txt", b"\x00\x01\x02binary\xff\xfe", "a kind of file we cannot read"),
-        ("latin1.txt", "caf\xe9".encode("latin-1"), "a kind of file we cannot read"),
+        (
+            "data.txt",
+            b"\x00\x01\x02binary\xff\xfe",
+            "not a kind of file we recognise, and not plain",
+        ),
+        ("report.pdf", _mp4(b"isom", b"vide"), "is named as a PDF document but it is an MP4 video"),
+        ("film.mp4", samples.pdf(), "is named as an MP4 video but it is a PDF document"),
+        ("latin1.txt", "caf\xe9".encode("latin-1"), "text that is not in UTF-8"),
+        ("utf16.vtt", "WEBVTT\n\n".encode("utf-16"), "is not WebVTT: it is text that is not"),
+        (
+            "template.dotx",
+            _ooxml("wordprocessingml.template", "word", "document.xml")[:-1],
+            "damaged or unreadable",
+        ),
     ],
     ids=lambda v: str(v)[:24],
 )
 def test_a_file_that_is_not_what_its_name_says_is_refused_and_nothing_is_stored(name, data, says):
-    before = storage().keys()
+    before = storage().stored_keys()
     with pytest.raises(UploadRefused) as refused:
         store_bytes(data, name, ALL, folder="tests/refused")
     assert says in refused.value.message
     assert refused.value.field == "file"
-    assert storage().keys() == before
+    assert storage().stored_keys() == before
 
 
 def test_empty_files_are_refused():
@@ -219,7 +235,7 @@ def test_webvtt_is_checked_and_srt_renamed_vtt_is_refused():
 
 
 def test_sizes_are_limited_per_kind_in_words(app, monkeypatch):
-    before = storage().keys()
+    before = storage().stored_keys()
     monkeypatch.setitem(app.config, "FILES_MAX_CAPTIONS_MB", 1)
     too_big = VTT + b"x" * (1024 * 1024)
     with pytest.raises(UploadRefused) as refused:
@@ -230,7 +246,7 @@ def test_sizes_are_limited_per_kind_in_words(app, monkeypatch):
     monkeypatch.setitem(app.config, "FILES_MAX_AUDIO_MB", 1)
     with pytest.raises(UploadRefused, match=r"^Audio files can be up to 1 MB; “e.mp3” is 2 MB"):
         store_bytes(samples.mp3(size=2 * 1024 * 1024 - 100), "e.mp3", {A}, folder="tests/size")
-    assert storage().keys() == before
+    assert storage().stored_keys() == before
     assert (
         store_bytes(samples.mp3(size=1024 * 1024), "e.mp3", {A}, folder="t/s").size <= 1024 * 1024
     )
@@ -242,6 +258,15 @@ def test_the_default_limits_take_the_benchmarks_50_mb_episode(app):
     assert app.config["MAX_CONTENT_LENGTH"] == (1024 + 1) * 1024 * 1024
     stored = store_bytes(samples.mp3(size=50 * 1024 * 1024), "big.mp3", {A}, folder="t/big")
     assert stored.size > 49 * 1024 * 1024
+
+
+def test_type_names_for_pages():
+    assert type_name("application/pdf") == "PDF"
+    assert type_name("text/vtt; charset=utf-8") == "WebVTT captions"
+    assert type_name("audio/mpeg") == "MP3 audio"
+    assert type_name("application/x-unknown") == "File"
+    for _name, _data, media_type, _kind in ACCEPTED:
+        assert type_name(media_type) != "File"
 
 
 def test_size_in_words():
@@ -293,8 +318,12 @@ def test_keys_that_are_not_ours_are_refused(key):
         storage().path(key)
 
 
-@pytest.mark.parametrize("folder", ["../x", "/abs", "a/../b", "A", "a b", "", "a/" * 8 + "b"])
+@pytest.mark.parametrize(
+    "folder", ["../x", "/abs", "a/../b", "A", "a b", "", "a/" * 5 + "b", "a" * 41, "a/"]
+)
 def test_folders_that_are_not_plain_words_are_refused(folder):
+    longest = "/".join(["a" * 40] * 5)
+    assert len(new_key(longest)) == 227  # within resource_formats.storage_key's 300
     with pytest.raises(BadKey):
         new_key(folder)
     with pytest.raises(BadKey):
@@ -315,200 +344,23 @@ def test_local_storage_is_under_instance_and_never_static(app, base_config, tmp_
         build_storage(create_app({**base_config, "CPWEEK_FILES_STORE": "ftp"}))
 
 
-# --- files and the unit of work ----------------------------------------------------------------
+# --- whatever the bytes, an answer -------------------------------------------------------------
+
+MAGICS = [b"", b"PK\x03\x04", b"%PDF-", b"OggS", b"RIFF\x00\x00\x00\x00WAVE", b"\x1a\x45\xdf\xa3",
+          b"\x00\x00\x00\x18ftypisom", b"\x00\x00\x00\x01ftypisom", b"ID3", b"\xff\xfb\x90",
+          b"WEBVTT\n", b"\xef\xbb\xbf", b"1\n00:00:01,000 --> "]  # fmt: skip
 
 
-def test_a_file_stored_by_a_unit_of_work_that_rolls_back_is_removed():
-    kept = store_bytes(samples.pdf(), "kept.pdf", ALL, folder="t/uow")
-    db.session.commit()
-    dropped = store_bytes(samples.pdf(), "dropped.pdf", ALL, folder="t/uow")
-    assert stored_size(dropped.key) is not None
-    db.session.rollback()
-    assert stored_size(dropped.key) is None
-    assert stored_size(kept.key) is not None
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(start=st.sampled_from(MAGICS), rest=st.binary(max_size=600))
+def test_sniffing_any_bytes_gives_a_type_never_an_exception(start, rest):
+    found = sniff(io.BytesIO(start + rest), "bin")
+    assert found.media_type
 
 
-def test_a_file_stored_when_the_session_closes_without_commit_is_removed():
-    dropped = store_bytes(samples.pdf(), "dropped.pdf", ALL, folder="t/uow")
-    db.session.remove()  # the end of a request that raised: the session closes, no commit
-    assert stored_size(dropped.key) is None
-
-
-def test_a_removal_waits_for_the_commit():
-    stored = store_bytes(samples.pdf(), "r.pdf", ALL, folder="t/uow")
-    db.session.commit()
-    remove_stored(stored.key)
-    assert stored_size(stored.key) is not None  # still there: the request may yet fail
-    db.session.rollback()
-    assert stored_size(stored.key) is not None  # it failed: the row still names the file
-    remove_stored(stored.key)
-    db.session.commit()
-    assert stored_size(stored.key) is None
-    remove_stored(stored.key)  # already gone: nothing happens
-    db.session.commit()
-
-
-# --- serving, through a throwaway app with two routes ------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def files_app(base_config):
-    application = create_app(base_config)
-
-    @application.get("/_test/files/<path:key>")
-    @public
-    def download(key):
-        return send_stored(
-            key,
-            media_type=request.args["type"],
-            filename=request.args["name"],
-            inline="inline" in request.args,
-            public="private" not in request.args,
-        )
-
-    @application.post("/_test/upload")
-    @csrf.exempt
-    @accepts_uploads
-    @public
-    def upload():
-        try:
-            stored = store_upload(request.files.get("file"), {D, A}, folder="tests/upload")
-        except UploadRefused as refused:
-            db.session.rollback()
-            return refused.message, 400
-        return stored.key
-
-    return application
-
-
-@pytest.fixture
-def files_client(files_app):
-    return files_app.test_client()
-
-
-AUDIO = bytes(range(256)) * 4  # 1,024 bytes, each position telling where it is
-
-
-@pytest.fixture
-def audio_url():
-    stored = store_bytes(samples.mp3(0.2), "Épisode 1.mp3", ALL, folder="t/serve")
-    storage().path(stored.key).write_bytes(AUDIO)  # so each byte tells where it came from
-    db.session.commit()
-    return f"/_test/files/{stored.key}?type=audio/mpeg&name=%C3%89pisode%201.mp3"
-
-
-def test_send_stored_headers(files_client, audio_url):
-    response = files_client.get(audio_url)
-    assert response.status_code == 200
-    assert response.headers["Content-Type"] == "audio/mpeg"
-    assert response.headers["X-Content-Type-Options"] == "nosniff"
-    assert response.headers["Accept-Ranges"] == "bytes"
-    assert response.headers["Content-Length"] == "1024"
-    disposition = response.headers["Content-Disposition"]
-    assert disposition.startswith("attachment; filename=")
-    assert "filename*=UTF-8''%C3%89pisode%201.mp3" in disposition
-    assert response.headers["ETag"] and response.headers["Last-Modified"]
-    assert response.headers["Cache-Control"] == "public, max-age=3600"
-    assert response.data == AUDIO
-    inline = files_client.get(audio_url + "&inline&private")
-    assert inline.headers["Content-Disposition"].startswith("inline;")
-    assert (
-        "private" in inline.headers["Cache-Control"]
-        and "public" not in inline.headers["Cache-Control"]
-    )
-
-
-def test_text_is_served_with_its_charset(files_client):
-    stored = store_bytes(VTT, "c.vtt", {C}, folder="t/serve")
-    db.session.commit()
-    response = files_client.get(f"/_test/files/{stored.key}?type=text/vtt&name=c.vtt")
-    assert response.headers["Content-Type"] == "text/vtt; charset=utf-8"
-    assert response.headers["Content-Disposition"] == "attachment; filename=c.vtt"
-
-
-@pytest.mark.parametrize(
-    ("asked", "start", "end"),
-    [("bytes=0-99", 0, 99), ("bytes=-100", 924, 1023), ("bytes=100-", 100, 1023),
-     ("bytes=1000-5000", 1000, 1023)],
-)  # fmt: skip
-def test_range_requests(files_client, audio_url, asked, start, end):
-    response = files_client.get(audio_url, headers={"Range": asked})
-    assert response.status_code == 206
-    assert response.headers["Content-Range"] == f"bytes {start}-{end}/1024"
-    assert response.headers["Content-Length"] == str(end - start + 1)
-    assert response.data == AUDIO[start : end + 1]
-
-
-def test_a_range_beyond_the_end_is_416(files_client, audio_url):
-    response = files_client.get(audio_url, headers={"Range": "bytes=5000-"})
-    assert response.status_code == 416
-    assert response.headers["Content-Range"] == "bytes */1024"
-
-
-def test_a_current_copy_gets_304(files_client, audio_url):
-    first = files_client.get(audio_url)
-    again = files_client.get(audio_url, headers={"If-None-Match": first.headers["ETag"]})
-    assert again.status_code == 304 and again.data == b""
-    since = files_client.get(
-        audio_url, headers={"If-Modified-Since": first.headers["Last-Modified"]}
-    )
-    assert since.status_code == 304
-
-
-def test_a_missing_or_forged_key_is_404(files_client):
-    assert (
-        files_client.get("/_test/files/t/serve/aaaaaaaaaaaaaaaaaaaaaa?type=a/b&name=x").status_code
-        == 404
-    )
-    assert files_client.get("/_test/files/../../etc/passwd?type=a/b&name=x").status_code == 404
-    assert files_client.get("/_test/files/t/%2e%2e/%2e%2e/etc?type=a/b&name=x").status_code == 404
-
-
-# --- the whole request: uploads, a 2 GB upload, a refused one ----------------------------------
-
-
-def test_an_upload_through_a_form(files_client):
-    response = files_client.post(
-        "/_test/upload", data={"file": (io.BytesIO(samples.pdf()), "report.pdf")}
-    )
-    assert response.status_code == 200
-    assert stored_size(response.get_data(as_text=True)) == len(samples.pdf())
-
-
-def test_a_refused_upload_saves_nothing(files_client):
-    before = storage().keys()
-    response = files_client.post(
-        "/_test/upload", data={"file": (io.BytesIO(samples.png()), "report.pdf")}
-    )
-    assert response.status_code == 400
-    assert "is named as a PDF document but it is a PNG image" in response.get_data(as_text=True)
-    assert storage().keys() == before
-
-
-def test_a_2_gb_upload_is_refused_before_it_is_read(files_client):
-    before = storage().keys()
-    response = files_client.post(
-        "/_test/upload",
-        data={"file": (io.BytesIO(samples.pdf()), "huge.pdf")},
-        environ_overrides={"CONTENT_LENGTH": str(2 * 1024**3)},
-    )
-    assert response.status_code == 413
-    page = response.get_data(as_text=True)
-    assert "That upload is too large" in page
-    assert "Documents can be up to 25 MB" in page and "audio files 200 MB" in page
-    assert "videos 1 GB" in page and "nothing was saved" in page
-    assert storage().keys() == before
-
-
-def test_a_large_upload_goes_only_where_a_view_accepts_uploads(files_client, app):
-    over_a_form = str(app.config["FORM_MAX_BYTES"] + 1)
-    to_upload = files_client.post(
-        "/_test/upload",
-        data={"file": (io.BytesIO(samples.pdf()), "r.pdf")},
-        environ_overrides={"CONTENT_LENGTH": over_a_form},
-    )
-    assert to_upload.status_code == 400  # read: the body is shorter than it said
-    to_sign_in = files_client.post(
-        "/sign-in", data={"email": "x"}, environ_overrides={"CONTENT_LENGTH": over_a_form}
-    )
-    assert to_sign_in.status_code == 413
+def test_a_zip_with_a_broken_member_is_damaged_not_an_error():
+    good = _odf("application/vnd.oasis.opendocument.text")
+    broken = good.replace(b"application/vnd.oasis", b"APPLICATION/vnd.oasis")  # CRC now wrong
+    assert sniff(io.BytesIO(broken)).label.startswith("a damaged")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import ClassVar
@@ -23,6 +23,7 @@ from cpweek.extensions import db
 from cpweek.files import FileKind, remove_stored, samples, send_stored, store_bytes, stored_size
 from cpweek.files.backend import build_storage, storage
 from cpweek.files.s3 import S3Error, S3Storage, sign
+from cpweek.files.sweep import sweep
 
 ACCESS, SECRET = "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 
@@ -217,7 +218,7 @@ def test_the_store_keeps_reads_and_removes_files(s3_app):
         for n in range(3)
     ]
     db.session.commit()
-    assert store.keys() == sorted([stored.key, *others])  # over two pages of the listing
+    assert store.stored_keys() == sorted([stored.key, *others])  # over two pages of the listing
     remove_stored(stored.key)
     db.session.commit()
     assert stored_size(stored.key) is None
@@ -238,6 +239,15 @@ def test_a_wrong_secret_is_an_error_that_says_so(s3_config, monkeypatch):
     store = S3Storage.from_config(s3_config)
     with pytest.raises(S3Error, match="403 SignatureDoesNotMatch"):
         store.open("t/s3/aaaaaaaaaaaaaaaaaaaaaa")
+
+
+def test_the_sweep_works_on_the_store_too(s3_app):
+    orphan = store_bytes(samples.pdf(), "orphan.pdf", {FileKind.DOCUMENT}, folder="t/s3")
+    db.session.commit()
+    assert sweep(older_than=timedelta(minutes=60)).keys == []  # too young to judge
+    swept = sweep(older_than=timedelta(0))
+    assert swept.keys == [orphan.key] and swept.size == len(samples.pdf())
+    assert f"cpweek/{orphan.key}" not in FakeS3.objects
 
 
 # --- serving -----------------------------------------------------------------------------------

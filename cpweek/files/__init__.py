@@ -5,6 +5,12 @@ kind, and files served with their real type, ranges and caching.
     stored = store_upload(form.file.data, {FileKind.DOCUMENT}, folder=f"resources/{r.id}")
     ... keep stored.key, stored.filename, stored.media_type, stored.size on a row ...
     return send_stored(row.storage_key, media_type=row.media_type, filename=row.filename)
+    # inline=True to show it in the browser; public=False for a file only some may see
+
+A folder is one to five lower-case words ("resources/12"); the key adds 22 random characters.
+
+For a page listing formats: `type_name(media_type)` ("PDF", "MP3 audio") and
+`size_in_words(size)` ("2.5 MB").
 
 `store_upload` raises `UploadRefused` (a DomainError, field "file") with a message for the
 person; nothing is stored then. A stored file is removed again if the unit of work that stored
@@ -13,7 +19,7 @@ marked `@accepts_uploads`: every other request is held to FORM_MAX_BYTES (10 MB)
 """
 
 from cpweek.files.errors import UploadRefused
-from cpweek.files.kinds import FileKind
+from cpweek.files.kinds import FileKind, type_name
 from cpweek.files.requests import accepts_uploads, init_app
 from cpweek.files.serving import send_stored
 from cpweek.files.uploads import (
@@ -39,4 +45,5 @@ __all__ = [
     "store_bytes",
     "store_upload",
     "stored_size",
+    "type_name",
 ]

@@ -13,6 +13,7 @@ import codecs
 import re
 import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import BinaryIO
@@ -53,6 +54,10 @@ PDF = _t("application/pdf", "a PDF document", D, "pdf")
 DOCX = _t(f"{OOXML}.wordprocessingml.document", "a Word document", D, "docx")
 XLSX = _t(f"{OOXML}.spreadsheetml.sheet", "an Excel spreadsheet", D, "xlsx")
 PPTX = _t(f"{OOXML}.presentationml.presentation", "a PowerPoint presentation", D, "pptx")
+DOTX = _t(f"{OOXML}.wordprocessingml.template", "a Word template", D, "dotx")
+XLTX = _t(f"{OOXML}.spreadsheetml.template", "an Excel template", D, "xltx")
+POTX = _t(f"{OOXML}.presentationml.template", "a PowerPoint template", D, "potx")
+PPSX = _t(f"{OOXML}.presentationml.slideshow", "a PowerPoint slide show", D, "ppsx")
 ODT = _t(f"{ODF}.text", "an OpenDocument text", D, "odt")
 ODS = _t(f"{ODF}.spreadsheet", "an OpenDocument spreadsheet", D, "ods")
 ODP = _t(f"{ODF}.presentation", "an OpenDocument presentation", D, "odp")
@@ -118,13 +123,42 @@ SUBRIP = _t(
     advice="Captions must be WebVTT, which begins with the word WEBVTT: most caption editors "
     "can save as WebVTT (.vtt).",
 )
-BINARY = _t("application/octet-stream", "a kind of file we cannot read", None)
+NOT_UTF8 = _t(
+    "text/plain; charset=unknown",
+    "text that is not in UTF-8",
+    None,
+    advice="Save it again choosing the encoding UTF-8 (in Notepad: Save as, Encoding, "
+    "UTF-8), and upload that.",
+)
+BINARY = _t("application/octet-stream", "a kind of file we do not recognise", None)
 DAMAGED_ZIP = _t("application/zip", "a damaged or unreadable ZIP-based file", None)
 
 ACCEPTED: tuple[FileType, ...] = (
-    PDF, DOCX, XLSX, PPTX, ODT, ODS, ODP, EPUB, TEXT, MARKDOWN, WEBVTT,
-    MP3, M4A, MP4, OGG_AUDIO, OGG_VIDEO, WAV, WEBM, PNG, JPEG,
-)  # fmt: skip
+    PDF,
+    DOCX,
+    XLSX,
+    PPTX,
+    DOTX,
+    XLTX,
+    POTX,
+    PPSX,
+    ODT,
+    ODS,
+    ODP,
+    EPUB,
+    TEXT,
+    MARKDOWN,
+    WEBVTT,
+    MP3,
+    MP4,
+    M4A,
+    OGG_AUDIO,
+    OGG_VIDEO,
+    WAV,
+    WEBM,
+    PNG,
+    JPEG,
+)  # fmt: skip (MP4 before M4A: a name ending .mp4 claims a video, .ogg a sound)
 REFUSED: tuple[FileType, ...] = (
     EXE, ELF, MACHO, SCRIPT, ZIP, RAR, SEVEN_Z, GZIP, OLE, MACRO_OFFICE, RTF, HTML, SVG,
     GIF, WEBP, BMP, TIFF, MOV, AVI, MKV, FLAC, SUBRIP,
@@ -137,6 +171,41 @@ def type_named(extension: str) -> FileType | None:
         if extension in file_type.extensions:
             return file_type
     return None
+
+
+def type_name(media_type: str) -> str:
+    """What a page calls a stored file's type, from the media type kept with it: "PDF",
+    "Word document", "WebVTT captions", "MP3 audio" (for the list of a resource's formats)."""
+    short = {
+        PDF: "PDF",
+        DOCX: "Word document",
+        XLSX: "Excel spreadsheet",
+        PPTX: "PowerPoint presentation",
+        DOTX: "Word template",
+        XLTX: "Excel template",
+        POTX: "PowerPoint template",
+        PPSX: "PowerPoint slide show",
+        ODT: "OpenDocument text",
+        ODS: "OpenDocument spreadsheet",
+        ODP: "OpenDocument presentation",
+        EPUB: "EPUB e-book",
+        TEXT: "Plain text",
+        MARKDOWN: "Text (Markdown)",
+        WEBVTT: "WebVTT captions",
+        MP3: "MP3 audio",
+        M4A: "M4A audio",
+        MP4: "MP4 video",
+        OGG_AUDIO: "Ogg audio",
+        OGG_VIDEO: "Ogg video",
+        WAV: "WAV audio",
+        WEBM: "WebM video",
+        PNG: "PNG image",
+        JPEG: "JPEG image",
+    }
+    for file_type, name in short.items():
+        if file_type.media_type == media_type.split(";")[0].strip().lower():
+            return name
+    return "File"
 
 
 def kind_label(kind: FileKind) -> str:
@@ -224,7 +293,19 @@ def _zip_type(stream: BinaryIO) -> FileType:
                 with archive.open("[Content_Types].xml") as part:
                     types = part.read(XML_PART_LIMIT).decode("utf-8", "replace")
                 return _office_type(types, names)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, KeyError):
+    # A damaged or odd archive fails in many ways (bad offsets, unknown compression, a
+    # password, a broken deflate stream); each means we cannot say what it is.
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        OSError,
+        EOFError,
+        KeyError,
+        ValueError,
+        RuntimeError,
+        NotImplementedError,
+        zlib.error,
+    ):
         return DAMAGED_ZIP
     return ZIP
 
@@ -236,6 +317,10 @@ def _office_type(content_types: str, names: set[str]) -> FileType:
         (DOCX, "wordprocessingml.document.main+xml", "word/"),
         (XLSX, "spreadsheetml.sheet.main+xml", "xl/"),
         (PPTX, "presentationml.presentation.main+xml", "ppt/"),
+        (DOTX, "wordprocessingml.template.main+xml", "word/"),
+        (XLTX, "spreadsheetml.template.main+xml", "xl/"),
+        (POTX, "presentationml.template.main+xml", "ppt/"),
+        (PPSX, "presentationml.slideshow.main+xml", "ppt/"),
     )
     for file_type, main, folder in mains:
         if main in content_types and any(name.startswith(folder) for name in names):
@@ -328,7 +413,7 @@ def _text_type(head: bytes, stream: BinaryIO, extension: str) -> FileType:
     form feed; then which text: WebVTT (begins with WEBVTT, W3C WebVTT 4.1), SubRip, HTML, SVG,
     Markdown or plain."""
     if not _is_utf8_text(stream):
-        return BINARY
+        return NOT_UTF8 if _looks_like_other_text(head) else BINARY
     start = head[:4096].decode("utf-8", "ignore").removeprefix("\ufeff")
     if _WEBVTT_START.match(start):
         return WEBVTT
@@ -352,3 +437,15 @@ def _is_utf8_text(stream: BinaryIO) -> bool:
     except UnicodeDecodeError:
         return False
     return True
+
+
+def _looks_like_other_text(head: bytes) -> bool:
+    """Text in another encoding: UTF-16 (its byte order mark), or a single-byte one such as
+    Windows-1252 (no NUL, and mostly printable once read that way)."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    if b"\x00" in head:
+        return False
+    sample = head[:4096].decode("cp1252", "replace")
+    printable = sum(ch.isprintable() or ch in "\t\r\n" for ch in sample)
+    return printable >= 0.95 * len(sample)

@@ -32,4 +32,8 @@ def _hold_to_form_size() -> None:
 
 
 def init_app(app: Flask) -> None:
+    """Request sizes, and the `flask files-sweep` command."""
+    from cpweek.files.sweep import sweep_command
+
     app.before_request_funcs.setdefault(None, []).insert(0, _hold_to_form_size)
+    app.cli.add_command(sweep_command)

@@ -229,7 +229,7 @@ class S3Storage:
             if response.status != 404:
                 self._check(response, "DELETE", key)
 
-    def keys(self) -> list[str]:
+    def stored_keys(self) -> list[str]:
         found: list[str] = []
         query = {"list-type": "2", "prefix": f"{self.prefix}/" if self.prefix else ""}
         while True:
@@ -304,7 +304,7 @@ class _Exchange:
         connection_class = (
             http.client.HTTPSConnection if scheme == "https" else http.client.HTTPConnection
         )
-        self.connection = connection_class(host, timeout=TIMEOUT)
+        self.connection = connection_class(host, timeout=TIMEOUT, blocksize=CHUNK)
         self.request = (method, target, headers, body)
 
     def __enter__(self) -> http.client.HTTPResponse:

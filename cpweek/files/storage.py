@@ -18,8 +18,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
-_FOLDER = re.compile(r"[a-z0-9][a-z0-9_-]{0,59}(?:/[a-z0-9][a-z0-9_-]{0,59}){0,5}")
-_KEY = re.compile(r"(?:[a-z0-9][a-z0-9_-]{0,59}/){1,6}[A-Za-z0-9_-]{22}")
+# A folder is one to five lower-case words of up to 40 characters; a key is a folder and 22
+# random characters: at most 227 characters, within the 300 a row keeps (resource_formats).
+_FOLDER = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}(?:/[a-z0-9][a-z0-9_-]{0,39}){0,4}")
+_KEY = re.compile(r"(?:[a-z0-9][a-z0-9_-]{0,39}/){1,5}[A-Za-z0-9_-]{22}")
 CHUNK = 1024 * 1024
 
 
@@ -72,15 +74,17 @@ class Storage(Protocol):
         """Remove it; nothing happens when it is already gone."""
         ...
 
-    def keys(self) -> list[str]:
+    def stored_keys(self) -> list[str]:
         """Every key held (for checks and sweeping)."""
+        ...
+
+    def stat(self, key: str) -> StoredInfo | None:
+        """Size, ETag and when it was written; None when nothing is stored under `key`."""
         ...
 
 
 class StreamedStorage(Storage, Protocol):
     """A store whose files the app streams itself (not a local folder send_file can read)."""
-
-    def stat(self, key: str) -> StoredInfo | None: ...
 
     def read_range(self, key: str, start: int, stop: int | None) -> Iterator[bytes]: ...
 
@@ -127,16 +131,21 @@ class LocalStorage:
         except FileNotFoundError:
             return None
 
-    def modified(self, key: str) -> datetime | None:
+    def stat(self, key: str) -> StoredInfo | None:
         try:
-            return datetime.fromtimestamp(self.path(key).stat().st_mtime, UTC)
+            found = self.path(key).stat()
         except FileNotFoundError:
             return None
+        return StoredInfo(
+            size=found.st_size,
+            etag=f"{found.st_mtime_ns:x}-{found.st_size:x}",
+            modified=datetime.fromtimestamp(found.st_mtime, UTC),
+        )
 
     def delete(self, key: str) -> None:
         self.path(key).unlink(missing_ok=True)
 
-    def keys(self) -> list[str]:
+    def stored_keys(self) -> list[str]:
         if not self.root.is_dir():
             return []
         found = (p.relative_to(self.root).as_posix() for p in self.root.rglob("*") if p.is_file())

@@ -123,6 +123,12 @@ def check_file(
             "a WebVTT file, which begins with the word WEBVTT; most caption editors can save "
             "one (.vtt)."
         )
+    if found is known.BINARY:
+        also = f", and not {claimed.label}" if claimed is not None else ""
+        raise UploadRefused(
+            f"{shown} is not a kind of file we recognise{also}. Nothing was saved. "
+            f"Here you can upload {_choices(allowed)}."
+        )
     if found.kind is None:
         raise UploadRefused(_refused_type(shown, found, allowed))
     tolerated = claimed in (known.TEXT, known.MARKDOWN) and found in _TEXTS
@@ -223,11 +229,7 @@ def _session_in_transaction() -> Session:
 @event.listens_for(Session, "after_commit")
 def _kept(session: Session) -> None:
     session.info.pop(_NEW_FILES, None)
-    removed = session.info.pop(_REMOVE_ON_COMMIT, [])
-    if removed:
-        store = storage()
-        for key in removed:
-            store.delete(key)
+    _delete_quietly(session.info.pop(_REMOVE_ON_COMMIT, []))
 
 
 @event.listens_for(Session, "after_transaction_end")
@@ -236,8 +238,17 @@ def _dropped(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is not None or transaction.nested:
         return
     session.info.pop(_REMOVE_ON_COMMIT, None)
-    new = session.info.pop(_NEW_FILES, [])
-    if new:
-        store = storage()
-        for key in new:
+    _delete_quietly(session.info.pop(_NEW_FILES, []))
+
+
+def _delete_quietly(keys: list[str]) -> None:
+    """Delete, logging a failure instead of raising it: the commit or rollback this follows has
+    happened, and must not turn into an error page (`flask files-sweep` finds what is left)."""
+    if not keys:
+        return
+    store = storage()
+    for key in keys:
+        try:
             store.delete(key)
+        except Exception:
+            current_app.logger.exception("Could not remove stored file %s", key)
