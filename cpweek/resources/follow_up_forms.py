@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from flask_wtf.file import FileField
 from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 from wtforms.validators import AnyOf
 
 from cpweek.forms import BaseForm
 
 _LINK = {"inputmode": "url", "spellcheck": "false", "autocomplete": "off", "maxlength": 2000}
+
+
+def _file(label: str, description: str, accept: str) -> FileField:
+    # The service checks each file's content; `accept` only helps the browser's file picker.
+    return FileField(label, description=description, render_kw={"accept": accept})
 
 
 class FollowUpForm(BaseForm):
@@ -20,16 +26,36 @@ class FollowUpForm(BaseForm):
         "YouTube or Vimeo.",
         render_kw=_LINK,
     )
+    recording_file = _file(
+        "Or upload the recording (optional)",
+        "An audio or video file: MP3, M4A, MP4, WebM, Ogg or WAV.",
+        ".mp3,.m4a,.mp4,.webm,.ogg,.oga,.opus,.wav,audio/*,video/*",
+    )
     captions_by_host = BooleanField("The video host shows captions for this recording")
+    captions_file = _file(
+        "Captions file (optional)",
+        "A WebVTT file (.vtt). A recording needs captions before it is published.",
+        ".vtt,text/vtt",
+    )
     transcript = TextAreaField(
         "Transcript (optional)",
         description="Type or paste what was said. Leave it empty if there is no transcript yet.",
         render_kw={"rows": 12},
     )
+    transcript_file = _file(
+        "Or upload the transcript (optional)",
+        "A PDF, Word, OpenDocument or plain text file.",
+        ".pdf,.docx,.odt,.txt,.md",
+    )
     slides_url = StringField(
         "Link to the slides (optional)",
         description="Starting with https://.",
         render_kw=_LINK,
+    )
+    slides_file = _file(
+        "Or upload the slides (optional)",
+        "A PDF, PowerPoint or OpenDocument file.",
+        ".pdf,.pptx,.odp",
     )
     you_said_we_did = TextAreaField(
         "\u201cYou said, we did\u201d (optional)",

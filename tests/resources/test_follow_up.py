@@ -139,8 +139,12 @@ def test_two_events_with_the_same_slug_get_different_resource_slugs(organiser):
         (FollowUpInput(recording_url="https://" + "a" * 2000), "recording_url", "2,000"),
         (FollowUpInput(you_said_we_did="x" * 100_000), "you_said_we_did", "20,000 characters"),
         (FollowUpInput(transcript="x" * 400_001), "transcript", "upload a longer one"),
-        (FollowUpInput(), None, "Add a recording link"),
-        (FollowUpInput(transcript="  ", you_said_we_did="\n"), None, "Add a recording link"),
+        (FollowUpInput(), None, "Add a recording (a link or a file)"),
+        (
+            FollowUpInput(transcript="  ", you_said_we_did="\n"),
+            None,
+            "Add a recording (a link or a file)",
+        ),
     ],
 )
 def test_bad_input_is_refused_with_its_field_and_saves_nothing(organiser, given, field, words):

@@ -118,7 +118,7 @@ def test_a_link_that_is_not_https_is_shown_at_its_field_and_kept(organiser):
 
 def test_an_empty_form_says_what_to_add(organiser):
     page = _error_page(organiser, ended_event(), {})
-    assert "Add a recording link, a slides link, a transcript" in page
+    assert "Add a recording (a link or a file), slides, a transcript" in page
     assert _count(Resource) == _count(EventFollowUp) == 0
 
 

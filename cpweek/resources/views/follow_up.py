@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from werkzeug.datastructures import FileStorage
 
 from cpweek.auth.models import Role
 from cpweek.auth.permissions import requires
 from cpweek.errors import DomainError
+from cpweek.files import accepts_uploads
 from cpweek.forms import refuse, show_error
 from cpweek.programme import services as programme
 from cpweek.programme.models import MAX_ID
@@ -18,6 +20,7 @@ from cpweek.resources.views.common import bp
 
 
 @bp.route("/manage/events/<int:event_id>/after", methods=["GET", "POST"])
+@accepts_uploads
 @requires(Role.ORGANISER)
 def follow_up(event_id: int):
     event = programme.get_event(event_id) if event_id <= MAX_ID else None
@@ -101,4 +104,9 @@ def _input(form: FollowUpForm) -> service.FollowUpInput:
         slides_url=(form.slides_url.data or "").strip(),
         transcript=form.transcript.data or "",
         you_said_we_did=form.you_said_we_did.data or "",
+        files={
+            name: upload
+            for name in service.FILES
+            if isinstance(upload := getattr(form, name).data, FileStorage) and upload.filename
+        },
     )

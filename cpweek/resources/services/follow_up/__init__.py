@@ -28,9 +28,11 @@ from cpweek.resources.services.follow_up.reading import (
     refusal,
 )
 from cpweek.resources.services.follow_up.saving import (
+    FILES,
     LINK_MAX,
     SUMMARY_MAX,
     TRANSCRIPT_MAX,
+    FileBox,
     FollowUpInput,
     check_link,
     publish,
@@ -38,10 +40,12 @@ from cpweek.resources.services.follow_up.saving import (
 )
 
 __all__ = [
+    "FILES",
     "LINK_MAX",
     "SUMMARY_MAX",
     "TRANSCRIPT_MAX",
     "AfterEvent",
+    "FileBox",
     "FollowUp",
     "FollowUpInput",
     "FollowUpRefused",

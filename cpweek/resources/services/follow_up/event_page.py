@@ -4,21 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
-
 from cpweek.extensions import db
 from cpweek.programme import services as programme
 from cpweek.programme.models import Event
-from cpweek.resources.models import (
-    EventFollowUp,
-    Resource,
-    ResourceEvent,
-    ResourceKind,
-    ResourceStatus,
-)
+from cpweek.resources.models import EventFollowUp, ResourceKind
+from cpweek.resources.services import linked
 from cpweek.resources.services.follow_up.links import public_links
 from cpweek.resources.services.follow_up.reading import first_of
-from cpweek.resources.services.formats import formats_of
 
 # --- the public event page once the event has ended ---------------------------------------------
 
@@ -48,24 +40,12 @@ class AfterEvent:
 def after_event(event: Event) -> AfterEvent | None:
     """What the page of an event that has ended shows (None before it ends, or when it was
     cancelled: the page is then unchanged). Three queries however many resources the event
-    has: its published resources, their formats, the summary.
-
-    LEAD: reads the event's published resources itself while `linked.for_event` (public
-    branch) is not merged; switch to it then if it returns the same rows and formats."""
+    has: its published resources and their formats (`linked.for_event`), the summary."""
     if event.is_cancelled or not programme.has_ended(event):
         return None
-    resources = list(
-        db.session.scalars(
-            select(Resource)
-            .join(ResourceEvent, ResourceEvent.resource_id == Resource.id)
-            .where(
-                ResourceEvent.event_id == event.id,
-                Resource.status == ResourceStatus.PUBLISHED.value,
-            )
-            .order_by(Resource.published_at.desc(), Resource.id.desc())
-        )
-    )
-    formats = formats_of([r.id for r in resources])
+    linked_ones = linked.for_event(event.id)
+    resources = [one.resource for one in linked_ones]
+    formats = {one.resource.id: [shown.format for shown in one.formats] for one in linked_ones}
     summary = db.session.get(EventFollowUp, event.id)
     recording = first_of(resources, ResourceKind.RECORDING)
     slides = first_of(resources, ResourceKind.SLIDES)
@@ -76,8 +56,8 @@ def after_event(event: Event) -> AfterEvent | None:
         transcript_url=links.transcript if links else "",
         you_said_we_did=summary.you_said_we_did if summary else "",
         others=[
-            OtherResource(r.title, r.kind_enum.label, public_links(r, []).page)
-            for r in resources
-            if r is not recording and r is not slides
+            OtherResource(one.resource.title, one.kind_label, public_links(one.resource, []).page)
+            for one in linked_ones
+            if one.resource is not recording and one.resource is not slides
         ],
     )

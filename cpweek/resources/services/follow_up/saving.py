@@ -3,15 +3,16 @@ said, we did") and publishing the recording or the slides."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
-from cpweek import audit, signals
+from cpweek import audit
 from cpweek.auth.models import User
 from cpweek.extensions import db
-from cpweek.programme import services as programme
+from cpweek.files import FileKind, UploadRefused, remove_stored, store_upload
 from cpweek.programme.models import Event
 from cpweek.resources.models import (
     EventFollowUp,
@@ -20,8 +21,8 @@ from cpweek.resources.models import (
     ResourceEvent,
     ResourceFormat,
     ResourceKind,
-    ResourceStatus,
 )
+from cpweek.resources.services import drafting, publishing
 from cpweek.resources.services.follow_up.announcing import summary_row
 from cpweek.resources.services.follow_up.reading import (
     FollowUp,
@@ -30,11 +31,12 @@ from cpweek.resources.services.follow_up.reading import (
     follow_up_of,
     people_to_tell,
 )
-from cpweek.resources.services.formats import formats_of
-from cpweek.timezones import utcnow
+
+if TYPE_CHECKING:
+    from werkzeug.datastructures import FileStorage
 
 SUMMARY_MAX = 20_000  # "you said, we did": a page of plain words, not a report
-TRANSCRIPT_MAX = 400_000  # a full day's conference, typed out, fits
+TRANSCRIPT_MAX = drafting.LONG_TEXT_LENGTH  # a full day's conference, typed out, fits
 LINK_MAX = 2000
 
 
@@ -49,6 +51,37 @@ class FollowUpInput:
     slides_url: str = ""
     transcript: str = ""
     you_said_we_did: str = ""
+    files: dict[str, FileStorage] = field(default_factory=dict)  # by FILES' names
+
+
+@dataclass(frozen=True)
+class FileBox:
+    """A file box on the page: which resource the file goes on, as what, of which kinds."""
+
+    kind: ResourceKind
+    role: FormatRole
+    kinds: frozenset[FileKind]
+    label: str
+
+
+# A new file replaces the one in the same box (the old one is removed once the change commits).
+FILES = {
+    "recording_file": FileBox(
+        ResourceKind.RECORDING,
+        FormatRole.MAIN,
+        frozenset({FileKind.AUDIO, FileKind.VIDEO}),
+        "Recording",
+    ),
+    "captions_file": FileBox(
+        ResourceKind.RECORDING, FormatRole.CAPTIONS, frozenset({FileKind.CAPTIONS}), "Captions"
+    ),
+    "transcript_file": FileBox(
+        ResourceKind.RECORDING, FormatRole.TRANSCRIPT, frozenset({FileKind.DOCUMENT}), "Transcript"
+    ),
+    "slides_file": FileBox(
+        ResourceKind.SLIDES, FormatRole.MAIN, frozenset({FileKind.DOCUMENT}), "Slides"
+    ),
+}
 
 
 # --- saving -------------------------------------------------------------------------------------
@@ -86,44 +119,29 @@ def _check_input(given: FollowUpInput, follow_up: FollowUp) -> None:
         )
     typed = (given.recording_url, given.slides_url, given.transcript, given.you_said_we_did)
     has_any = follow_up.recording or follow_up.slides or follow_up.summary
-    if not has_any and not any(value.strip() for value in typed):
+    if not has_any and not given.files and not any(value.strip() for value in typed):
         raise FollowUpRefused(
-            "Add a recording link, a slides link, a transcript or a \u201cyou said, we did\u201d "
-            "summary, then save"
+            "Add a recording (a link or a file), slides, a transcript or a \u201cyou said, we "
+            "did\u201d summary, then save"
         )
 
 
-def _unique_resource_slug(base: str) -> str:
-    base = programme.slugify(base)[:110]
-    taken = set(db.session.scalars(select(Resource.slug).where(Resource.slug.like(f"{base}%"))))
-    candidate, number = base, 1
-    while candidate in taken:
-        number += 1
-        candidate = f"{base}-{number}"
-    return candidate
-
-
 def _draft_resource(follow_up: FollowUp, kind: ResourceKind, actor: User) -> Resource:
-    """A draft resource of the event ("Recording: <title>"), with its edition, linked to it.
-
-    LEAD: switch to `drafting.create_resource` once the authoring branch is merged; this
-    writes the rows directly only because that service did not exist yet."""
+    """A draft resource of the event ("Recording: <title>"), with its edition, linked to it,
+    made by the authoring pages' own service (its checks, slug and audit)."""
     word = "Recording" if kind is ResourceKind.RECORDING else "Slides"
     event = follow_up.event
-    resource = Resource(
-        slug=_unique_resource_slug(f"{kind.value}-{event.slug}-{follow_up.edition.year}"),
-        title=f"{word}: {event.title}"[:300],
-        summary=event.summary or "",
-        kind=kind.value,
-        status=ResourceStatus.DRAFT.value,
-        edition_id=event.edition_id,
-        created_by_id=actor.id,
+    return drafting.create_resource(
+        drafting.ResourceDetails(
+            title=f"{word}: {event.title}"[: drafting.TITLE_LENGTH],
+            kind=kind.value,
+            summary=(event.summary or "")[: drafting.SUMMARY_LENGTH],
+            licence="",  # all rights reserved until an organiser chooses a licence
+            edition_id=event.edition_id,
+            event_ids=[event.id],
+        ),
+        actor,
     )
-    db.session.add(resource)
-    db.session.flush()
-    db.session.add(ResourceEvent(resource_id=resource.id, event_id=event.id))
-    audit.record(actor.id, "resource.create", "resource", resource.id, after={"kind": kind.value})
-    return resource
 
 
 def _set_main_link(follow_up: FollowUp, resource: Resource, url: str, actor: User) -> None:
@@ -149,6 +167,46 @@ def _recording(follow_up: FollowUp, actor: User) -> Resource:
     return follow_up.recording
 
 
+def _slides(follow_up: FollowUp, actor: User) -> Resource:
+    if follow_up.slides is None:
+        follow_up.slides = _draft_resource(follow_up, ResourceKind.SLIDES, actor)
+    return follow_up.slides
+
+
+def _store_files(follow_up: FollowUp, files: dict[str, FileStorage], actor: User) -> None:
+    """Each file checked by its content and stored, as a format of its resource. A refused
+    file raises with its box named; what was stored before it goes when the request rolls
+    back (the files package removes files of a unit of work that does not commit)."""
+    for name in [name for name in FILES if name in files]:
+        box = FILES[name]
+        resource = (
+            _recording(follow_up, actor)
+            if box.kind is ResourceKind.RECORDING
+            else _slides(follow_up, actor)
+        )
+        try:
+            stored = store_upload(files[name], box.kinds, folder=f"resources/{resource.id}")
+        except UploadRefused as error:
+            raise FollowUpRefused(error.message, name) from None
+        rows = follow_up.formats.setdefault(resource.id, [])
+        for old in [r for r in rows if r.role == box.role.value and r.is_file]:
+            remove_stored(old.storage_key)
+            db.session.delete(old)
+            rows.remove(old)
+        row = ResourceFormat(
+            resource_id=resource.id,
+            role=box.role.value,
+            label=box.label,
+            storage_key=stored.key,
+            filename=stored.filename,
+            media_type=stored.media_type,
+            size_bytes=stored.size,
+            created_by_id=actor.id,
+        )
+        db.session.add(row)
+        rows.append(row)
+
+
 def save_follow_up(event: Event, given: FollowUpInput, actor: User) -> FollowUp:
     """Save what an organiser added after the event; nothing is saved if anything is wrong.
 
@@ -157,7 +215,9 @@ def save_follow_up(event: Event, given: FollowUpInput, actor: User) -> FollowUp:
     Markdown and shown through the site's sanitiser."""
     check_may_follow_up(event)
     follow_up = follow_up_of(event)
-    recording_url = check_link(given.recording_url, "recording_url") if given.recording_url else ""
+    recording_url = (
+        check_link(given.recording_url, "recording_url") if given.recording_url.strip() else ""
+    )
     slides_url = check_link(given.slides_url, "slides_url") if given.slides_url.strip() else ""
     _check_input(given, follow_up)
     if recording_url:
@@ -166,12 +226,11 @@ def save_follow_up(event: Event, given: FollowUpInput, actor: User) -> FollowUp:
         _recording(follow_up, actor).transcript = given.transcript.strip()
     elif follow_up.recording is not None:
         follow_up.recording.transcript = ""  # the box was emptied: the typed one goes
+    if slides_url:
+        _set_main_link(follow_up, _slides(follow_up, actor), slides_url, actor)
+    _store_files(follow_up, given.files, actor)
     if follow_up.recording is not None:
         follow_up.recording.captions_by_host = given.captions_by_host
-    if slides_url:
-        if follow_up.slides is None:
-            follow_up.slides = _draft_resource(follow_up, ResourceKind.SLIDES, actor)
-        _set_main_link(follow_up, follow_up.slides, slides_url, actor)
     if given.you_said_we_did.strip() or follow_up.summary is not None:
         summary = follow_up.summary or summary_row(event.id)
         summary.you_said_we_did = given.you_said_we_did.strip()
@@ -193,7 +252,7 @@ def publish(resource: Resource, actor: User) -> int | None:
     check_may_follow_up(event)
     before = db.session.get(EventFollowUp, event.id)
     already = before is not None and before.recording_announced_at is not None
-    _publish_until_authoring_merged(resource, actor)
+    _publish(resource, actor)
     after = db.session.get(EventFollowUp, event.id)
     if already or after is None or after.recording_announced_at is None:
         return None
@@ -207,37 +266,18 @@ def _event_of(resource: Resource) -> Event:
     return db.session.get_one(Event, event_id)
 
 
-def _publish_until_authoring_merged(resource: Resource, actor: User) -> None:
-    """PLACEHOLDER for `publishing.publish` (authoring branch). LEAD: replace the call above
-    with `publishing.publish(resource, actor)` once merged and delete this function.
-
-    The same rule, without recorded reasons: a recording needs captions (a WebVTT file, or the
-    host captions it) and a transcript (a file, or typed); then it is made public and
-    `signals.resource_published` is sent, as `publishing.publish` does."""
+def _publish(resource: Resource, actor: User) -> None:
+    """`publishing.publish`: the accessible-format rule, then `resource_published` (which
+    announces a recording). A resource already published stays as it is. A missing format is
+    refused here with where to give the reason instead: the resource's own page asks for it."""
     if resource.is_published:
         return
-    kinds = {row.role for row in formats_of([resource.id])[resource.id]}
-    missing = []
-    if resource.kind == ResourceKind.RECORDING.value:
-        if not (resource.captions_by_host or FormatRole.CAPTIONS.value in kinds):
-            missing.append("captions")
-        if not (resource.transcript.strip() or FormatRole.TRANSCRIPT.value in kinds):
-            missing.append("a transcript")
-    if missing:
+    try:
+        publishing.publish(resource, actor)
+    except publishing.NeedsReason as error:
+        needs = publishing.needs_words(error.missing)
         raise FollowUpRefused(
-            f"The recording needs {' and '.join(missing)} before it is published. Add them "
-            "here, or publish it from the resource's own page with the reason they are not "
-            "ready yet."
-        )
-    if not kinds and not resource.transcript.strip():
-        raise FollowUpRefused("Add a link or a file before publishing")
-    resource.status = ResourceStatus.PUBLISHED.value
-    resource.published_at = utcnow()
-    resource.published_on = resource.published_on or programme.today_in()
-    db.session.flush()
-    audit.record(actor.id, "resource.publish", "resource", resource.id)
-    signals.resource_published.send(resource)
-
-
-def _formats(resource_id: int) -> list[ResourceFormat]:
-    return formats_of([resource_id])[resource_id]
+            f"The {resource.kind_enum.label.lower()} needs {needs} before it is published. "
+            "Add them here, or publish it from its own page in Manage resources, saying why "
+            "not yet and by when."
+        ) from None
