@@ -48,11 +48,12 @@ def create_app(config: dict | None = None) -> Flask:
 
     connect_receivers()
 
-    from cpweek import cli, messages, templating, uow
+    from cpweek import cli, files, messages, templating, uow
     from cpweek.errors import refuse_control_characters_in_urls, register_error_pages
     from cpweek.security import init_security_headers
 
     uow.init_app(app)
+    files.init_app(app)  # request sizes: small, large only for views that take files
     cli.init_app(app)
     templating.init_app(app)
     messages.init_app(app)

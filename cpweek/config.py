@@ -80,6 +80,46 @@ def _ratelimit_storage_options(uri: str) -> dict:
     return {}
 
 
+# Uploaded files (cpweek/files): each kind's largest file, in MB (1 MB = 1,048,576 bytes, as
+# file managers count), as (kind, what people call it, setting, default). The bench needs a
+# 50 MB audio file; Flask's MAX_CONTENT_LENGTH follows the largest, so a bigger upload is
+# refused before it is read.
+UPLOAD_LIMITS: tuple[tuple[str, str, str, int], ...] = (
+    ("document", "Documents", "FILES_MAX_DOCUMENT_MB", 25),
+    ("captions", "Caption files", "FILES_MAX_CAPTIONS_MB", 1),
+    ("image", "Images", "FILES_MAX_IMAGE_MB", 5),
+    ("audio", "Audio files", "FILES_MAX_AUDIO_MB", 200),
+    ("video", "Videos", "FILES_MAX_VIDEO_MB", 1024),
+)
+# Room in a request for the form around the largest file (other fields, multipart headers).
+UPLOAD_FORM_OVERHEAD = 1024 * 1024
+
+
+def _files_settings(instance: Path) -> dict:
+    """Where uploaded files are kept: a folder under instance/ (never static/), or an
+    S3-compatible store for a site on several hosts (credentials from the standard AWS
+    environment variables, never from here)."""
+    settings: dict = {
+        "CPWEEK_FILES_STORE": os.environ.get("CPWEEK_FILES_STORE", "local").strip().lower(),
+        "CPWEEK_FILES_DIR": os.environ.get("CPWEEK_FILES_DIR") or str(instance / "files"),
+        "CPWEEK_FILES_S3_BUCKET": os.environ.get("CPWEEK_FILES_S3_BUCKET", "").strip(),
+        "CPWEEK_FILES_S3_PREFIX": os.environ.get("CPWEEK_FILES_S3_PREFIX", "").strip().strip("/"),
+        "CPWEEK_FILES_S3_ENDPOINT_URL": os.environ.get("CPWEEK_FILES_S3_ENDPOINT_URL", "").strip(),
+        "CPWEEK_FILES_S3_REGION": os.environ.get("CPWEEK_FILES_S3_REGION", "").strip(),
+    }
+    # Every other request (a form without files, a CSV import): refused past this, unread.
+    settings["FORM_MAX_BYTES"] = _int("FORM_MAX_BYTES", 10 * 1024 * 1024)
+    for _kind, _words, setting, default in UPLOAD_LIMITS:
+        settings[setting] = _int(setting, default)
+    return settings
+
+
+def max_content_length(config: dict) -> int:
+    """The largest request body Werkzeug reads: the largest file any kind takes, plus the form."""
+    largest = max(int(config[setting]) for _kind, _words, setting, _default in UPLOAD_LIMITS)
+    return largest * 1024 * 1024 + UPLOAD_FORM_OVERHEAD
+
+
 def load_config(instance_path: str, overrides: dict | None = None) -> dict:
     """The whole configuration as a dict: environment first, then explicit overrides."""
     overrides = dict(overrides or {})
@@ -162,14 +202,15 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "REMEMBER_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_DURATION": 60 * 60 * 24 * 30,
         "PREFERRED_URL_SCHEME": "https" if production else "http",
-        "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,
         # Reciprocity: warn before approving when a contributor's fees and vouchers in one tax
         # year would pass this (the trading allowance, £1,000: shared DOMAIN.md).
         "FEE_WARNING_THRESHOLD_PENCE": _int("FEE_WARNING_THRESHOLD_PENCE", 100_000),
         # Receipts: PDF, PNG or JPEG up to this size, kept in the database.
         "RECEIPT_MAX_BYTES": _int("RECEIPT_MAX_BYTES", 5 * 1024 * 1024),
     }
+    config.update(_files_settings(instance))
     config.update(overrides)
+    config.setdefault("MAX_CONTENT_LENGTH", max_content_length(config))
     # A Redis that accepts connections and never answers must not hold a request for long:
     # half a second to connect and to answer, then the in-memory fallback takes over.
     config.setdefault(

@@ -16,6 +16,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from cpweek.config import UPLOAD_LIMITS
 from cpweek.text import has_control_characters
 
 
@@ -98,6 +99,25 @@ def _too_many_attempts():
     return response
 
 
+def upload_limits() -> str:
+    """The largest file of each kind the site takes, in a sentence: "Documents can be up to
+    25 MB, caption files 1 MB, ... videos 1 GB." (settings in cpweek/config.py)."""
+    sizes = [
+        (words, _megabytes(int(current_app.config[setting])))
+        for _kind, words, setting, _default in UPLOAD_LIMITS
+    ]
+    (first_words, first_size), *rest = sizes
+    others = ", ".join(f"{words.lower()} {size}" for words, size in rest[:-1])
+    last_words, last_size = rest[-1]
+    return (
+        f"{first_words} can be up to {first_size}, {others} and {last_words.lower()} {last_size}."
+    )
+
+
+def _megabytes(count: int) -> str:
+    return f"{count // 1024:,} GB" if count >= 1024 and count % 1024 == 0 else f"{count:,} MB"
+
+
 def _render(status: int, **context):
     return render_template(
         f"errors/{status}.html" if status in (403, 404, 429, 500) else "errors/generic.html",
@@ -133,9 +153,10 @@ def register_error_pages(app: Flask) -> None:
         if status == 413:
             return _render(
                 413,
-                detail="The file was too large to send. The page you came from says how large "
-                "a file it takes: a smaller file, or one split in parts, will go. Go back: what "
-                "you typed is usually still in the form.",
+                detail="The file was too large to send, and nothing was saved. "
+                f"{upload_limits()} The page you came from says how large a file it takes: "
+                "a smaller file, or one split in parts, will go. Go back: what you typed is "
+                "usually still in the form.",
             )
         if status == 429:
             return _too_many_attempts()

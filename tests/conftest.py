@@ -144,6 +144,8 @@ def base_config(database_config, smtp_server, tmp_path_factory) -> dict:
         "MAIL_PORT": controller.port,
         "MAIL_USE_TLS": False,
         "MAIL_OUTBOX": str(tmp_path_factory.mktemp("outbox")),
+        # Uploaded files (cpweek/files) in a folder of this run's own, never instance/files.
+        "CPWEEK_FILES_DIR": str(tmp_path_factory.mktemp("files")),
         "RATELIMIT_STORAGE_URI": "memory://",
         **database_config,
     }

@@ -177,6 +177,42 @@ PROTECTED.update(
 )
 EVIDENCE_IMPORT_END = "import"
 
+# --- the resources room: one block per part ---------------------------------------------------
+# resources: credits. Samples (see _credit_samples): "credited_resource" (a draft resource's
+# id), "resource_credit" (a credit on it).
+PROTECTED.update(
+    {
+        "resources.credits": (_O, "GET", {"resource_id": "credited_resource"}),
+        "resources.remove_credit": (
+            _O,
+            "POST",
+            {"resource_id": "credited_resource", "credit_id": "resource_credit"},
+        ),
+    }
+)
+RESOURCES_CREDITS_END = "credits"
+
+# --- the resources room: one block per part, so each is added to on its own -------------
+# Sample values (see _resource_samples): "resource" (a draft's id), "resource_format" (a link
+# format of that draft).
+
+# resources: authoring (drafts, editing, formats, publishing)
+_RF = {"resource_id": "resource", "format_id": "resource_format"}
+PROTECTED.update(
+    {
+        "resources.manage": (_O, "GET", {}),
+        "resources.new_resource": (_O, "GET", {}),
+        "resources.edit_resource": (_O, "GET", {"resource_id": "resource"}),
+        "resources.manage_resource": (_O, "GET", {"resource_id": "resource"}),
+        "resources.add_link": (_O, "POST", {"resource_id": "resource"}),
+        "resources.remove_format": (_O, "POST", _RF),
+        "resources.move_format": (_O, "POST", {**_RF, "direction": "up"}),
+        "resources.publish": (_O, "POST", {"resource_id": "resource"}),
+        "resources.unpublish": (_O, "POST", {"resource_id": "resource"}),
+    }
+)
+RESOURCES_AUTHORING_END = "authoring"
+
 
 def _view_access(app, endpoint):
     return getattr(app.view_functions[endpoint], "access", None)
@@ -205,12 +241,17 @@ def test_the_matrix_covers_every_protected_view(app):
 LEDGER_SAMPLES = {"own_entry", "receipt", "rate", "run", "hosted_event", "contributor"}
 CALL_SAMPLES = {"own_proposal", "others_proposal", "invitation", "release", "criterion"}
 EVIDENCE_SAMPLES = {"collection", "item", "draft_item", "suggestion", "import_batch"}
+RESOURCE_SAMPLES = {"resource", "resource_format"}
 _hubs = count(1)  # collection slugs and activity names are unique
 _activities = count(1)
 
 
+CREDIT_SAMPLES = {"credited_resource", "resource_credit"}
+
+
 ALL_SAMPLES = {2027, "event", "registration", "outbox_message"}
-ALL_SAMPLES |= LEDGER_SAMPLES | CALL_SAMPLES | EVIDENCE_SAMPLES
+ALL_SAMPLES |= LEDGER_SAMPLES | CALL_SAMPLES | EVIDENCE_SAMPLES | CREDIT_SAMPLES
+ALL_SAMPLES |= RESOURCE_SAMPLES
 
 
 def _samples(user, needed: set) -> dict:
@@ -235,6 +276,10 @@ def _samples(user, needed: set) -> dict:
         samples.update(_call_samples(user, edition, needed))
     if needed & EVIDENCE_SAMPLES:
         samples.update(_evidence_samples(user))
+    if needed & CREDIT_SAMPLES:
+        samples.update(_credit_samples())
+    if needed & RESOURCE_SAMPLES:
+        samples.update(_resource_samples())
     return samples
 
 
@@ -286,6 +331,29 @@ def _evidence_samples(user) -> dict:
         "suggestion": suggestion.id,
         "import_batch": batch.id,
     }
+
+
+def _credit_samples() -> dict:
+    """A draft resource with one credit (someone without an account, with consent noted)."""
+    from cpweek.resources.models import Credit, Resource
+
+    resource = Resource(slug=f"credited-{next(_hubs)}", title="Toolkit", kind="guide")
+    db.session.add(resource)
+    db.session.flush()
+    credit = Credit(resource_id=resource.id, role="speaker", name="Jo", consent_note="By phone")
+    db.session.add(credit)
+    db.session.commit()
+    return {"credited_resource": resource.id, "resource_credit": credit.id}
+
+
+def _resource_samples() -> dict:
+    """A draft resource with a link format."""
+    from tests.resources.factories import make_link_format, make_resource
+
+    resource = make_resource()
+    link = make_link_format(resource)
+    db.session.commit()
+    return {"resource": resource.id, "resource_format": link.id}
 
 
 def _failed_message():

@@ -127,6 +127,8 @@ class ProfileForm(BaseForm):
         "When we thank contributors in public, how should we name you?",
         choices=enum_choices(PublicCredit),
         validators=[InputRequired("Choose how you would like to be credited")],
+        description="On event pages, evidence reviews and resources you helped make. You "
+        "can change your mind at any time.",
     )
     pseudonym = optional_text(
         "The name to credit you by (if you chose a pseudonym)", 100, "The name"

@@ -58,6 +58,7 @@ class PublicCredit(LabelledEnum):
     NAME = "name"
     PSEUDONYM = "pseudonym"
     ANONYMOUS = "anonymous"
+    DECLINED = "declined"  # named nowhere in public: not even anonymously
 
     @property
     def label(self) -> str:
@@ -65,6 +66,7 @@ class PublicCredit(LabelledEnum):
             "name": "By my name",
             "pseudonym": "By a name I choose (a pseudonym)",
             "anonymous": "Anonymously (“a contributor with lived experience”)",
+            "declined": "Please do not credit me in public",
         }[self.value]
 
 
@@ -91,8 +93,15 @@ class ContributorProfile(Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     @property
+    def credited_in_public(self) -> bool:
+        """False for someone who asked not to be credited in public at all: every public list
+        of names leaves them out (events, evidence reviews, resources)."""
+        return self.public_credit != PublicCredit.DECLINED
+
+    @property
     def credit_name(self) -> str:
-        """The name to show in public, as the person chose."""
+        """The name to show in public, as the person chose (check `credited_in_public` first:
+        someone who declined has no public name)."""
         if self.public_credit == PublicCredit.PSEUDONYM and self.pseudonym:
             return self.pseudonym
         if self.public_credit == PublicCredit.NAME:

@@ -305,7 +305,10 @@ def review_credit(item: EvidenceItem) -> ReviewCredit | None:
     if standing is not None:
         for _agreement, person in agreements_of(standing):
             profile = reciprocity.get_profile(person.id)
-            if profile is None or profile.public_credit == PublicCredit.ANONYMOUS:
+            if profile is None or profile.public_credit in (
+                PublicCredit.ANONYMOUS,
+                PublicCredit.DECLINED,
+            ):
                 continue
             name = profile.credit_name
             if name and name not in names:

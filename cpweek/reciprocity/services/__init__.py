@@ -113,6 +113,7 @@ from cpweek.reciprocity.services.profiles import (
 from cpweek.reciprocity.services.prompts import (
     InvolvementPrompt,
     PromptKind,
+    credit_prompts,
     involvement_prompts,
     prompt_for,
     reviewing_prompts,
@@ -134,6 +135,7 @@ from cpweek.reciprocity.services.rates import (
     rate_in_force,
 )
 from cpweek.reciprocity.services.recognition import (
+    PortfolioWork,
     RecognitionDetails,
     certificate,
     issue_recognition,
@@ -174,6 +176,7 @@ __all__ = [
     "Offer",
     "Oldest",
     "PaymentDetails",
+    "PortfolioWork",
     "ProfileDetails",
     "PromptKind",
     "RateDetails",
@@ -199,6 +202,7 @@ __all__ = [
     "claim_expense",
     "confirm_rate",
     "credit_name",
+    "credit_prompts",
     "credits_for",
     "dismiss_prompt",
     "entries_for",

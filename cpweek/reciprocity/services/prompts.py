@@ -1,10 +1,11 @@
 """What a contributor could log that they have not logged yet, offered as a pre-filled entry.
 
-The ledger does not know what a review panel or an evidence suggestion is: it asks
-(`signals.involvement_prompts`) and the domains above it answer with `InvolvementPrompt`s
-(coproduction/involvement.py, evidence/receivers.py). Each prompt has a key, and an entry logged
-from it keeps that key (`Involvement.prompt_key`): a prompt is logged once a still-counting
-entry carries its key, whatever the entry's words say. Nothing is logged without the person.
+The ledger does not know what a review panel, an evidence suggestion or a resource credit is:
+it asks (`signals.involvement_prompts`) and the domains above it answer with
+`InvolvementPrompt`s (coproduction/involvement.py, evidence/receivers.py,
+resources/receivers.py). Each prompt has a key, and an entry logged from it keeps that key
+(`Involvement.prompt_key`): a prompt is logged once a still-counting entry carries its key,
+whatever the entry's words say. Nothing is logged without the person.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ class PromptKind(StrEnum):
 
     REVIEWING = "reviewing"
     SUGGESTION = "suggestion"
+    CREDIT = "credit"  # credited on a published resource (resources/receivers.py)
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,11 @@ def reviewing_prompts(person: User) -> list[InvolvementPrompt]:
 def suggestion_prompts(person: User) -> list[InvolvementPrompt]:
     """The contributor's accepted evidence suggestions with nothing logged for them."""
     return prompts_of_kind(person, PromptKind.SUGGESTION)
+
+
+def credit_prompts(person: User) -> list[InvolvementPrompt]:
+    """Credits of the contributor's on published resources with nothing logged for them."""
+    return prompts_of_kind(person, PromptKind.CREDIT)
 
 
 def prompt_for(person: User, kind: PromptKind, ref: int) -> InvolvementPrompt | None:

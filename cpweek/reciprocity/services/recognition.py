@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
-from cpweek import audit
+from cpweek import audit, signals
 from cpweek.auth.models import User
 from cpweek.extensions import db
 from cpweek.money import TaxYear
@@ -94,12 +95,26 @@ class PortfolioItem:
         return EntryStatus(self.entry_status).label if self.entry_status else "Not approved"
 
 
+@dataclass(frozen=True)
+class PortfolioWork:
+    """A published work that credits the person (a resource they co-authored, spoke on, ...).
+    The ledger does not know what a resource is: it asks (`signals.portfolio_works`) and the
+    domains above it answer with these."""
+
+    title: str
+    kind: str  # the kind's words: "Guide or toolkit"
+    role: str  # the role's words: "Co-author"
+    url: str
+    published_on: date | None
+
+
 @dataclass
 class Portfolio:
     person: User
     profile: ContributorProfile
     activities: list[PortfolioItem]
     recognitions: list[tuple[Recognition, Event | None]]
+    works: list[PortfolioWork] = field(default_factory=list)
 
     @property
     def total_minutes(self) -> int:
@@ -149,18 +164,37 @@ def portfolio(person: User, year: TaxYear | None = None) -> Portfolio:
         )
     ]
     activities = _activities(person, year, approved_only=False)
-    return Portfolio(person, profile_or_default(person), activities, recognitions)
+    profile = profile_or_default(person)
+    return Portfolio(person, profile, activities, recognitions, works=portfolio_works(person))
 
 
 def certificate(person: User, year: TaxYear | None = None) -> Portfolio:
     """What a certificate of contribution lists: approved work only (`approved_work`), so
-    nothing still waiting for approval, rejected, withdrawn or reversed."""
+    nothing still waiting for approval, rejected, withdrawn or reversed; and the published
+    works that credit them (in the tax year asked, by publication date)."""
     activities = _activities(person, year, approved_only=True)
-    return Portfolio(person, profile_or_default(person), activities, [])
+    works = portfolio_works(person)
+    if year is not None:
+        works = [
+            work
+            for work in works
+            if work.published_on and year.starts_on <= work.published_on <= year.ends_on
+        ]
+    return Portfolio(person, profile_or_default(person), activities, [], works=works)
+
+
+def portfolio_works(person: User) -> list[PortfolioWork]:
+    """The published works that credit the person, oldest first, as the domains above answer
+    (each answers in a query or so, however many works)."""
+    works = [
+        work for answer in signals.answers(signals.portfolio_works, person) for work in answer
+    ]
+    return sorted(works, key=lambda work: (work.published_on or date.max, work.title))
 
 
 def public_credits(event_id: int) -> list[str]:
-    """Names to thank on an event's page, as each person chose to be credited."""
+    """Names to thank on an event's page, as each person chose to be credited; people who
+    asked not to be credited in public are left out."""
     rows = db.session.execute(
         select(User, ContributorProfile)
         .join(Recognition, Recognition.contributor_id == User.id)
@@ -170,7 +204,9 @@ def public_credits(event_id: int) -> list[str]:
     ).all()
     names: list[str] = []
     for person, profile in rows:
-        name = (profile or profile_or_default(person)).credit_name
-        if name not in names:
-            names.append(name)
+        chosen = profile or profile_or_default(person)
+        if not chosen.credited_in_public:
+            continue  # they asked not to be credited in public at all
+        if chosen.credit_name not in names:
+            names.append(chosen.credit_name)
     return names

@@ -28,6 +28,7 @@ def home():
         prompts=services.hosting_prompts(current_user),
         reviewing=[prompt for prompt in offered if prompt.kind == PromptKind.REVIEWING],
         suggested=[prompt for prompt in offered if prompt.kind == PromptKind.SUGGESTION],
+        credited=[prompt for prompt in offered if prompt.kind == PromptKind.CREDIT],
         entries=services.entries_for(current_user.id),
         totals=services.balances(current_user.id, year),
         owed_all_years=services.money_owed(current_user.id),

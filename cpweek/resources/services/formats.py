@@ -1,14 +1,33 @@
-"""A resource's formats: stored files and links. (Issue 13: the authoring helper fills in
-adding and removing; `formats_of` is the contract the public pages use.)"""
+"""A resource's formats: stored files and links, each with a role (the resource itself, its
+captions, transcript, Easy Read version, ...) and a label, in the organiser's order.
+`formats_of` is what the public pages read.
+
+A link must be https (a clear message otherwise). A format that meets an accessible-format
+need closes the gap recorded for it (`publishing.close_met_gaps`). A published resource keeps
+what its kind needs: removing the last format that meets a need, or its last content, is
+refused (unpublish it first)."""
 
 from __future__ import annotations
 
 from collections.abc import Collection
+from urllib.parse import urlsplit
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from cpweek import audit
+from cpweek.auth.models import User
 from cpweek.extensions import db
-from cpweek.resources.models import ResourceFormat
+from cpweek.resources.errors import ResourceError
+from cpweek.resources.models import FormatRole, Resource, ResourceFormat
+from cpweek.resources.services.publishing import (
+    close_met_gaps,
+    standing_of,
+    still_publishable,
+)
+
+MAX_ID = 2**31 - 1
+LABEL_LENGTH = 200
+URL_LENGTH = 2_000
 
 
 def formats_of(resource_ids: Collection[int]) -> dict[int, list[ResourceFormat]]:
@@ -23,3 +42,159 @@ def formats_of(resource_ids: Collection[int]) -> dict[int, list[ResourceFormat]]
     ):
         found[row.resource_id].append(row)
     return found
+
+
+def size_words(size: int | None) -> str:
+    """A file's size as people read it: '820 bytes', '14 KB', '2.4 MB', '1.1 GB'."""
+    if size is None:
+        return ""
+    if size < 1000:
+        return f"{size} bytes"
+    for unit, scale in (("KB", 10**3), ("MB", 10**6), ("GB", 10**9)):
+        value = size / scale
+        if value < 1000 or unit == "GB":
+            return f"{value:.0f} {unit}" if value >= 10 else f"{value:.1f} {unit}"
+    raise AssertionError("unreachable")
+
+
+def format_of(resource: Resource, format_id: int) -> ResourceFormat | None:
+    """One of this resource's formats (another resource's is as good as missing)."""
+    if not 0 < format_id <= MAX_ID:
+        return None
+    row = db.session.get(ResourceFormat, format_id)
+    return row if row is not None and row.resource_id == resource.id else None
+
+
+# --- checks --------------------------------------------------------------------------------
+
+
+def _role(value: str) -> FormatRole:
+    try:
+        return FormatRole(value)
+    except ValueError:
+        raise ResourceError("Choose what this format is from the list", "role") from None
+
+
+def _label(value: str) -> str:
+    label = (value or "").strip()
+    if len(label) > LABEL_LENGTH:
+        raise ResourceError(f"The label must be {LABEL_LENGTH} characters or fewer", "label")
+    return label
+
+
+def check_link(url: str) -> str:
+    """An https address a browser can follow: no other scheme (http, javascript:, data:), a
+    host, no spaces, no user name or password in it."""
+    cleaned = (url or "").strip()
+    if not cleaned:
+        raise ResourceError("Enter the link, starting with https://", "url")
+    if len(cleaned) > URL_LENGTH:
+        raise ResourceError(f"The link must be {URL_LENGTH:,} characters or fewer", "url")
+    try:
+        parts = urlsplit(cleaned)
+        host = parts.hostname
+    except ValueError:
+        parts, host = None, None
+    if parts is None or parts.scheme.lower() != "https":
+        raise ResourceError(
+            "The link must start with https:// (a secure address); "
+            "http:// and other kinds of link are not accepted",
+            "url",
+        )
+    if not host or "." not in host or any(c.isspace() for c in cleaned):
+        raise ResourceError("Enter a full web address, like https://example.org/report", "url")
+    if parts.username or parts.password:
+        raise ResourceError("The link must not contain a user name or password", "url")
+    return cleaned
+
+
+def _next_position(resource: Resource) -> int:
+    highest = db.session.scalar(
+        select(func.max(ResourceFormat.position)).where(ResourceFormat.resource_id == resource.id)
+    )
+    return (highest if highest is not None else -1) + 1
+
+
+def _added(resource: Resource, row: ResourceFormat, actor: User) -> ResourceFormat:
+    db.session.add(row)
+    db.session.flush()
+    close_met_gaps(resource, actor)
+    audit.record(
+        actor.id,
+        "resource.format_add",
+        "resource",
+        resource.id,
+        after={
+            "format_id": row.id,
+            "role": row.role,
+            "label": row.label,
+            "url": row.url,
+            "filename": row.filename,
+            "media_type": row.media_type,
+            "size": row.size_bytes,
+        },
+    )
+    return row
+
+
+# --- adding, removing, ordering ------------------------------------------------------------
+
+
+def add_link(resource: Resource, role: str, url: str, label: str, actor: User) -> ResourceFormat:
+    """A format that is a link: a video host, a publisher's page. Captions are a WebVTT file
+    uploaded here (or the host captions it, said on the resource), never a link."""
+    chosen = _role(role)
+    if chosen == FormatRole.CAPTIONS:
+        raise ResourceError(
+            "Captions must be a WebVTT file uploaded here. If the video host captions the "
+            "recording, say so on the resource's details instead.",
+            "role",
+        )
+    row = ResourceFormat(
+        resource_id=resource.id,
+        role=chosen.value,
+        label=_label(label),
+        url=check_link(url),
+        position=_next_position(resource),
+        created_by_id=actor.id,
+    )
+    return _added(resource, row, actor)
+
+
+def remove_format(resource: Resource, row: ResourceFormat, actor: User) -> None:
+    """Removes the format. A published resource must keep its content and what its kind
+    needs (or a recorded gap for it): else the removal is refused."""
+    standing = standing_of(resource)
+    # In a savepoint: a refusal puts the row back at once, whatever the caller does next.
+    with db.session.begin_nested():
+        db.session.delete(row)
+        db.session.flush()
+        still_publishable(resource, standing, "add another first, or unpublish it")
+    audit.record(
+        actor.id,
+        "resource.format_remove",
+        "resource",
+        resource.id,
+        before={"format_id": row.id, "role": row.role, "url": row.url, "key": row.storage_key},
+    )
+
+
+def move_format(resource: Resource, row: ResourceFormat, up: bool, actor: User) -> bool:
+    """Swaps the format with the one before (up) or after it; says whether it moved."""
+    ordered = formats_of([resource.id])[resource.id]
+    index = next(i for i, each in enumerate(ordered) if each.id == row.id)
+    other = index - 1 if up else index + 1
+    if not 0 <= other < len(ordered):
+        return False
+    ordered[index], ordered[other] = ordered[other], ordered[index]
+    for position, each in enumerate(ordered):
+        each.position = position  # renumbered: positions from older rows may repeat
+    db.session.flush()
+    audit.record(
+        actor.id,
+        "resource.format_move",
+        "resource",
+        resource.id,
+        after={"order": [each.id for each in ordered]},
+    )
+    return True
