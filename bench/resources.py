@@ -113,7 +113,7 @@ def build(resources: int, credits: int, formats: int, episodes: int, audio_mb: i
 
     from cpweek import create_app
     from cpweek.demo import seed_demo
-    from cpweek.demo.tiny_files import tiny_mp3, tiny_pdf
+    from cpweek.demo.tiny_files import tiny_pdf
     from cpweek.evidence.models import EvidenceTerm
     from cpweek.extensions import db
     from cpweek.files import FileKind, store_bytes
@@ -233,7 +233,7 @@ def build(resources: int, credits: int, formats: int, episodes: int, audio_mb: i
                     db.session.execute(insert(model), batch)
             db.session.commit()
         loaded = time.perf_counter() - started
-        big = _podcast(episodes, audio_mb, editions[max(years)], tiny_mp3)
+        big = _podcast(episodes, audio_mb, editions[max(years)])
         db.session.commit()
         print(
             f"loaded {resources:,} resources ({credits} credits, {formats} formats each) in "
@@ -243,21 +243,19 @@ def build(resources: int, credits: int, formats: int, episodes: int, audio_mb: i
     return big
 
 
-def _podcast(episodes: int, audio_mb: int, edition_id: int, tiny_mp3) -> dict:
+def _podcast(episodes: int, audio_mb: int, edition_id: int) -> dict:
     """`episodes` podcast episodes with a small stored MP3 each, the last one with the big file
     instead: where the ranged request goes."""
     from cpweek.extensions import db
-    from cpweek.files import FileKind, store_bytes
+    from cpweek.files import FileKind, samples, store_bytes
     from cpweek.resources.models import FormatRole, Resource, ResourceFormat
 
     for number in range(1, episodes + 1):
         title = f"Benchmark podcast, episode {number}"
-        audio, seconds = tiny_mp3(title, 5)
-        if number == episodes:  # the same silence, repeated to `audio_mb` MB
-            one = tiny_mp3(title, 0.001)[0]
-            tag, frame = one[:-96], one[-96:]  # the ID3 tag, and one 96-byte frame of 24 ms
-            frames = audio_mb * 1024 * 1024 // len(frame)
-            audio, seconds = tag + frame * frames, round(frames * 0.024)
+        audio, seconds = samples.mp3(5), 5
+        if number == episodes:  # the same silence, to `audio_mb` MB (about 26 ms a frame)
+            audio = samples.mp3(size=audio_mb * 1024 * 1024)
+            seconds = round(len(audio) / 417 * 1152 / 44100)
         resource = Resource(
             slug=f"bench-episode-{number}",
             title=title,
@@ -298,15 +296,16 @@ def _podcast(episodes: int, audio_mb: int, edition_id: int, tiny_mp3) -> dict:
 
 def remove_big_file(key: str) -> None:
     from cpweek import create_app
+    from cpweek.extensions import db
     from cpweek.files import remove_stored, stored_size
 
     app = create_app()
     with app.app_context():
         remove_stored(key)
-        assert stored_size(key) is None
-        from cpweek.extensions import db
-
+        db.session.commit()  # a removal takes effect when its unit of work commits
+        gone = stored_size(key) is None
         db.engine.dispose()
+    print(f"the {key} file removed: {'yes' if gone else 'NO'}")
 
 
 def etag_of(port: int, path: str) -> str:
@@ -406,9 +405,11 @@ def main() -> None:
         if server is not None:
             server.terminate()
             server.wait(timeout=30)
-        if big is not None:
-            remove_big_file(big["key"])
-        cleanup()
+        try:
+            if big is not None:
+                remove_big_file(big["key"])
+        finally:
+            cleanup()
 
 
 if __name__ == "__main__":

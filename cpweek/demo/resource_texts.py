@@ -189,7 +189,7 @@ class Episode:
 
 
 _EPISODE_NOTE = (
-    "An illustrative episode made for the cpweek demo: the audio is five seconds of silence."
+    "An illustrative episode made for the cpweek demo: the audio is two seconds of silence."
 )
 
 EPISODES = (

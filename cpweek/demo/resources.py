@@ -38,10 +38,10 @@ from cpweek.demo.resource_texts import (
     YOU_SAID_WE_DID,
     transcript,
 )
-from cpweek.demo.tiny_files import tiny_mp3, tiny_pdf, tiny_vtt
+from cpweek.demo.tiny_files import tiny_pdf
 from cpweek.evidence.models import EvidenceItem, EvidenceTerm
 from cpweek.extensions import db
-from cpweek.files import FileKind, store_bytes
+from cpweek.files import FileKind, samples, store_bytes
 from cpweek.programme.models import Edition, Event
 from cpweek.resources.models import (
     Credit,
@@ -60,7 +60,7 @@ from cpweek.timezones import from_local
 from cpweek.urls import absolute_url
 
 EXAMPLE = "https://example.org/co-production-week"
-EPISODE_SECONDS = 5  # the demo's episodes are five seconds of silence: placeholders, said so
+EPISODE_SECONDS = 2  # the demo's episodes are two seconds of silence: placeholders, said so
 AUTHORS_CONSENT = "Named as authors of the published report"
 HOSTS_CONSENT = "Named as the webinar's hosts on the week's published programme"
 
@@ -231,9 +231,9 @@ def _after_2025() -> Iterator[DemoResource]:
         files: tuple[DemoFile, ...] = ()
         if own_captions:
             cues = [
-                ("00:00:00.000", "00:00:04.000", "Welcome, everyone. Captions are on."),
-                ("00:00:04.000", "00:00:09.000", said.split(". ")[0] + "."),
-                ("00:00:09.000", "00:00:12.000", "(An illustrative caption file for the demo.)"),
+                (0.0, 4.0, "Welcome, everyone. Captions are on."),
+                (4.0, 9.0, said.split(". ")[0] + "."),
+                (9.0, 12.0, "(An illustrative caption file for the demo.)"),
             ]
             files = (
                 DemoFile(
@@ -241,7 +241,7 @@ def _after_2025() -> Iterator[DemoResource]:
                     "Captions (WebVTT)",
                     f"{slug}.vtt",
                     (FileKind.CAPTIONS,),
-                    partial(tiny_vtt, cues),
+                    partial(samples.webvtt, cues),
                 ),
             )
         yield DemoResource(
@@ -317,18 +317,14 @@ def _episodes() -> Iterator[DemoResource]:
             files=(
                 DemoFile(
                     FormatRole.MAIN,
-                    "Listen (MP3, an illustrative five seconds of silence)",
+                    "Listen (MP3, an illustrative two seconds of silence)",
                     f"{episode.slug}.mp3",
                     (FileKind.AUDIO,),
-                    partial(_episode_audio, episode.title),
+                    partial(samples.mp3, EPISODE_SECONDS),
                 ),
             ),
             credits=(DemoCredit(CreditRole.SPEAKER, email=episode.speaker_email),),
         )
-
-
-def _episode_audio(title: str) -> bytes:
-    return tiny_mp3(title, EPISODE_SECONDS)[0]
 
 
 # --- loading ------------------------------------------------------------------------------------

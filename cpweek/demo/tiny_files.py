@@ -1,19 +1,12 @@
-"""Tiny files the demo makes in code, so no binary sits in the repository and every demo format is
-a real file of its type: a one-page PDF, a few seconds of silent MP3 and a WebVTT caption file.
-Each is a few kilobytes; what they hold says they are illustrative placeholders."""
+"""The demo's placeholder PDFs, made in code: a title (also in the metadata) and a few wrapped
+paragraphs saying what the file stands for and that it is an illustrative placeholder. (The
+files room's `cpweek.files.samples` makes the demo's audio and captions; its PDF holds one line.)
+A page is under a kilobyte."""
 
 from __future__ import annotations
 
-import math
 import textwrap
 from collections.abc import Sequence
-
-# MPEG-1 Layer III, 32 kbit/s, 48 kHz, mono, no CRC: every frame is exactly 144 * 32000 / 48000
-# = 96 bytes and lasts 1152 / 48000 s = 24 ms. A frame whose side information is all zero (no
-# Huffman data, global gain 0) decodes to silence: what encoders write for digital silence.
-_MP3_HEADER = bytes((0xFF, 0xFB, 0x14, 0xC0))
-_MP3_FRAME_BYTES = 96
-_MP3_FRAME_SECONDS = 1152 / 48000
 
 
 def tiny_pdf(title: str, paragraphs: Sequence[str]) -> bytes:
@@ -60,27 +53,3 @@ def _pdf_text(value: str) -> str:
     )
     plain = plain.encode("latin-1", "replace").decode("latin-1")
     return plain.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-
-
-def tiny_mp3(title: str, seconds: float) -> tuple[bytes, int]:
-    """Silent MP3 audio of about `seconds` with an ID3v2.3 title tag, and its length in whole
-    seconds (what a podcast feed states as the duration)."""
-    frames = math.ceil(seconds / _MP3_FRAME_SECONDS)
-    audio = (_MP3_HEADER + bytes(_MP3_FRAME_BYTES - len(_MP3_HEADER))) * frames
-    return _id3(title) + audio, round(frames * _MP3_FRAME_SECONDS)
-
-
-def _id3(title: str) -> bytes:
-    """An ID3v2.3 tag with one TIT2 (title) frame, text in UTF-16 with a BOM (encoding 1)."""
-    text = b"\x01" + title.encode("utf-16")
-    frame = b"TIT2" + len(text).to_bytes(4, "big") + b"\x00\x00" + text
-    size = len(frame)
-    # The tag's size is "synchsafe": 7 bits in each of its four bytes.
-    synchsafe = bytes((size >> shift) & 0x7F for shift in (21, 14, 7, 0))
-    return b"ID3\x03\x00\x00" + synchsafe + frame
-
-
-def tiny_vtt(cues: list[tuple[str, str, str]]) -> bytes:
-    """A WebVTT caption file from (start, end, text) cues, times as "00:00:01.000"."""
-    blocks = ["WEBVTT", *(f"{start} --> {end}\n{text}" for start, end, text in cues)]
-    return ("\n\n".join(blocks) + "\n").encode("utf-8")
