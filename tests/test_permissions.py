@@ -213,6 +213,20 @@ PROTECTED.update(
 )
 RESOURCES_AUTHORING_END = "authoring"
 
+# resources: the public side (library, resource page, transcript, files, feeds)
+# None: resources.library, resources.resource, resources.transcript, resources.file,
+# resources.feed and resources.podcast are public (@public) and show published resources only;
+# a draft is 404 (tests/resources/test_resource_page.py, test_feeds.py).
+PROTECTED.update({})
+RESOURCES_PUBLIC_END = "resources public"
+
+# resources: after an event ("event" is one still to come: the page says why it must wait)
+PROTECTED.update(
+    {
+        "resources.follow_up": (_O, "GET", {"event_id": "event"}),
+    }
+)
+
 
 def _view_access(app, endpoint):
     return getattr(app.view_functions[endpoint], "access", None)

@@ -126,6 +126,8 @@ def _vevent(
         details.append(f"Hosted by {event.hosted_by}.")
     if join_url:
         details.append(f"Join: {join_url}")
+    if event.recording_url:  # set once its recording is published (a description change)
+        details.append(f"Watch again: {event.recording_url}")
     details.append(f"Details and access: {page}")
     details.append(f"Help: {current_app.config['CPWEEK_HELP_PHONE']}")
     component.add("description", text("\n\n".join(details)))

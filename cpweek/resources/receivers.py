@@ -6,14 +6,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app, url_for
-
 from cpweek import signals
 from cpweek.auth.models import User
 from cpweek.reciprocity.services.prompts import InvolvementPrompt, PromptKind
 from cpweek.reciprocity.services.recognition import PortfolioWork
 from cpweek.resources.models import CreditRole, Resource, ResourceKind
 from cpweek.resources.services.credits import published_credits_of
+from cpweek.urls import absolute_url
 
 # Time to start from (the person corrects it): writing takes longer than the rest.
 MINUTES = {CreditRole.CO_AUTHOR.value: 120}
@@ -62,11 +61,9 @@ def credits_to_log(person: User) -> list[InvolvementPrompt]:
 
 
 def _public_url(resource: Resource) -> str:
-    # The public page is `resources.resource` at /resources/<slug> (the public pages' part of
-    # issue 13); until that blueprint route is registered, the path it will answer at.
-    if "resources.resource" in current_app.view_functions:
-        return url_for("resources.resource", slug=resource.slug)
-    return f"/resources/{resource.slug}"
+    # Full, under CPWEEK_BASE_URL: the portfolio is read in requests and outside them (a
+    # certificate made by a command), and a link in it must work wherever it is read.
+    return absolute_url("resources.resource", slug=resource.slug)
 
 
 @signals.portfolio_works.connect

@@ -8,16 +8,14 @@ when the list is longer)."""
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
-from xml.etree import ElementTree
 
 import rispy
 from sqlalchemy import select
 
+from cpweek import atom
 from cpweek.csvfiles import csv_text
 from cpweek.evidence.models import (
     EvidenceCollection,
@@ -205,9 +203,6 @@ def as_ris(export: Export, page_url: Callable[[EvidenceItem], str]) -> str:
 
 # --- the Atom feed ------------------------------------------------------------------------------
 
-ATOM = "http://www.w3.org/2005/Atom"
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-
 
 def newly_included(collection: EvidenceCollection, limit: int = FEED_SIZE) -> list[EvidenceItem]:
     return list(
@@ -224,15 +219,6 @@ def newly_included(collection: EvidenceCollection, limit: int = FEED_SIZE) -> li
     )
 
 
-def _xml_text(text: str | None) -> str:
-    # Characters XML 1.0 cannot hold at all would make the whole feed unreadable.
-    return _NOT_XML.sub("", text or "")
-
-
-def _stamp(moment: datetime) -> str:
-    return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
-
-
 def atom_feed(
     collection: EvidenceCollection,
     items: Iterable[EvidenceItem],
@@ -242,45 +228,38 @@ def atom_feed(
     page_url: str,
     item_url: Callable[[EvidenceItem], str],
 ) -> bytes:
-    """Atom 1.0 of the items given (newly included ones). Ids are tag: URIs that never change
-    (`authority` is the site's host name); `updated` is when an item was included."""
-    items = list(items)
-    ElementTree.register_namespace("", ATOM)
-
-    def add(parent, tag: str, text: str | None = None, **attributes: str):
-        element = ElementTree.SubElement(parent, f"{{{ATOM}}}{tag}", attributes)
-        if text is not None:
-            element.text = _xml_text(text)
-        return element
-
-    feed = ElementTree.Element(f"{{{ATOM}}}feed")
-    add(feed, "id", f"tag:{authority},2024:evidence/{collection.id}")
-    add(feed, "title", f"{collection.title}: newly included evidence")
-    if collection.theme:
-        add(feed, "subtitle", collection.theme)
+    """Atom 1.0 of the items given (newly included ones), through `cpweek.atom`. Ids are tag:
+    URIs that never change (`authority` is the site's host name); `updated` is when an item was
+    included."""
+    items = [item for item in items if item.included_at is not None]  # else not news (yet)
     newest = (
         next((item.included_at for item in items if item.included_at), None)
         or collection.updated_at
         or collection.created_at
     )
-    add(feed, "updated", _stamp(newest))
-    add(feed, "link", rel="self", href=feed_url, type="application/atom+xml")
-    add(feed, "link", rel="alternate", href=page_url, type="text/html")
-    author = add(feed, "author")
-    add(author, "name", "Co-production Week")
+    entries = []
     for item in items:
-        if item.included_at is None:  # not included (yet), so not news
-            continue
-        entry = add(feed, "entry")
-        add(entry, "id", f"tag:{authority},2024:evidence/item/{item.id}")
-        add(entry, "title", item.title)
-        add(entry, "updated", _stamp(item.included_at))
-        add(entry, "published", _stamp(item.included_at))
-        add(entry, "link", rel="alternate", href=item_url(item), type="text/html")
-        for name in _authors(item):
-            add(add(entry, "author"), "name", name)
+        assert item.included_at is not None
         summary = item.summary
         if item.illustrative:
             summary = f"(An illustrative example, not a real publication.) {summary}"
-        add(entry, "summary", summary, type="text")
-    return ElementTree.tostring(feed, encoding="utf-8", xml_declaration=True)
+        entries.append(
+            atom.Entry(
+                id=f"tag:{authority},2024:evidence/item/{item.id}",
+                title=item.title,
+                updated=item.included_at,
+                published=item.included_at,
+                link=item_url(item),
+                summary=summary,
+                authors=_authors(item),
+            )
+        )
+    return atom.atom_feed(
+        id=f"tag:{authority},2024:evidence/{collection.id}",
+        title=f"{collection.title}: newly included evidence",
+        subtitle=collection.theme,
+        updated=newest,
+        feed_url=feed_url,
+        page_url=page_url,
+        entries=entries,
+    )

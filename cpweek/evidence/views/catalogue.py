@@ -14,6 +14,7 @@ from cpweek.evidence.models import ItemStatus, Vocabulary
 from cpweek.evidence.services import catalogue, citations, fields, inclusion, vocabularies
 from cpweek.evidence.views.common import bp, collection_or_404
 from cpweek.forms import show_error
+from cpweek.resources.services import linked as linked_resources
 from cpweek.uow import discard
 
 
@@ -51,6 +52,7 @@ def item(slug: str, item_id: int):
         events=citations.events_citing(found.id),
         examples=catalogue.examples_of_use(found),
         credit=inclusion.review_credit(found),
+        resources=linked_resources.for_evidence_item(found.id),
         suggest_url=url_for(
             "evidence.suggest", slug=collection.slug, kind="example_of_use", item=found.id
         ),

@@ -35,7 +35,7 @@ from cpweek.programme.services.errors import EventInvalid
 from cpweek.programme.services.notify import notify, tell_registrants
 from cpweek.programme.services.registration import clean_needs
 from cpweek.programme.services.waitlist import fill_free_places
-from cpweek.timezones import format_date, local_date
+from cpweek.timezones import format_date, local_date, utcnow
 
 
 @dataclass
@@ -396,3 +396,20 @@ def cancel_event(event: Event, actor: User) -> int:
     apply_event_changes(event, {"status": EventStatus.CANCELLED.value})
     audit.record(actor.id, "event.cancel", "event", event.id)
     return tell_registrants(event) if was_public else 0
+
+
+def set_recording_url(event: Event, url: str) -> bool:
+    """Point the event at its recording's public page (what its calendar entry then offers as
+    "Watch again"); True when that changed anything.
+
+    A description change (RFC 5545 3.8.7.4): LAST-MODIFIED moves (updated_at; so every feed's
+    ETag changes and subscribed calendars fetch the new text), SEQUENCE does not, since nothing
+    about the time, place or status moved, and nobody is sent a new invitation for it."""
+    if len(url) > 500 or not url.startswith(("https://", "http://")):
+        raise EventInvalid("A recording's address must be a full web address", "recording_url")
+    if event.recording_url == url:
+        return False
+    event.recording_url = url
+    event.updated_at = utcnow()  # named, not left to onupdate: LAST-MODIFIED must move
+    _announce(event, {"recording_url"})
+    return True

@@ -29,6 +29,8 @@ from cpweek.programme.forms import RegistrationForm
 from cpweek.programme.models import AccessNeed, EventFormat, EventKind
 from cpweek.programme.views.blueprint import bp, edition_or_404, manage_path
 from cpweek.reciprocity import services as reciprocity
+from cpweek.resources.services import follow_up as resources_follow_up
+from cpweek.resources.services import linked as linked_resources
 from cpweek.security import policy_allowing_images
 from cpweek.timezones import format_time_range
 from cpweek.urls import absolute_url, safe_next
@@ -86,6 +88,7 @@ def programme(year: int):
         feed_url=feed,
         webcal_url=calendar.webcal_url(feed),
         hubs=evidence_catalogue.collections_for_edition(edition.id),
+        resources=linked_resources.for_edition(edition.id),
     )
 
 
@@ -177,6 +180,8 @@ def event(year: int, slug: str):
         outlook_url=calendar.outlook_calendar_link(edition, found),
         easy=easy,
         easy_lines=easy_read.lines(found.easy_read) if easy else [],
+        # Once it has ended: "Watch again / Slides / Transcript" instead of registering.
+        after=resources_follow_up.after_event(found),
     )
     response = make_response(page)
     response.vary.add("Cookie")  # the reading version comes from a cookie
