@@ -10,8 +10,12 @@
 
 The titles, authors and events are the weeks' own; every file, transcript, recording and
 episode is an ILLUSTRATIVE placeholder, flagged `illustrative` and saying so in its text. Files
-are tiny and made in code (`tiny_files`); links go to example.org. Rows are written directly
-(published, with the formats their kind needs), as an organiser's publishing would leave them.
+are tiny and made in code (`tiny_files` for the PDFs, `cpweek.files.samples` for the audio and
+captions) and stored through `cpweek.files.store_bytes`; links go to example.org. Rows are
+written directly, published with every format their kind needs, as an organiser's publishing
+would leave them: `publishing.publish` would also announce each recording to the people who
+came, which history loaded into a demo must not do. Events get their recording's link through
+`programme.set_recording_url`, as publishing does.
 
 Idempotent: a resource is matched by slug and added whole (formats, credits, topics, events)
 or not at all; follow-ups and recording links are added only where missing.
@@ -25,7 +29,6 @@ from datetime import date, datetime, time
 from functools import partial
 
 from sqlalchemy import select
-from werkzeug.routing import BuildError
 
 from cpweek.auth.models import User
 from cpweek.demo.editions import EDITIONS, DemoEvent
@@ -42,6 +45,7 @@ from cpweek.demo.tiny_files import tiny_pdf
 from cpweek.evidence.models import EvidenceItem, EvidenceTerm
 from cpweek.extensions import db
 from cpweek.files import FileKind, samples, store_bytes
+from cpweek.programme import services as programme
 from cpweek.programme.models import Edition, Event
 from cpweek.resources.models import (
     Credit,
@@ -462,10 +466,9 @@ def _add_follow_ups(events: dict[str, Event], organiser: User) -> None:
 
 
 def _link_recordings(events: dict[str, Event]) -> None:
-    """Each event with a published recording points at it, as the calendar shows.
-
-    Written to the column directly, as `programme.services.events.set_recording_url` (the
-    after-event helper's) will: the demo adds history, so no SEQUENCE change is due."""
+    """Each event with a published recording points at its page, as publishing one does
+    (`programme.set_recording_url`: the calendar's description gains "Watch again", SEQUENCE
+    stays). Nobody is emailed: the demo adds history, it does not announce it."""
     rows = db.session.execute(
         select(ResourceEvent.event_id, Resource.slug)
         .join(Resource, Resource.id == ResourceEvent.resource_id)
@@ -479,13 +482,4 @@ def _link_recordings(events: dict[str, Event]) -> None:
     for event_id, slug in rows:
         event = by_id.get(event_id)
         if event is not None and not event.recording_url:
-            event.recording_url = _resource_url(slug)
-
-
-def _resource_url(slug: str) -> str:
-    try:
-        return absolute_url("resources.resource", slug=slug)
-    except BuildError:  # the public pages' route is not registered: the address it will have
-        from flask import current_app
-
-        return f"{current_app.config['CPWEEK_BASE_URL']}/resources/{slug}"
+            programme.set_recording_url(event, absolute_url("resources.resource", slug=slug))
