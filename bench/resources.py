@@ -25,7 +25,8 @@ gunicorn (`--workers`, 2) on 127.0.0.1 then serves `--requests` GETs of each, `-
 - the podcast feed, 200, and 304 with If-None-Match
 - a ranged request for the 50 MB audio file: Range: bytes=10000000-10999999 (206, 1 MB)
 
-It prints requests/s, p50 and p95 in ms and the status codes seen; a page that answers
+It prints requests/s, p50 and p95 in ms and the status codes seen, with the machine's load
+average before and after (other work on the machine slows every figure); a page that answers
 otherwise than expected is reported and the run goes on. Traffic goes only to 127.0.0.1 and
 every loop is bounded.
 """
@@ -347,6 +348,12 @@ def measure(port: int, paths: list[str], count: int, concurrency: int, headers=N
     }
 
 
+def _load() -> str:
+    """The machine's load beside its CPUs: figures from a busy machine are read as such."""
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.1f} (1 min), {five:.1f} (5 min) on {os.cpu_count()} CPUs"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default=None, help="PostgreSQL URL; SQLite when absent")
@@ -369,7 +376,8 @@ def main() -> None:
         database = "PostgreSQL" if args.database_url else "SQLite"
         print(
             f"cpweek resources on {database}, {args.resources:,} resources, gunicorn -w "
-            f"{args.workers}, {args.requests} requests each, {args.concurrency} at a time"
+            f"{args.workers}, {args.requests} requests each, {args.concurrency} at a time; "
+            f"{_load()}"
         )
         pages = [
             ("library, no query (facet counts)", ["/resources"], None, 200),
@@ -401,6 +409,7 @@ def main() -> None:
             )
             if expected == 206 and result["bytes"] != (1_000_000, 1_000_000):
                 print(f"  ranged bodies of {result['bytes']} bytes, not 1,000,000")
+        print(f"at the end: {_load()}")
     finally:
         if server is not None:
             server.terminate()
