@@ -36,7 +36,7 @@ def seed_demo_command(if_empty: bool) -> None:
             f"Demo data loaded: {result.editions} editions, {result.events} events, "
             f"{result.accounts} accounts, {result.ledger_entries} ledger entries, "
             f"{result.proposals} proposals, {result.evidence_items} evidence items, "
-            f"{result.suggestions} evidence suggestions."
+            f"{result.suggestions} evidence suggestions, {result.resources} resources."
         )
     else:
         click.echo("Demo data already present: nothing added.")

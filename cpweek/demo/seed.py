@@ -14,6 +14,7 @@ from cpweek.demo.events import add_easy_read, add_editions
 from cpweek.demo.evidence_hub import seed_evidence
 from cpweek.demo.ledger import add_ledger
 from cpweek.demo.long_data import add_long_data
+from cpweek.demo.resources import add_resources
 from cpweek.extensions import db
 from cpweek.programme.models import Edition
 
@@ -29,6 +30,7 @@ class SeedResult:
     suggestions: int = 0
     releases: int = 0
     long_data: int = 0
+    resources: int = 0
 
     @property
     def added_anything(self) -> bool:
@@ -42,6 +44,7 @@ class SeedResult:
             or self.suggestions
             or self.releases
             or self.long_data
+            or self.resources
         )
 
 
@@ -64,4 +67,5 @@ def seed_demo() -> SeedResult:
     result.evidence_items, result.suggestions = evidence.items, evidence.suggestions
     result.releases = add_first_release()
     result.long_data = add_long_data()
+    result.resources = add_resources()  # after the hub (topics, items) and the profiles
     return result
