@@ -295,14 +295,16 @@ def test_the_event_pages_queries_do_not_grow_with_its_resources(client, count_qu
     assert queries() == one  # nothing per resource, format or summary
 
 
-def test_the_follow_up_service_reads_the_page_in_three_queries(count_queries):
+def test_the_follow_up_service_reads_the_page_in_two_queries(count_queries):
+    # The event's published resources with their formats (linked.for_event, one query) and
+    # its follow-up row: however many resources there are.
     event = ended_event()
     for number in range(5):
         linked_resource(event, "report", f"Report {number}")
     db.session.refresh(event)
     with count_queries() as statements:
         after = follow_up.after_event(event)
-    assert len(statements) == 3 and len(after.others) == 5
+    assert len(statements) == 2 and len(after.others) == 5
 
 
 def test_saving_through_the_service_then_the_page_shows_it(client):
