@@ -8,14 +8,13 @@ from __future__ import annotations
 from datetime import date
 
 from cpweek.resources.models import FormatRole, ResourceKind
-from tests.browser.conftest import axe_pages, chromium, journey, live_server  # noqa: F401
 from tests.browser.steps import fill
 from tests.evidence.factories import make_collection
 from tests.factories import make_edition, make_event
 from tests.resources.public_factories import add_file_row, add_gap, add_link, make_resource
 
 
-def test_find_the_webinar_read_the_transcript_and_find_the_podcast(journey):  # noqa: F811
+def test_find_the_webinar_read_the_transcript_and_find_the_podcast(journey):
     make_collection()
     edition = make_edition(2025, theme="Innovation through co-production")
     webinar = make_event(
