@@ -124,6 +124,8 @@ class Resource(Model):
     __table_args__ = (
         Index("ix_resources_public", "status", "published_at"),
         Index("ix_resources_kind", "kind", "status"),
+        # The library's newest-first order, read from the index (library.newest_first).
+        Index("ix_resources_newest", "status", "published_on", "published_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

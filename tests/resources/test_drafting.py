@@ -118,6 +118,18 @@ def test_a_published_resource_keeps_its_address(organiser):
     assert (shown.slug, shown.title) == ("old", "A better title")
 
 
+def test_a_published_resource_keeps_its_date_when_the_date_is_left_empty(organiser):
+    # The library and feeds order public resources by their date, with no place for none.
+    shown = make_resource(status=ResourceStatus.PUBLISHED, published_on=date(2025, 7, 10))
+    update_resource(shown, details(published_on=None), organiser)
+    assert shown.published_on == date(2025, 7, 10)
+    update_resource(shown, details(published_on=date(2025, 7, 11)), organiser)
+    assert shown.published_on == date(2025, 7, 11)
+    draft = make_resource(published_on=date(2025, 7, 10))
+    update_resource(draft, details(title="Draft", published_on=None), organiser)
+    assert draft.published_on is None  # a draft's date is chosen when it is published
+
+
 @pytest.mark.parametrize(
     ("field", "changes", "words"),
     [

@@ -408,11 +408,15 @@ def update_resource(resource: Resource, details: ResourceDetails, actor: User) -
     recorded for it."""
     checked = _check(details)
     before = _snapshot(resource)
+    before_date = resource.published_on
     standing = standing_of(resource)
     # In a savepoint: a refusal puts the resource back as it was, whatever the caller does.
     with db.session.begin_nested():
         for name, value in checked.columns.items():
             setattr(resource, name, value)
+        if resource.is_published and resource.published_on is None:
+            # A public resource always has a date: the library and feeds order by it.
+            resource.published_on = before_date
         if not resource.is_published and slugify(resource.title) != slugify(before["title"]):
             resource.slug = unique_slug(resource.title, resource)
         _flush_unique()

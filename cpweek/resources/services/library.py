@@ -203,9 +203,12 @@ def parse_filters(args: Mapping[str, Any], known: Choices) -> Filters:
 
 
 def _has_format(*roles: FormatRole) -> ColumnElement[bool]:
-    return exists().where(
-        ResourceFormat.resource_id == Resource.id,
-        ResourceFormat.role.in_([role.value for role in roles]),
+    # Not a correlated EXISTS: both engines read the subquery once, not once a resource, which
+    # is what keeps the accessible-format counts cheap over every resource.
+    return Resource.id.in_(
+        select(ResourceFormat.resource_id).where(
+            ResourceFormat.role.in_([role.value for role in roles])
+        )
     )
 
 
@@ -256,28 +259,34 @@ def matching(
 
 
 def ordered(filters: Filters, known: Choices) -> Select:
-    """`SELECT resources.*, editions.year` matching the filters, in the order chosen."""
+    """`SELECT resources.*, editions.year` for the page of resources matching the filters, in
+    the order chosen."""
+    offset = (filters.page - 1) * PAGE_SIZE
+    if not filters.q:
+        # The page's ids first, from the index ix_resources_newest, then their rows: sorting
+        # every matching row whole (transcripts and all) was most of the page's time.
+        ids = matching(filters, known).order_by(*newest_first()).limit(PAGE_SIZE).offset(offset)
+        return (
+            select(Resource, Edition.year)
+            .outerjoin(Edition, Edition.id == Resource.edition_id)
+            .where(Resource.id.in_(ids))
+            .order_by(*newest_first())
+        )
     statement = (
         matching(filters, known, with_text=False)
         .with_only_columns(Resource, Edition.year)
         .outerjoin(Edition, Edition.id == Resource.edition_id)
     )
-    if filters.q:
-        statement, score = search.ranked(statement, search.RESOURCES, Resource.id, filters.q)
-        if filters.sort == "relevance":
-            return statement.order_by(score.desc(), Resource.id.desc())
-    return statement.order_by(*newest_first())
+    statement, score = search.ranked(statement, search.RESOURCES, Resource.id, filters.q)
+    order = [score.desc(), Resource.id.desc()] if filters.sort == "relevance" else newest_first()
+    return statement.order_by(*order).limit(PAGE_SIZE).offset(offset)
 
 
 def newest_first() -> list[ColumnElement]:
-    # Undated ones last; the id keeps the order stable between pages.
-    return [
-        Resource.published_on.is_(None),
-        Resource.published_on.desc(),
-        Resource.published_at.is_(None),
-        Resource.published_at.desc(),
-        Resource.id.desc(),
-    ]
+    # A public resource always has its date (publishing sets it and an edit keeps it), so no
+    # NULL ordering is needed, and the index (status, published_on, published_at, id) gives
+    # the order without a sort. The id keeps the order stable between pages.
+    return [Resource.published_on.desc(), Resource.published_at.desc(), Resource.id.desc()]
 
 
 # --- facets -------------------------------------------------------------------------------------
@@ -303,43 +312,42 @@ class Facet:
         return [value for value in self.values if value.count or value.chosen]
 
 
-def _grouped(column, filters: Filters, known: Choices, facet: str) -> dict[Any, int]:
-    statement = (
-        select(column, func.count())
-        .where(Resource.id.in_(matching(filters, known, leave_out=facet)))
-        .group_by(column)
-    )
-    return {key: int(n) for key, n in db.session.execute(statement)}
+def _counted(filters: Filters, known: Choices, facet: str, *columns) -> Select:
+    """The matching resources (leaving `facet` out) with only `columns`: the counts read the
+    resources once, with no second pass over them to match ids."""
+    return matching(filters, known, leave_out=facet).with_only_columns(*columns)
+
+
+def _grouped(statement: Select, key) -> dict[Any, int]:
+    return {value: int(n) for value, n in db.session.execute(statement.group_by(key))}
 
 
 def facets(filters: Filters, known: Choices) -> list[Facet]:
     """Each facet's values with counts that reflect the other chosen filters (a facet's own
     choices widen it, so its counts leave them out): one query per facet."""
-    kinds = _grouped(Resource.kind, filters, known, "kind")
-    topic_counts = {
-        term_id: int(n)
-        for term_id, n in db.session.execute(
-            select(ResourceTerm.term_id, func.count())
-            .where(ResourceTerm.resource_id.in_(matching(filters, known, leave_out="topic")))
-            .group_by(ResourceTerm.term_id)
-        )
-    }
-    years = {
-        year: int(n)
-        for year, n in db.session.execute(
-            select(Edition.year, func.count())
-            .join(Resource, Resource.edition_id == Edition.id)
-            .where(Resource.id.in_(matching(filters, known, leave_out="year")))
-            .group_by(Edition.year)
-        )
-    }
+    kinds = _grouped(_counted(filters, known, "kind", Resource.kind, func.count()), Resource.kind)
+    topic_counts = _grouped(
+        _counted(filters, known, "topic", ResourceTerm.term_id, func.count()).join_from(
+            Resource, ResourceTerm, ResourceTerm.resource_id == Resource.id
+        ),
+        ResourceTerm.term_id,
+    )
+    years = _grouped(
+        _counted(filters, known, "year", Edition.year, func.count()).join_from(
+            Resource, Edition, Edition.id == Resource.edition_id
+        ),
+        Edition.year,
+    )
     access_row = db.session.execute(
-        select(
+        _counted(
+            filters,
+            known,
+            "access",
             *(
                 func.coalesce(func.sum(case((access_condition(need), 1), else_=0)), literal(0))
                 for need in ACCESS_WORDS
-            )
-        ).where(Resource.id.in_(matching(filters, known, leave_out="access")))
+            ),
+        )
     ).one()
     access = dict(zip(ACCESS_WORDS, (int(n or 0) for n in access_row), strict=True))
     return [
@@ -445,9 +453,7 @@ def results_page(filters: Filters, known: Choices) -> ResultsPage:
     pages = max(1, math.ceil(total / PAGE_SIZE))
     if filters.page > pages:
         raise PageNotFound(f"There is no page {filters.page}: the results have {pages}.")
-    rows = db.session.execute(
-        ordered(filters, known).limit(PAGE_SIZE).offset((filters.page - 1) * PAGE_SIZE)
-    ).all()
+    rows = db.session.execute(ordered(filters, known)).all()
     ids = [row[0].id for row in rows]
     formats = formats_of(ids)
     topics = topics_of(ids, known.topics)
