@@ -5,6 +5,7 @@ count that does not grow with the resources, formats and credits shown."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 
@@ -72,6 +73,18 @@ def test_the_library_lists_published_resources_newest_first(client, shelf):
     assert "Full report" in html and "(PDF, 2.4 MB)" in html
     assert "Recording on YouTube" in html
     assert problems(html) == []
+
+
+def test_newest_by_the_date_shown_not_by_when_it_was_put_here(client):
+    # The 2022 report, added to the archive today, goes below a resource dated 2025.
+    make_resource("Report of 2022", published_on=date(2022, 7, 4))
+    make_resource("Recording of 2025", published_on=date(2025, 7, 10))
+    make_resource("Report of 2022, second", published_on=date(2022, 7, 4))
+    assert _titles(client.get("/resources").get_data(as_text=True)) == [
+        "Recording of 2025",
+        "Report of 2022, second",
+        "Report of 2022",
+    ]
 
 
 def test_words_find_titles_summaries_and_transcripts(client, shelf):
@@ -161,12 +174,13 @@ def test_unknown_values_are_set_aside_with_a_message(client, shelf):
 def test_pages(client, shelf):
     for n in range(library.PAGE_SIZE):
         make_resource(f"Extra {n}")
-    html = client.get("/resources").get_data(as_text=True)
+    html = first = client.get("/resources").get_data(as_text=True)
     assert "Showing 1 to 20 of 23" in html and "Page 1 of 2" in html
     assert 'rel="next"' in html
     html = client.get("/resources?page=2").get_data(as_text=True)
     assert "Showing 21 to 23 of 23" in html
     assert client.get("/resources?page=3").status_code == 404
+    assert len(set(_titles(first)) | set(_titles(html))) == 23  # no resource twice, none lost
     assert client.get("/resources?page=99999999999").status_code == 404
 
 
