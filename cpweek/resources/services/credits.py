@@ -323,9 +323,7 @@ def reorder_credits(resource: Resource, places: Mapping[int, int], by: User) -> 
         raise ResourceError("The list of credits changed: look at it again and try again")
     for credit_id, place in places.items():
         if not 1 <= place <= MAX_POSITION:
-            raise ResourceError(
-                f"Enter a place from 1 to {MAX_POSITION}", f"position_{credit_id}"
-            )
+            raise ResourceError(f"Enter a place from 1 to {MAX_POSITION}", f"position_{credit_id}")
     before = [credit.id for credit in credits]
     ordered = sorted(credits, key=lambda credit: places[credit.id])  # stable: ties keep order
     for position, credit in enumerate(ordered):

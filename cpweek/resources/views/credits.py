@@ -84,9 +84,7 @@ def credits_page(resource_id: int):
     )
 
 
-@bp.route(
-    "/manage/resources/<int:resource_id>/credits/<int:credit_id>/remove", methods=["POST"]
-)
+@bp.route("/manage/resources/<int:resource_id>/credits/<int:credit_id>/remove", methods=["POST"])
 @requires(Role.ORGANISER)
 def remove_credit(resource_id: int, credit_id: int):
     resource = _resource_or_404(resource_id)
