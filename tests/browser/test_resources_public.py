@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from cpweek.resources.models import FormatRole, ResourceKind
-from tests.browser.steps import fill
+from tests.browser.steps import assert_in_view, fill
 from tests.evidence.factories import make_collection
 from tests.factories import make_edition, make_event
 from tests.resources.public_factories import add_file_row, add_gap, add_link, make_resource
@@ -53,7 +53,14 @@ def test_find_the_webinar_read_the_transcript_and_find_the_podcast(journey):
     journey.shot("library")
     fill(page, "Words to search for", "Lincolnshire")
     journey.press("Search")
-    assert page.get_by_role("heading", name="1 resource for “Lincolnshire”").is_visible()
+    found = page.get_by_role("heading", name="1 resource for “Lincolnshire”")
+    skip = page.get_by_role("link", name="Skip the filters to the 1 resource found")
+    if page.viewport_size["width"] < 960:  # a phone: the filters come first, and can be skipped
+        skip.press("Enter")
+        assert_in_view(page, found, "the results heading")
+    else:  # the filters are beside the results: nothing to skip
+        assert not skip.is_visible()
+    assert found.is_visible()
     journey.shot("found")
 
     journey.follow("Carer connectivity in Lincolnshire: the webinar recording")
