@@ -353,6 +353,7 @@ def highlights(
 
 __all__ = [
     "EVIDENCE_ITEMS",
+    "RESOURCES",
     "ParsedQuery",
     "SearchIndex",
     "highlights",

@@ -1,6 +1,8 @@
-"""What the resources room answers when the ledger asks (cpweek/signals.py): each credit of a
+"""What the resources room answers (cpweek/signals.py). When the ledger asks: each credit of a
 contributor's on a published resource is offered as an involvement entry to log (nothing is
-logged without them), and their portfolio lists the published resources that credit them."""
+logged without them), and their portfolio lists the published resources that credit them.
+When a resource is published (from its own page or after an event): a recording of an ended
+event is announced to the people who came."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from cpweek.reciprocity.services.prompts import InvolvementPrompt, PromptKind
 from cpweek.reciprocity.services.recognition import PortfolioWork
 from cpweek.resources.models import CreditRole, Resource, ResourceKind
 from cpweek.resources.services.credits import published_credits_of
+from cpweek.resources.services.follow_up.announcing import recording_published
 from cpweek.urls import absolute_url
 
 # Time to start from (the person corrects it): writing takes longer than the rest.
@@ -82,3 +85,8 @@ def credited_works(person: User) -> list[PortfolioWork]:
         )
         for credit, resource in published_credits_of(person.id)
     ]
+
+
+@signals.resource_published.connect
+def recording_ready(resource: Resource, **_: object) -> None:
+    recording_published(resource)

@@ -69,7 +69,7 @@ def test_an_organiser_credits_a_contributor_from_the_list(browser, helen, toolki
     assert "<td>Marcus Bell</td>" in page and "<td>M. B.</td>" in page
     assert "Their contributor profile" in page
     assert problems(page) == []
-    assert actions()[-1] == "resources.credit_added"
+    assert actions()[-1] == "resource.credit_added"
 
 
 def test_someone_without_an_account_is_credited_with_a_consent_note(browser, helen, toolkit):
@@ -107,7 +107,7 @@ def test_someone_who_declined_is_refused_with_a_clear_message(browser, helen, to
     assert f'<option selected value="{priya.id}">' in page
     assert problems(page) == []
     assert count_rows(Credit) == 0
-    assert "resources.credit_added" not in actions()
+    assert "resource.credit_added" not in actions()
 
 
 @pytest.mark.parametrize(
@@ -161,7 +161,7 @@ def test_an_organiser_removes_a_credit(browser, helen, toolkit):
     assert response.status_code == 302
     assert count_rows(Credit) == 0
     assert "Credit removed." in browser.get(url(toolkit)).get_data(as_text=True)
-    assert actions()[-1] == "resources.credit_removed"
+    assert actions()[-1] == "resource.credit_removed"
 
 
 def test_another_resources_credit_or_an_unknown_one_is_404(browser, helen, toolkit):

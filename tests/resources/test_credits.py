@@ -149,7 +149,7 @@ def test_someone_who_declined_public_credit_is_refused(helen, toolkit):
     refused = _refused(toolkit, helen, role="co_author", person_id=person.id)
     assert refused.message == DECLINED_MESSAGE
     assert refused.field == "person_id"
-    assert "resources.credit_added" not in actions()
+    assert "resource.credit_added" not in actions()
 
 
 def test_a_name_without_a_consent_note_is_refused(helen, toolkit):
@@ -243,7 +243,7 @@ def test_adding_and_removing_are_audited(helen, toolkit):
     credits.remove_credit(credit, helen)
     db.session.commit()
     assert count_rows(Credit) == 0
-    assert actions() == ["resources.credit_added", "resources.credit_removed"]
+    assert actions() == ["resource.credit_added", "resource.credit_removed"]
 
 
 def test_reordering_puts_credits_where_typed(helen, toolkit):
@@ -253,7 +253,7 @@ def test_reordering_puts_credits_where_typed(helen, toolkit):
     credits.reorder_credits(toolkit, {a.id: 2, b.id: 2, c.id: 1}, helen)
     db.session.commit()
     assert [line.who for line in credits.credit_lines(toolkit.id)] == ["Cy", "Ann", "Bo"]
-    assert actions()[-1] == "resources.credits_reordered"
+    assert actions()[-1] == "resource.credits_reordered"
 
 
 def test_reordering_refuses_a_place_out_of_range_or_a_changed_list(helen, toolkit):

@@ -11,8 +11,11 @@ from xml.etree import ElementTree
 import feedparser
 import pytest
 
+from cpweek.auth.models import Role
 from cpweek.resources.models import FormatRole, ResourceKind, ResourceStatus
 from cpweek.resources.services import feeds
+from cpweek.resources.services.formats import formats_of, move_format
+from tests.factories import make_user
 from tests.resources.public_factories import (
     MP3,
     PDF,
@@ -202,6 +205,17 @@ def test_feeds_answer_304_from_one_query(client, published, count_queries, path)
     changed = client.get(path, headers={"If-None-Match": etag})
     assert changed.status_code == 200 and changed.headers["ETag"] != etag
     assert b"Episode 3" in changed.data
+
+
+def test_moving_a_format_changes_the_feeds(client, published):
+    # The podcast's audio is the episode's first audio file: a new order is a new feed.
+    path = "/resources/podcast.xml"
+    etag = client.get(path).headers["ETag"]
+    episode = published["episodes"][0]
+    captions = formats_of([episode.id])[episode.id][-1]
+    assert move_format(episode, captions, True, make_user(roles=(Role.ORGANISER,)))
+    again = client.get(path, headers={"If-None-Match": etag})
+    assert again.status_code == 200 and again.headers["ETag"] != etag
 
 
 def test_empty_feeds_are_still_feeds(client):

@@ -5,6 +5,7 @@ accessible-format rule on publishing, and the "recording is ready" email, once."
 from __future__ import annotations
 
 import threading
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
@@ -14,8 +15,11 @@ from cpweek.auth.models import Role
 from cpweek.extensions import db
 from cpweek.mail import OutboxMessage
 from cpweek.programme.models import EventStatus
+from cpweek.resources.errors import ResourceError
 from cpweek.resources.models import (
+    AccessNeed,
     EventFollowUp,
+    FormatGap,
     FormatRole,
     Resource,
     ResourceEvent,
@@ -24,6 +28,7 @@ from cpweek.resources.models import (
 )
 from cpweek.resources.services import follow_up
 from cpweek.resources.services.follow_up import FollowUpInput, FollowUpRefused
+from cpweek.resources.services.publishing import gaps_of
 from cpweek.uow import unit_of_work
 from tests.factories import make_user
 from tests.resources.follow_up_helpers import (
@@ -171,6 +176,42 @@ def test_emptied_boxes_clear_what_was_typed(organiser):
     state = follow_up.follow_up_of(event)
     assert state.recording.transcript == "" and state.summary.you_said_we_did == ""
     assert state.link_of(state.recording) == LINK  # links stay until removed on their page
+
+
+def test_a_published_recording_keeps_its_transcript_and_captions(organiser):
+    # As on the resource's own page: emptying the box would leave it without what it needs.
+    event = ended_event()
+    recording = _ready(event, organiser).recording
+    follow_up.publish(recording, organiser)
+    db.session.commit()
+    for given in (
+        FollowUpInput(recording_url=LINK, captions_by_host=True),
+        FollowUpInput(recording_url=LINK, transcript="Sarah: Welcome."),
+    ):
+        with pytest.raises(ResourceError, match="This published video or recording needs"):
+            follow_up.save_follow_up(event, given, organiser)
+        db.session.rollback()
+        assert recording.transcript == "Sarah: Welcome." and recording.captions_by_host
+
+
+def test_a_transcript_added_after_the_event_ends_the_coming_by_notice(organiser):
+    event = ended_event()
+    recording = follow_up.save_follow_up(
+        event, FollowUpInput(recording_url=LINK, captions_by_host=True), organiser
+    ).recording
+    db.session.add(
+        FormatGap(
+            resource_id=recording.id,
+            need=AccessNeed.TRANSCRIPT.value,
+            reason="Being typed.",
+            expected_by=date(2099, 1, 1),
+            recorded_by_id=organiser.id,
+        )
+    )
+    db.session.commit()
+    _ready(event, organiser)
+    db.session.commit()
+    assert gaps_of(recording.id) == []
 
 
 # --- publishing and the email -------------------------------------------------------------------

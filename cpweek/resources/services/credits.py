@@ -279,7 +279,7 @@ def add_credit(resource: Resource, details: CreditDetails, by: User) -> Credit:
     db.session.flush()
     audit.record(
         by.id,
-        "resources.credit_added",
+        "resource.credit_added",
         "resource_credit",
         credit.id,
         after=_credit_state(credit),
@@ -305,7 +305,7 @@ def remove_credit(credit: Credit, by: User) -> None:
     credit_id = credit.id
     db.session.delete(credit)
     db.session.flush()
-    audit.record(by.id, "resources.credit_removed", "resource_credit", credit_id, before=before)
+    audit.record(by.id, "resource.credit_removed", "resource_credit", credit_id, before=before)
 
 
 def reorder_credits(resource: Resource, places: Mapping[int, int], by: User) -> None:
@@ -331,7 +331,7 @@ def reorder_credits(resource: Resource, places: Mapping[int, int], by: User) -> 
     db.session.flush()
     audit.record(
         by.id,
-        "resources.credits_reordered",
+        "resource.credits_reordered",
         "resource",
         resource.id,
         before=before,

@@ -29,6 +29,7 @@ from cpweek.resources.services.publishing import (
     standing_of,
     still_publishable,
 )
+from cpweek.timezones import utcnow
 
 MAX_ID = 2**31 - 1
 LABEL_LENGTH = 200
@@ -107,7 +108,14 @@ def _next_position(resource: Resource) -> int:
     return (highest if highest is not None else -1) + 1
 
 
+def _changed(resource: Resource) -> None:
+    # The feeds' ETag and Last-Modified follow the resource's change time: a format added,
+    # removed or moved changes what the feeds print (enclosures, the podcast's audio).
+    resource.updated_at = utcnow()
+
+
 def _added(resource: Resource, row: ResourceFormat, actor: User) -> ResourceFormat:
+    _changed(resource)
     db.session.add(row)
     db.session.flush()
     close_met_gaps(resource, actor)
@@ -202,6 +210,7 @@ def remove_format(resource: Resource, row: ResourceFormat, actor: User) -> None:
         db.session.delete(row)
         db.session.flush()
         still_publishable(resource, standing, "add another first, or unpublish it")
+    _changed(resource)
     if row.storage_key:
         remove_stored(row.storage_key)  # takes effect when the removal is committed
     audit.record(
@@ -223,6 +232,7 @@ def move_format(resource: Resource, row: ResourceFormat, up: bool, actor: User) 
     ordered[index], ordered[other] = ordered[other], ordered[index]
     for position, each in enumerate(ordered):
         each.position = position  # renumbered: positions from older rows may repeat
+    _changed(resource)
     db.session.flush()
     audit.record(
         actor.id,

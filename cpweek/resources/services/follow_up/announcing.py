@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from cpweek import audit, signals
+from cpweek import audit
 from cpweek.extensions import db
 from cpweek.inserts import insert_unless_present
 from cpweek.locks import lock_rows
@@ -27,10 +27,10 @@ def summary_row(event_id: int) -> EventFollowUp:
     return db.session.get_one(EventFollowUp, event_id)
 
 
-@signals.resource_published.connect
-def recording_published(resource: Resource, **_: object) -> None:
+def recording_published(resource: Resource) -> None:
     """A recording was published: each ended event it is linked to gets its link, and the
-    people who came are told (once per event)."""
+    people who came are told (once per event). Connected to `resource_published` in
+    `cpweek.resources.receivers`, whoever published it."""
     if resource.kind != ResourceKind.RECORDING.value:
         return
     event_ids = db.session.scalars(

@@ -220,6 +220,34 @@ def save_follow_up(event: Event, given: FollowUpInput, actor: User) -> FollowUp:
     )
     slides_url = check_link(given.slides_url, "slides_url") if given.slides_url.strip() else ""
     _check_input(given, follow_up)
+    # A published recording or slides keep what they had (as on the resource's own page): an
+    # emptied transcript box or an unticked "the host captions it" is refused, and the
+    # savepoint puts everything back.
+    standing = {
+        resource.id: publishing.standing_of(resource)
+        for resource in (follow_up.recording, follow_up.slides)
+        if resource is not None
+    }
+    with db.session.begin_nested():
+        _apply(follow_up, given, recording_url, slides_url, actor)
+        db.session.flush()
+        for resource in (follow_up.recording, follow_up.slides):
+            if resource is not None:
+                publishing.still_publishable(
+                    resource,
+                    standing.get(resource.id),
+                    "put it back, or unpublish it from Manage resources first",
+                )
+    for resource in (follow_up.recording, follow_up.slides):
+        if resource is not None:
+            publishing.close_met_gaps(resource, actor)  # "Transcript coming by ..." ends
+    audit.record(actor.id, "event.follow_up", "event", event.id)
+    return follow_up
+
+
+def _apply(
+    follow_up: FollowUp, given: FollowUpInput, recording_url: str, slides_url: str, actor: User
+) -> None:
     if recording_url:
         _set_main_link(follow_up, _recording(follow_up, actor), recording_url, actor)
     if given.transcript.strip():
@@ -232,13 +260,10 @@ def save_follow_up(event: Event, given: FollowUpInput, actor: User) -> FollowUp:
     if follow_up.recording is not None:
         follow_up.recording.captions_by_host = given.captions_by_host
     if given.you_said_we_did.strip() or follow_up.summary is not None:
-        summary = follow_up.summary or summary_row(event.id)
+        summary = follow_up.summary or summary_row(event_id=follow_up.event.id)
         summary.you_said_we_did = given.you_said_we_did.strip()
         summary.updated_by_id = actor.id
         follow_up.summary = summary
-    db.session.flush()
-    audit.record(actor.id, "event.follow_up", "event", event.id)
-    return follow_up
 
 
 # --- publishing ---------------------------------------------------------------------------------
@@ -261,7 +286,10 @@ def publish(resource: Resource, actor: User) -> int | None:
 
 def _event_of(resource: Resource) -> Event:
     event_id = db.session.scalar(
-        select(ResourceEvent.event_id).where(ResourceEvent.resource_id == resource.id).limit(1)
+        select(ResourceEvent.event_id)
+        .where(ResourceEvent.resource_id == resource.id)
+        .order_by(ResourceEvent.event_id)  # the first event it came from: one answer always
+        .limit(1)
     )
     return db.session.get_one(Event, event_id)
 
