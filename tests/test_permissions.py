@@ -194,7 +194,7 @@ RESOURCES_CREDITS_END = "credits"
 
 # --- the resources room: one block per part, so each is added to on its own -------------
 # Sample values (see _resource_samples): "resource" (a draft's id), "resource_format" (a link
-# format of that draft).
+# format of that draft), "resource_file" (a stored PDF of that draft).
 
 # resources: authoring (drafts, editing, formats, publishing)
 _RF = {"resource_id": "resource", "format_id": "resource_format"}
@@ -208,6 +208,11 @@ PROTECTED.update(
         "resources.add_file": (_O, "POST", {"resource_id": "resource"}),
         "resources.remove_format": (_O, "POST", _RF),
         "resources.move_format": (_O, "POST", {**_RF, "direction": "up"}),
+        "resources.stored_file": (
+            _O,
+            "GET",
+            {"resource_id": "resource", "format_id": "resource_file"},
+        ),
         "resources.publish": (_O, "POST", {"resource_id": "resource"}),
         "resources.unpublish": (_O, "POST", {"resource_id": "resource"}),
     }
@@ -256,7 +261,7 @@ def test_the_matrix_covers_every_protected_view(app):
 LEDGER_SAMPLES = {"own_entry", "receipt", "rate", "run", "hosted_event", "contributor"}
 CALL_SAMPLES = {"own_proposal", "others_proposal", "invitation", "release", "criterion"}
 EVIDENCE_SAMPLES = {"collection", "item", "draft_item", "suggestion", "import_batch"}
-RESOURCE_SAMPLES = {"resource", "resource_format"}
+RESOURCE_SAMPLES = {"resource", "resource_format", "resource_file"}
 _hubs = count(1)  # collection slugs and activity names are unique
 _activities = count(1)
 
@@ -362,13 +367,15 @@ def _credit_samples() -> dict:
 
 
 def _resource_samples() -> dict:
-    """A draft resource with a link format."""
+    """A draft resource with a link format and a stored file."""
     from tests.resources.factories import make_link_format, make_resource
+    from tests.resources.public_factories import PDF, add_file
 
     resource = make_resource()
     link = make_link_format(resource)
+    stored = add_file(resource, PDF, "draft.pdf")
     db.session.commit()
-    return {"resource": resource.id, "resource_format": link.id}
+    return {"resource": resource.id, "resource_format": link.id, "resource_file": stored.id}
 
 
 def _failed_message():

@@ -20,6 +20,7 @@ from tests.a11y import problems
 from tests.evidence.factories import make_collection, make_item, term
 from tests.factories import make_edition, make_event, make_user
 from tests.resources.factories import make_link_format, make_resource
+from tests.resources.public_factories import PDF, add_file
 
 
 def text(response) -> str:
@@ -412,3 +413,26 @@ def test_a_drafts_public_page_is_404_until_it_is_published_and_again_after(app, 
     assert "See the public page" in text(browser.get(base))
     assert browser.submit(f"{base}/unpublish", {}, form_url=base).status_code == 302
     assert client.get("/resources/a-guide").status_code == 404
+
+
+def test_organisers_open_a_drafts_file_from_its_page_and_the_public_cannot(app, browser, organiser):
+    client = app.test_client()
+    draft = make_resource(title="A draft report")
+    stored = add_file(draft, PDF, "draft report.pdf")
+    link = make_link_format(draft)
+    other = make_resource()
+    db.session.commit()
+    base = f"/manage/resources/{draft.id}"
+    opened = browser.get(f"{base}/formats/{stored.id}/file")
+    assert opened.status_code == 200 and opened.data == PDF
+    assert opened.headers["Content-Type"] == "application/pdf"
+    assert "private" in opened.headers["Cache-Control"]
+    assert f'href="{base}/formats/{stored.id}/file"' in text(browser.get(base))
+    public = f"/resources/{draft.slug}/files/{stored.id}/draft%20report.pdf"
+    assert client.get(public).status_code == 404
+    assert client.get(f"{base}/formats/{stored.id}/file").status_code == 302  # to sign in
+    for wrong in (
+        f"{base}/formats/{link.id}/file",
+        f"/manage/resources/{other.id}/formats/{stored.id}/file",
+    ):
+        assert browser.get(wrong).status_code == 404

@@ -11,7 +11,7 @@ from cpweek.auth.models import Role
 from cpweek.auth.permissions import requires
 from cpweek.evidence.models import Vocabulary
 from cpweek.evidence.services import catalogue, vocabularies
-from cpweek.files import accepts_uploads, size_in_words
+from cpweek.files import accepts_uploads, send_stored, size_in_words
 from cpweek.forms import ActionForm, refuse, show_error
 from cpweek.programme import services as programme
 from cpweek.resources.errors import ResourceError
@@ -234,6 +234,23 @@ def add_file(resource_id: int):
             flash("The file is added.", "success")
             return redirect(_here(resource, "formats"))
     return _resource_page(resource, file_form=form)
+
+
+@bp.get("/manage/resources/<int:resource_id>/formats/<int:format_id>/file")
+@requires(Role.ORGANISER)
+def stored_file(resource_id: int, format_id: int):
+    """A resource's stored file for organisers, draft or published: checked before publishing
+    (the public address answers only for published resources). Kept by no shared cache."""
+    row = _format_or_404(resource_or_404(resource_id), format_id)
+    if not row.is_file:
+        abort(404)
+    return send_stored(
+        row.storage_key,
+        media_type=row.media_type,
+        filename=row.filename,
+        inline=describing.shown_inline(row.media_type),
+        public=False,
+    )
 
 
 @bp.post("/manage/resources/<int:resource_id>/formats/<int:format_id>/remove")

@@ -1,6 +1,7 @@
 """The public side of the library: search and facets, a resource's page, its transcript as a
 page, and its stored files (through `cpweek.files.send_stored`: real type, disposition, nosniff,
-ranges). Drafts are 404 to everyone here; organisers preview them on their own pages."""
+ranges). Drafts are 404 to everyone here; organisers open a draft's files from its manage page
+(`resources.stored_file`)."""
 
 from __future__ import annotations
 
