@@ -39,8 +39,8 @@ class AfterEvent:
 
 def after_event(event: Event) -> AfterEvent | None:
     """What the page of an event that has ended shows (None before it ends, or when it was
-    cancelled: the page is then unchanged). Three queries however many resources the event
-    has: its published resources and their formats (`linked.for_event`), the summary."""
+    cancelled: the page is then unchanged). Two queries however many resources the event
+    has: its published resources with their formats (`linked.for_event`, one), the summary."""
     if event.is_cancelled or not programme.has_ended(event):
         return None
     linked_ones = linked.for_event(event.id)
