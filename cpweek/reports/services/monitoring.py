@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import random
 import re
 import secrets
 import uuid
@@ -45,6 +46,12 @@ def _today() -> date:
 def month_of(day: date) -> date:
     """The coarse time a response keeps: the 1st of its month."""
     return day.replace(day=1)
+
+
+def _new_key() -> str:
+    """A response's key: random (UUID version 4), so keys say nothing of when or in what order
+    responses came. Never uuid1 or uuid7, which carry the time."""
+    return str(uuid.uuid4())
 
 
 def _hash(token: str) -> str:
@@ -134,7 +141,7 @@ def record_answers(token: str, answers: Mapping[str, str | None]) -> None:
         raise InvitationGone()
     db.session.add(
         EqualityResponse(
-            key=str(uuid.uuid4()),
+            key=_new_key(),
             edition_id=used.edition_id,
             stage=used.stage,
             month=month_of(_today()),
@@ -153,20 +160,21 @@ def purge_expired_invitations(today: date | None = None) -> int:
     )
 
 
-def reshuffle_responses() -> int:
+def reshuffle_responses(rng: random.Random | None = None) -> int:
     """Write every response again with a new random key, in a random order, in this one
     transaction; how many. Why: PostgreSQL keeps rows in the order they were written (a read
     without ORDER BY, or `ctid`, shows it) and stamps each with the transaction that wrote it
     (`xmin`, which grows with time), so answers given minutes after registering could be lined
     up with the registrations by either. After this, every row has the same `xmin` and sits in
     a random place. (On SQLite the tables are WITHOUT ROWID: rows already sit in key order.)
-    The old rows linger as dead tuples until a VACUUM (`flask equality-tidy` runs VACUUM FULL);
-    the write-ahead log and backups keep what they saw. Run it regularly, not per answer."""
+    The old rows linger as dead tuples until a VACUUM (`flask equality-tidy` runs VACUUM
+    FULL); the write-ahead log and backups keep what they saw. Run it regularly, not per
+    answer. `rng` is for tests (a seeded order)."""
     table = EqualityResponse.__table__
     rows = [dict(row) for row in db.session.execute(select(table)).mappings()]
-    secrets.SystemRandom().shuffle(rows)
+    (rng or secrets.SystemRandom()).shuffle(rows)
     for row in rows:
-        row["key"] = str(uuid.uuid4())
+        row["key"] = _new_key()
     db.session.execute(delete(EqualityResponse).execution_options(synchronize_session=False))
     if rows:
         db.session.execute(insert(EqualityResponse), rows)
