@@ -12,18 +12,25 @@ from cpweek.programme.forms import AccessNeedsForm, ConfirmForm
 from cpweek.programme.models import RegistrationStatus
 from cpweek.programme.views.blueprint import bp
 
-# The equality questions' link, kept in this browser's session cookie between registering and
-# the page it lands on, and shown there once. Never in the address: the two tokens would sit
-# side by side in every log of requests.
+# The equality questions' link, kept in this browser's session cookie between the action
+# (registering; proposing and becoming a contributor use these too) and the page it lands on,
+# and shown there once. Never in the address: the two tokens would sit side by side in every
+# log of requests.
 EQUALITY_LINK = "equality_link"
 
 
-def offer_equality_questions(edition_id: int) -> None:
+def offer_equality_questions(edition_id: int, stage: str = "registration") -> None:
     """Ask the rooms above for a link to the optional equality questions (reports answers with
-    a single-use invitation that knows the edition, not the person), for the next page."""
-    link = signals.monitoring_link(edition_id, "registration")
+    a single-use invitation that knows the edition and the stage, not the person), for the
+    next page this browser opens to show once (`equality_offer`)."""
+    link = signals.monitoring_link(edition_id, stage)
     if link:
         session[EQUALITY_LINK] = link
+
+
+def equality_offer() -> str | None:
+    """The link offered after the action, once; None on every later visit."""
+    return session.pop(EQUALITY_LINK, None)
 
 
 def _registration_or_404(token: str):
@@ -58,7 +65,7 @@ def manage_registration(token: str):
         form=form,
         token=token,
         email=services.registration_email(registration),
-        equality_link=session.pop(EQUALITY_LINK, None),
+        equality_link=equality_offer(),
         companion=services.has_companion(registration),
         ics_url=url_for("programme.event_ics", year=edition.year, slug=event.slug),
         google_url=calendar.google_calendar_link(edition, event),
