@@ -132,8 +132,8 @@ def send_mail_command(watch: bool, interval: float | None) -> None:
 
 @click.command("equality-tidy")
 def equality_tidy_command() -> None:
-    """Remove expired links to the equality questions, and write the answers again in a random
-    order (run it daily): see reports.services.monitoring.reshuffle_responses."""
+    """Remove expired links to the equality questions, and write the answers and the links
+    again in a random order (run it daily): see reports.services.monitoring.reshuffle."""
     from sqlalchemy import text
 
     from cpweek.extensions import db
@@ -141,10 +141,14 @@ def equality_tidy_command() -> None:
 
     with unit_of_work():
         purged = monitoring.purge_expired_invitations()
-        rewritten = monitoring.reshuffle_responses()
+        rewritten, kept = monitoring.reshuffle()
     if db.engine.dialect.name == "postgresql":
-        # The old rows stay in the table's pages as dead tuples until VACUUM; FULL writes the
+        # The old rows stay in the tables' pages as dead tuples until VACUUM (a used
+        # invitation's, its xmax the answer's transaction, links the two); FULL writes each
         # table into new files (a short exclusive lock on a small table).
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.execute(text("VACUUM FULL equality_responses"))
-    click.echo(f"{purged} expired links removed; {rewritten} responses rewritten in a new order.")
+            connection.execute(text("VACUUM FULL equality_responses, equality_invitations"))
+    click.echo(
+        f"{purged} expired links removed; {rewritten} responses and {kept} links rewritten "
+        "in a new order."
+    )

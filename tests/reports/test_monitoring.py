@@ -222,3 +222,39 @@ def test_no_function_hands_out_responses_row_by_row():
     public = [name for name in dir(monitoring) if not name.startswith("_")]
     returning_rows = {"responses", "export", "export_responses", "all_responses", "rows"}
     assert not returning_rows & set(public)
+
+
+def test_a_reshuffle_racing_answers_loses_nothing_and_brings_no_link_back(app, edition):
+    tokens = [monitoring.invite(edition.id, "registration") for _ in range(8)]
+    db.session.commit()
+    start = threading.Barrier(len(tokens) + 1)
+    saved: list[str] = []
+
+    def run(job) -> None:
+        with app.app_context():
+            try:
+                start.wait(timeout=30)
+                with unit_of_work():
+                    job()
+            except InvitationGone:
+                pass
+            finally:
+                db.session.remove()
+
+    def answer(token: str):
+        def job() -> None:
+            monitoring.record_answers(token, {"sex": "female"})
+            saved.append(token)
+
+        return job
+
+    jobs = [monitoring.reshuffle, *(answer(token) for token in tokens)]
+    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert len(_responses()) == len(saved)
+    assert _invitations() == len(tokens) - len(saved)
+    for token in tokens:
+        assert (monitoring.invitation(token) is None) == (token in saved)

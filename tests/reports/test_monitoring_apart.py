@@ -104,7 +104,7 @@ def test_a_response_keeps_only_the_month(monkeypatch):
 
 def test_on_sqlite_no_hidden_rowid_counts_the_insertions():
     if db.engine.dialect.name != "sqlite":
-        pytest.skip("SQLite's rowid; PostgreSQL's order is undone by reshuffle_responses")
+        pytest.skip("SQLite's rowid; PostgreSQL's order is undone by reshuffle")
     for table in TABLES:
         sql = db.session.scalar(text("SELECT sql FROM sqlite_master WHERE name = :t"), {"t": table})
         assert "WITHOUT ROWID" in sql
@@ -163,7 +163,7 @@ def test_responses_cannot_be_lined_up_with_the_registrations(browser, monkeypatc
         assert [r.region for r in found] == by_key
     else:
         # PostgreSQL reads back in the order written until the rows are shuffled.
-        monitoring.reshuffle_responses(random.Random(14))
+        monitoring.reshuffle(random.Random(14))
         db.session.commit()
         found = rows()
         assert [r.region for r in found] != in_order_registered
@@ -171,19 +171,29 @@ def test_responses_cannot_be_lined_up_with_the_registrations(browser, monkeypatc
         assert len(list(xmins)) == 1  # one transaction wrote them all
 
 
-def test_equality_tidy_removes_expired_links_and_rewrites_the_answers(runner, monkeypatch):
+def test_equality_tidy_removes_expired_links_and_rewrites_the_rest(runner, monkeypatch):
     edition = make_edition(2099)
     monitoring.record_answers(monitoring.invite(edition.id, "registration"), {"sex": "female"})
+    unused = monitoring.invite(edition.id, "registration")
     monkeypatch.setattr(monitoring, "_today", lambda: date(2000, 1, 1))
     monitoring.invite(edition.id, "proposal")  # expired by now
     monkeypatch.undo()
     db.session.commit()
     before = db.session.scalar(select(EqualityResponse.key))
-    db.session.commit()  # no transaction left open: VACUUM FULL needs the table to itself
+    db.session.commit()  # no transaction left open: VACUUM FULL needs the tables to itself
     result = runner.invoke(args=["equality-tidy"])
     assert result.exit_code == 0, result.output
-    assert "1 expired links removed; 1 responses rewritten" in result.output
+    assert "1 expired links removed; 1 responses and 1 links rewritten" in result.output
     db.session.expire_all()
     [(key, sex)] = db.session.execute(select(EqualityResponse.key, EqualityResponse.sex)).all()
     assert sex == "female" and key != before
+    # The link not used yet still works, once.
+    assert monitoring.invitation(unused) is not None
+    monitoring.record_answers(unused, {})
+    db.session.commit()
     assert db.session.scalar(select(EqualityInvitation.token_hash)) is None
+    if db.engine.dialect.name == "postgresql":
+        return
+    for table in TABLES:  # still WITHOUT ROWID after the rewrite
+        sql = db.session.scalar(text("SELECT sql FROM sqlite_master WHERE name = :t"), {"t": table})
+        assert "WITHOUT ROWID" in sql

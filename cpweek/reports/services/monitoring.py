@@ -160,25 +160,43 @@ def purge_expired_invitations(today: date | None = None) -> int:
     )
 
 
-def reshuffle_responses(rng: random.Random | None = None) -> int:
-    """Write every response again with a new random key, in a random order, in this one
-    transaction; how many. Why: PostgreSQL keeps rows in the order they were written (a read
-    without ORDER BY, or `ctid`, shows it) and stamps each with the transaction that wrote it
-    (`xmin`, which grows with time), so answers given minutes after registering could be lined
-    up with the registrations by either. After this, every row has the same `xmin` and sits in
-    a random place. (On SQLite the tables are WITHOUT ROWID: rows already sit in key order.)
-    The old rows linger as dead tuples until a VACUUM (`flask equality-tidy` runs VACUUM
-    FULL); the write-ahead log and backups keep what they saw. Run it regularly, not per
-    answer. `rng` is for tests (a seeded order)."""
-    table = EqualityResponse.__table__
-    rows = [dict(row) for row in db.session.execute(select(table)).mappings()]
-    (rng or secrets.SystemRandom()).shuffle(rows)
-    for row in rows:
+def _rewrite(model: type[EqualityResponse] | type[EqualityInvitation], rng: random.Random):
+    """Every row of `model`'s table, deleted and written again in a random order in this
+    transaction. The DELETE ... RETURNING comes first: it takes exactly the rows it removes
+    (on PostgreSQL an answer racing it either committed before, and its rows are taken, or
+    waits and then finds its invitation gone; on SQLite it is the transaction's first write),
+    so no row is lost and no used invitation comes back."""
+    columns = list(model.__table__.columns)
+    rows = [
+        dict(row)
+        for row in db.session.execute(
+            delete(model).returning(*columns), execution_options={"synchronize_session": False}
+        ).mappings()
+    ]
+    rng.shuffle(rows)
+    return rows
+
+
+def reshuffle(rng: random.Random | None = None) -> tuple[int, int]:
+    """Write every response (with a new random key) and every invitation again, in a random
+    order, in this one transaction; how many of each. Why: PostgreSQL keeps rows in the order
+    they were written (a read without ORDER BY, or `ctid`, shows it) and stamps each with the
+    transaction that wrote it (`xmin`, which grows with time): answers given minutes after
+    registering could be lined up with the registrations by either, and an unused invitation
+    shares its `xmin` with the registration that made it. Afterwards every row of each table
+    has one `xmin` and a random place. (On SQLite both tables are WITHOUT ROWID: rows already
+    sit in key order.) The old rows linger as dead tuples until a VACUUM (`flask
+    equality-tidy` runs VACUUM FULL); the write-ahead log and backups keep what they saw. Run
+    it regularly, not per answer. `rng` is for tests (a seeded order)."""
+    rng = rng or secrets.SystemRandom()
+    responses = _rewrite(EqualityResponse, rng)
+    for row in responses:
         row["key"] = _new_key()
-    db.session.execute(delete(EqualityResponse).execution_options(synchronize_session=False))
-    if rows:
-        db.session.execute(insert(EqualityResponse), rows)
-    return len(rows)
+    invitations = _rewrite(EqualityInvitation, rng)
+    for model, rows in ((EqualityResponse, responses), (EqualityInvitation, invitations)):
+        if rows:
+            db.session.execute(insert(model), rows)
+    return len(responses), len(invitations)
 
 
 @dataclass(frozen=True)
