@@ -1,5 +1,5 @@
 """Flask commands: `flask seed-demo`, `flask create-admin EMAIL`, `flask demo-info`,
-`flask send-reminders`, `flask send-mail`.
+`flask send-reminders`, `flask send-mail`, `flask equality-tidy`.
 
 Each command is one unit of work: it commits once at the end (`uow.unit_of_work`)."""
 
@@ -18,6 +18,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(demo_info_command)
     app.cli.add_command(send_reminders_command)
     app.cli.add_command(send_mail_command)
+    app.cli.add_command(equality_tidy_command)
 
 
 @click.command("seed-demo")
@@ -127,3 +128,27 @@ def send_mail_command(watch: bool, interval: float | None) -> None:
         outbox.watch(interval, on_pass=said)
     except KeyboardInterrupt:
         click.echo("Mail worker stopped.")
+
+
+@click.command("equality-tidy")
+def equality_tidy_command() -> None:
+    """Remove expired links to the equality questions, and write the answers and the links
+    again in a random order (run it daily): see reports.services.monitoring.reshuffle."""
+    from sqlalchemy import text
+
+    from cpweek.extensions import db
+    from cpweek.reports.services import monitoring
+
+    with unit_of_work():
+        purged = monitoring.purge_expired_invitations()
+        rewritten, kept = monitoring.reshuffle()
+    if db.engine.dialect.name == "postgresql":
+        # The old rows stay in the tables' pages as dead tuples until VACUUM (a used
+        # invitation's, its xmax the answer's transaction, links the two); FULL writes each
+        # table into new files (a short exclusive lock on a small table).
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("VACUUM FULL equality_responses, equality_invitations"))
+    click.echo(
+        f"{purged} expired links removed; {rewritten} responses and {kept} links rewritten "
+        "in a new order."
+    )

@@ -44,6 +44,7 @@ from cpweek.reciprocity.models import (
     Recognition,
     WarningSeen,
 )
+from cpweek.reports.models import EqualityInvitation, EqualityResponse
 from cpweek.resources.models import (
     Credit,
     EventFollowUp,
@@ -68,6 +69,8 @@ __all__ = [
     "DraftSlot",
     "Edition",
     "EntryQuery",
+    "EqualityInvitation",
+    "EqualityResponse",
     "Event",
     "EventBreak",
     "EventCitation",

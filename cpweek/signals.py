@@ -1,10 +1,11 @@
 """Every signal one domain sends and others answer, in one place (blinker, as Flask's own).
 
 Domains stand in layers: auth, then programme, then reciprocity, coproduction and evidence
-above it. A domain imports only those below it. When a lower one needs something from a
-higher one (programme must know whether an edition's events change only through co-signed
-releases; the ledger offers involvement from review panels and evidence suggestions), it sends
-a signal here and whoever listens answers. Receivers live in each domain's `receivers.py` and
+above it, then resources, then reports. A domain imports only those below it. When a lower one
+needs something from a higher one (programme must know whether an edition's events change only
+through co-signed releases; the ledger offers involvement from review panels and evidence
+suggestions; a registration offers the equality questions), it sends a signal here and whoever
+listens answers. Receivers live in each domain's `receivers.py` and
 are connected by `connect_receivers()`, which `create_app` calls once (RECEIVERS names them).
 
 Signals that ask a question (`send` returns each receiver's answer) say so, and each has a
@@ -51,6 +52,21 @@ involvement_prompts = _signals.signal("involvement-prompts")
 portfolio_works = _signals.signal("portfolio-works")
 
 
+# --- reports --------------------------------------------------------------------------------
+
+#: A question: where can the person who just registered, proposed or became a contributor
+#: answer the optional equality questions? sender: the edition's id; stage: "registration",
+#: "proposal" or "contributor". A receiver answers the path of a single-use page, or None.
+#: Nothing about the person is sent: the answers are kept apart from identity.
+monitoring_invitation = _signals.signal("monitoring-invitation")
+
+
+def monitoring_link(edition_id: int, stage: str) -> str | None:
+    """The first answer to `monitoring_invitation`, or None when nobody answers."""
+    found = answers(monitoring_invitation, edition_id, stage=stage)
+    return found[0] if found else None
+
+
 def answers(signal, sender: Any, **kwargs: Any) -> list[Any]:
     """Each connected receiver's answer to a question signal, in the order they connected,
     leaving out receivers that answered None."""
@@ -63,6 +79,7 @@ RECEIVERS = (
     "cpweek.coproduction.involvement",
     "cpweek.evidence.receivers",
     "cpweek.resources.receivers",
+    "cpweek.reports.receivers",
 )
 
 

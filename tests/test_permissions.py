@@ -233,6 +233,14 @@ PROTECTED.update(
     }
 )
 
+# reports: equality monitoring
+# None: reports.equality (/equality/<token>) and reports.equality_thanks are public (@public):
+# the single-use token is the permission, and the page must not learn who answers (signing in
+# would tie the answers to an account). A bad, used or expired token is a 404 in words
+# (tests/reports/test_monitoring_pages.py).
+PROTECTED.update({})
+REPORTS_MONITORING_END = "reports monitoring"
+
 
 def _view_access(app, endpoint):
     return getattr(app.view_functions[endpoint], "access", None)

@@ -20,6 +20,7 @@ from cpweek.coproduction.views.common import (
 )
 from cpweek.errors import DomainError
 from cpweek.forms import ActionForm, refuse, show_error
+from cpweek.programme.views.registrations import equality_offer, offer_equality_questions
 from cpweek.timezones import utcnow
 
 
@@ -73,6 +74,7 @@ def propose(year: int):
             show_error(form, error)
         else:
             flash("Proposal sent. You can change it until suggestions close.", "success")
+            offer_equality_questions(found.edition_id, "proposal")
             return redirect(url_for("coproduction.proposal", proposal_id=proposal.id))
     return render_template(
         "coproduction/proposal_form.html",
@@ -108,6 +110,7 @@ def proposal(proposal_id: int):
         can_withdraw=found.proposer_id == current_user.id and services.decidable(found),
         withdraw_form=ActionForm(),
         ProposalStatus=ProposalStatus,
+        equality_link=equality_offer(),
     )
 
 

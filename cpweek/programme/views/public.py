@@ -28,6 +28,7 @@ from cpweek.programme import calendar, easy_read, services
 from cpweek.programme.forms import RegistrationForm
 from cpweek.programme.models import AccessNeed, EventFormat, EventKind
 from cpweek.programme.views.blueprint import bp, edition_or_404, manage_path
+from cpweek.programme.views.registrations import offer_equality_questions
 from cpweek.reciprocity import services as reciprocity
 from cpweek.resources.services import follow_up as resources_follow_up
 from cpweek.resources.services import linked as linked_resources
@@ -160,6 +161,7 @@ def event(year: int, slug: str):
                     current_user, applicant.access_needs, applicant.access_notes
                 )
             flash(_registered_message(registration), "success")
+            offer_equality_questions(edition.id)
             return redirect(manage_path(registration))
     mine = services.registrations_of(current_user, [found.id]).get(found.id) if signed_in else None
     page = render_template(

@@ -3,13 +3,34 @@ access needs, cancel. No sign-in needed: the signed link is the key."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 
+from cpweek import signals
 from cpweek.auth.permissions import public
 from cpweek.programme import calendar, services
 from cpweek.programme.forms import AccessNeedsForm, ConfirmForm
 from cpweek.programme.models import RegistrationStatus
 from cpweek.programme.views.blueprint import bp
+
+# The equality questions' link, kept in this browser's session cookie between the action
+# (registering; proposing and becoming a contributor use these too) and the page it lands on,
+# and shown there once. Never in the address: the two tokens would sit side by side in every
+# log of requests.
+EQUALITY_LINK = "equality_link"
+
+
+def offer_equality_questions(edition_id: int, stage: str = "registration") -> None:
+    """Ask the rooms above for a link to the optional equality questions (reports answers with
+    a single-use invitation that knows the edition and the stage, not the person), for the
+    next page this browser opens to show once (`equality_offer`)."""
+    link = signals.monitoring_link(edition_id, stage)
+    if link:
+        session[EQUALITY_LINK] = link
+
+
+def equality_offer() -> str | None:
+    """The link offered after the action, once; None on every later visit."""
+    return session.pop(EQUALITY_LINK, None)
 
 
 def _registration_or_404(token: str):
@@ -44,6 +65,7 @@ def manage_registration(token: str):
         form=form,
         token=token,
         email=services.registration_email(registration),
+        equality_link=equality_offer(),
         companion=services.has_companion(registration),
         ics_url=url_for("programme.event_ics", year=edition.year, slug=event.slug),
         google_url=calendar.google_calendar_link(edition, event),

@@ -11,6 +11,7 @@ from cpweek.auth.permissions import requires
 from cpweek.forms import ActionForm
 from cpweek.money import tax_year_of
 from cpweek.programme import services as programme
+from cpweek.programme.views.registrations import equality_offer
 from cpweek.reciprocity import services
 from cpweek.reciprocity.models import EntryKind
 from cpweek.reciprocity.services.prompts import PromptKind
@@ -35,6 +36,7 @@ def home():
         year=year,
         dismiss_form=ActionForm(),
         EntryKind=EntryKind,
+        equality_link=equality_offer(),
     )
 
 

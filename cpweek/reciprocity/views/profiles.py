@@ -9,6 +9,8 @@ from cpweek.auth.models import Role, User
 from cpweek.auth.permissions import requires
 from cpweek.errors import DomainError
 from cpweek.forms import show_error
+from cpweek.programme import services as programme
+from cpweek.programme.views.registrations import offer_equality_questions
 from cpweek.reciprocity import services
 from cpweek.reciprocity.forms import ProfileForm
 from cpweek.reciprocity.views.common import CONTRIBUTOR, bp, contributor_or_404
@@ -32,12 +34,19 @@ def _profile_page(person: User, *, organiser: bool, done_url: str, back_url: str
             pseudonym=form.pseudonym.data or "",
             payee_reference=form.payee_reference.data if organiser else "",
         )
+        first_time = services.get_profile(person.id) is None
         try:
             services.save_profile(person, details, current_user)
         except DomainError as error:
             show_error(form, error)
         else:
             flash("Profile saved.", "success")
+            if first_time and not organiser:
+                # A new contributor (in the edition running or coming next) is offered the
+                # optional equality questions once, on the page they land on.
+                edition = programme.current_or_next_edition()
+                if edition is not None:
+                    offer_equality_questions(edition.id, "contributor")
             return redirect(done_url)
     return render_template(
         "reciprocity/profile.html",

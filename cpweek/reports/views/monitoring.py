@@ -1,0 +1,54 @@
+"""The optional equality questions, behind a single-use link. No sign-in: the token is the
+permission, and the page never learns who is answering."""
+
+from __future__ import annotations
+
+from flask import Response, make_response, redirect, render_template, request, url_for
+
+from cpweek.auth.permissions import public
+from cpweek.forms import show_error
+from cpweek.reports.errors import InvitationGone, ReportsError
+from cpweek.reports.forms import EqualityForm
+from cpweek.reports.questions import QUESTIONS
+from cpweek.reports.services import monitoring
+from cpweek.reports.views.common import bp
+
+
+def _private(response: Response) -> Response:
+    # The token is in the address: keep the page out of caches, and keep the address out of
+    # the Referer header of any link followed from it.
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _gone() -> Response:
+    page = render_template("reports/equality_gone.html", days=monitoring.INVITATION_DAYS)
+    return _private(make_response(page, 404))
+
+
+@bp.route("/equality/<token>", methods=["GET", "POST"])
+@public
+def equality(token: str):
+    if monitoring.invitation(token) is None:
+        return _gone()
+    form = EqualityForm()
+    if form.validate_on_submit():
+        skipped = bool(form.skip.data)
+        try:
+            monitoring.record_answers(token, form.answers())
+        except InvitationGone:
+            return _gone()  # used in another tab a moment ago
+        except ReportsError as error:
+            show_error(form, error)
+        else:
+            return redirect(url_for("reports.equality_thanks", skipped=1 if skipped else None))
+    page = render_template("reports/equality.html", form=form, questions=QUESTIONS)
+    return _private(make_response(page))
+
+
+@bp.route("/equality/thank-you")
+@public
+def equality_thanks():
+    skipped = bool(request.args.get("skipped"))
+    return render_template("reports/equality_thanks.html", skipped=skipped)
