@@ -44,6 +44,13 @@ from cpweek.reciprocity.models import (
     Recognition,
     WarningSeen,
 )
+from cpweek.reports.feedback_models import (
+    FeedbackAnswer,
+    FeedbackRequest,
+    FeedbackResponse,
+    MeasureAgreement,
+    OutcomeMeasure,
+)
 from cpweek.resources.models import (
     Credit,
     EventFollowUp,
@@ -79,6 +86,9 @@ __all__ = [
     "EvidenceTerm",
     "ExampleOfUse",
     "ExpenseClaim",
+    "FeedbackAnswer",
+    "FeedbackRequest",
+    "FeedbackResponse",
     "FormatGap",
     "Guidance",
     "HostingPromptDismissed",
@@ -87,7 +97,9 @@ __all__ = [
     "InclusionDecision",
     "Involvement",
     "LedgerEntry",
+    "MeasureAgreement",
     "OutboxMessage",
+    "OutcomeMeasure",
     "PaymentRun",
     "Proposal",
     "Rate",
