@@ -87,6 +87,7 @@ def _register_blueprints(app: Flask) -> None:
     from cpweek.mail.views import bp as mail_bp
     from cpweek.programme.views import bp as programme_bp
     from cpweek.reciprocity.views import bp as reciprocity_bp
+    from cpweek.reports.views import bp as reports_bp
     from cpweek.resources.views import bp as resources_bp
 
     app.register_blueprint(programme_bp)
@@ -96,3 +97,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(mail_bp)
     app.register_blueprint(evidence_bp)
     app.register_blueprint(resources_bp)
+    app.register_blueprint(reports_bp)
