@@ -35,7 +35,7 @@ def people():
 
 @pytest.fixture
 def edition() -> Edition:
-    return make_edition(2099)
+    return make_edition(2025)
 
 
 def adopt(edition: Edition, key: str, people) -> OutcomeMeasure:
@@ -77,4 +77,4 @@ def event_year(event: Event) -> int:
 
 @pytest.fixture
 def webinar(edition) -> Event:
-    return make_event(edition, datetime(2099, 6, 29, 10, 0), slug="webinar", title="Carers' voices")
+    return make_event(edition, datetime(2025, 6, 29, 10, 0), slug="webinar", title="Carers' voices")

@@ -218,3 +218,13 @@ def test_feedback_open_days_defaults_to_14(monkeypatch, tmp_path):
 
     monkeypatch.delenv("FEEDBACK_OPEN_DAYS", raising=False)
     assert load_config(str(tmp_path), {"SECRET_KEY": "x"})["FEEDBACK_OPEN_DAYS"] == 14
+
+
+def test_answers_are_not_entered_for_an_event_still_to_come(edition, people, measure):
+    from datetime import datetime
+
+    from tests.factories import make_event
+
+    coming = make_event(edition, datetime(2099, 6, 29, 10, 0), slug="coming")
+    with pytest.raises(FeedbackInvalid, match="not ended yet"):
+        feedback.enter_answers(coming, feedback.FeedbackInput(overall=3), "phone", people.organiser)

@@ -11,7 +11,7 @@ from cpweek.extensions import db
 from cpweek.reports.feedback_models import MeasureStatus, OutcomeMeasure
 from tests.a11y import problems
 
-URL = "/manage/2099/outcomes"
+URL = "/manage/2025/outcomes"
 
 
 def measures() -> list[OutcomeMeasure]:
@@ -64,7 +64,7 @@ def test_withdrawing_through_the_page(browser, edition, people):
     assert measures()[0].status == MeasureStatus.WITHDRAWN
     page = browser.get(URL).get_data(as_text=True)
     assert "Your agreement is withdrawn." in page
-    assert "No measure is proposed for 2099 yet." in page
+    assert "No measure is proposed for 2025 yet." in page
     # Agreeing to it now is refused with a message, not a 500.
     again = browser.client.post(
         f"/manage/outcomes/{measure.id}/agree", data={"csrf_token": page_token(browser)}

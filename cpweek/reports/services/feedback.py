@@ -180,6 +180,8 @@ def enter_answers(
         raise NotAllowed("Only organisers enter answers given by phone or on paper.")
     if source not in (FeedbackSource.PHONE.value, FeedbackSource.PAPER.value):
         raise FeedbackInvalid("Say whether the answers came by phone or on paper", "source")
+    if not programme.has_ended(event):
+        raise FeedbackInvalid("This event has not ended yet: enter feedback once it is over.")
     given = check_answers(adopted_measures(event.edition_id), given)
     response = _save(event, given, FeedbackSource(source), on or today())
     # Who typed it in is kept here, with the organiser as actor, never on the response.
