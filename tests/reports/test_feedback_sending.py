@@ -111,6 +111,19 @@ def test_the_link_is_single_use_and_stored_only_as_its_hash(week, mailbox, app):
     assert request.closes_on.isoformat() == "2099-07-13"
 
 
+def test_a_registration_made_in_easy_read_gets_the_easy_read_mail(mailbox):
+    edition = make_edition(2099)
+    event = make_event(edition, datetime(2099, 6, 29, 10, 0), slug="easy", title="Easy")
+    register(event, "Erin", easy_read=True)
+    db.session.commit()
+    assert send_feedback_requests(NOW) == 1
+    [message] = [m for m in mailbox.to("erin@example.org") if m["Subject"].startswith("Tell us")]
+    assert message["Subject"] == "Tell us what you think about Easy"
+    text = mailbox.text(message)
+    assert "The link works one time." in text
+    assert re.search(r"/feedback/[A-Za-z0-9_-]+\?easy_read=1\s", text)
+
+
 def test_an_event_whose_form_would_be_closed_is_never_asked(week, app, monkeypatch):
     monkeypatch.setitem(app.config, "FEEDBACK_OPEN_DAYS", 1)
     # On 1 July, 29 June's events closed yesterday: only 30 June's is asked about.

@@ -38,6 +38,9 @@ from cpweek.timezones import from_local, local_date, utcnow
 from cpweek.urls import absolute_url
 
 SUBJECT = "How was {title}? Tell us in a few minutes"
+# For a registration made in Easy Read (or asking for Easy Read materials): the Easy Read mail,
+# whose link opens the Easy Read form.
+EASY_SUBJECT = "Tell us what you think about {title}"
 
 
 def token_hash(token: str) -> str:
@@ -125,16 +128,16 @@ def send_feedback_requests(now: datetime | None = None) -> int:
         if inserted is None:
             continue  # another run asked them a moment ago
         person = db.session.get_one(User, registration.person_id)
-        link = absolute_url("reports.feedback_form", token=token)
+        easy = registration.easy_read
         text, html = render_mail(
-            "feedback_request",
+            "easy/feedback_request" if easy else "feedback_request",
             name=registration.name or person.name,
             event=event,
-            link=link,
+            link=absolute_url("reports.feedback_form", token=token),
             easy_link=absolute_url("reports.feedback_form", token=token, easy_read=1),
             closes_on=last_day,
-            easy_read=registration.easy_read,
         )
-        queue_mail(person.email, SUBJECT.format(title=event.title), text, html)
+        subject = EASY_SUBJECT if easy else SUBJECT
+        queue_mail(person.email, subject.format(title=event.title), text, html)
         sent += 1
     return sent
