@@ -121,3 +121,17 @@ def test_contributors_and_attendees_get_403(browser, edition, people):
         browser.sign_in(person.email)
         assert browser.get(URL).status_code == 403
         browser.sign_out()
+
+
+def test_the_page_lists_each_ended_event_with_its_feedback(browser, edition, people, webinar):
+    from cpweek.reports.services import feedback
+    from tests.reports.conftest import make_link
+
+    feedback.submit(make_link(webinar).token, feedback.FeedbackInput(overall=4))
+    db.session.commit()
+    browser.sign_in(people.co_producer.email)
+    page = browser.get(URL).get_data(as_text=True)
+    assert (
+        f'<a href="/manage/events/{webinar.id}/feedback">Carers&#39; voices</a>: 1 person answered'
+        in page
+    )

@@ -15,6 +15,7 @@ from cpweek.programme.models import Edition
 from cpweek.reports.feedback_forms import BankMeasureForm, OwnMeasureForm
 from cpweek.reports.feedback_models import Audience, OutcomeMeasure
 from cpweek.reports.services import outcomes as service
+from cpweek.reports.services.feedback_results import events_with_feedback
 from cpweek.reports.views.common import bp
 
 DECIDERS = (Role.ORGANISER, Role.CO_PRODUCER)
@@ -43,6 +44,7 @@ def _page(edition: Edition, form: OwnMeasureForm):
         form=form,
         action_form=ActionForm(),
         audiences={audience.value: audience.label for audience in Audience},
+        events=events_with_feedback(edition.id),
     )
 
 
