@@ -1,5 +1,5 @@
 """Flask commands: `flask seed-demo`, `flask create-admin EMAIL`, `flask demo-info`,
-`flask send-reminders`, `flask send-mail`, `flask equality-tidy`.
+`flask send-reminders`, `flask send-feedback`, `flask send-mail`, `flask equality-tidy`.
 
 Each command is one unit of work: it commits once at the end (`uow.unit_of_work`)."""
 
@@ -17,6 +17,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_admin_command)
     app.cli.add_command(demo_info_command)
     app.cli.add_command(send_reminders_command)
+    app.cli.add_command(send_feedback_command)
     app.cli.add_command(send_mail_command)
     app.cli.add_command(equality_tidy_command)
 
@@ -94,6 +95,17 @@ def send_reminders_command() -> None:
     with unit_of_work():
         sent = services.send_reminders()
     click.echo(f"Reminders sent: {sent}.")
+
+
+@click.command("send-feedback")
+def send_feedback_command() -> None:
+    """Email the feedback form to everyone who came to an event that ended yesterday (run it
+    every hour: nobody is asked twice)."""
+    from cpweek.reports.services import feedback_sending
+
+    with unit_of_work():
+        sent = feedback_sending.send_feedback_requests()
+    click.echo(f"Feedback requests sent: {sent}.")
 
 
 @click.command("send-mail")

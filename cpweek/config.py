@@ -207,9 +207,17 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "FEE_WARNING_THRESHOLD_PENCE": _int("FEE_WARNING_THRESHOLD_PENCE", 100_000),
         # Receipts: PDF, PNG or JPEG up to this size, kept in the database.
         "RECEIPT_MAX_BYTES": _int("RECEIPT_MAX_BYTES", 5 * 1024 * 1024),
+        # Feedback after an event: the form takes answers for this many days from the day
+        # after the event (UK time), and the link is sent only while it is open.
+        "FEEDBACK_OPEN_DAYS": _int("FEEDBACK_OPEN_DAYS", 14),
     }
     config.update(_files_settings(instance))
     config.update(overrides)
+    if not 1 <= int(config["FEEDBACK_OPEN_DAYS"]) <= 365:
+        raise ConfigError(
+            "FEEDBACK_OPEN_DAYS must be a number of days from 1 to 365, not "
+            f"{config['FEEDBACK_OPEN_DAYS']!r}"
+        )
     config.setdefault("MAX_CONTENT_LENGTH", max_content_length(config))
     # A Redis that accepts connections and never answers must not hold a request for long:
     # half a second to connect and to answer, then the in-memory fallback takes over.

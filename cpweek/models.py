@@ -44,6 +44,13 @@ from cpweek.reciprocity.models import (
     Recognition,
     WarningSeen,
 )
+from cpweek.reports.feedback_models import (
+    FeedbackAnswer,
+    FeedbackRequest,
+    FeedbackResponse,
+    MeasureAgreement,
+    OutcomeMeasure,
+)
 from cpweek.reports.models import EqualityInvitation, EqualityResponse
 from cpweek.resources.models import (
     Credit,
@@ -82,6 +89,9 @@ __all__ = [
     "EvidenceTerm",
     "ExampleOfUse",
     "ExpenseClaim",
+    "FeedbackAnswer",
+    "FeedbackRequest",
+    "FeedbackResponse",
     "FormatGap",
     "Guidance",
     "HostingPromptDismissed",
@@ -90,7 +100,9 @@ __all__ = [
     "InclusionDecision",
     "Involvement",
     "LedgerEntry",
+    "MeasureAgreement",
     "OutboxMessage",
+    "OutcomeMeasure",
     "PaymentRun",
     "Proposal",
     "Rate",

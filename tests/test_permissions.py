@@ -242,6 +242,29 @@ PROTECTED.update({})
 REPORTS_MONITORING_END = "reports monitoring"
 
 
+# --- the reports room: one block per part ---------------------------------------------------
+# reports: outcome measures. Sample "measure": a measure an organiser proposed for 2027.
+PROTECTED.update(
+    {
+        "reports.outcomes": (_CO, "GET", {"year": 2027}),
+        "reports.propose_from_bank": (_CO, "POST", {"year": 2027}),
+        "reports.agree_measure": (_CO, "POST", {"measure_id": "measure"}),
+        "reports.withdraw_agreement": (_CO, "POST", {"measure_id": "measure"}),
+    }
+)
+REPORTS_OUTCOMES_END = "outcomes"
+
+# reports: feedback after events. None for reports.feedback_form and reports.feedback_thanks:
+# public (@public), the link's token is the permission (tests/reports/test_feedback_pages.py).
+PROTECTED.update(
+    {
+        "reports.enter_feedback": (_O, "GET", {"event_id": "event"}),
+        "reports.event_feedback": (_CO, "GET", {"event_id": "event"}),
+    }
+)
+REPORTS_FEEDBACK_END = "feedback"
+
+
 def _view_access(app, endpoint):
     return getattr(app.view_functions[endpoint], "access", None)
 
@@ -280,6 +303,7 @@ CREDIT_SAMPLES = {"credited_resource", "resource_credit"}
 ALL_SAMPLES = {2027, "event", "registration", "outbox_message"}
 ALL_SAMPLES |= LEDGER_SAMPLES | CALL_SAMPLES | EVIDENCE_SAMPLES | CREDIT_SAMPLES
 ALL_SAMPLES |= RESOURCE_SAMPLES
+ALL_SAMPLES |= {"measure"}
 
 
 def _samples(user, needed: set) -> dict:
@@ -308,7 +332,24 @@ def _samples(user, needed: set) -> dict:
         samples.update(_credit_samples())
     if needed & RESOURCE_SAMPLES:
         samples.update(_resource_samples())
+    if "measure" in needed:
+        samples["measure"] = _measure_sample()
     return samples
+
+
+def _measure_sample() -> int:
+    """A measure proposed for 2027 by an organiser who never signs in (open for agreement)."""
+    from cpweek.programme.services import get_edition
+    from cpweek.reports.services import outcomes
+
+    organiser = make_user(roles=(Role.ORGANISER,), password=None)
+    edition = get_edition(2027) or make_edition(2027)
+    details = outcomes.MeasureInput(
+        "How was it?", "everyone", ("Awful", "Poor", "OK", "Good", "Great")
+    )
+    measure = outcomes.propose_own(edition, details, organiser)
+    db.session.commit()
+    return measure.id
 
 
 def _url(app, endpoint, values, samples) -> str:

@@ -1,7 +1,11 @@
-"""The reports room's pages: one blueprint (common.py), one module per concept (monitoring: the
-equality questions), each adding its routes to `bp`."""
+"""The reports room's pages: one blueprint (common.py), one module per part, each adding its
+routes to `bp`."""
 
-from cpweek.reports.views import monitoring  # noqa: F401  (adds its routes to bp)
+from cpweek.reports.views import (  # noqa: F401  (each module adds its routes to bp)
+    feedback,
+    monitoring,
+    outcomes,
+)
 from cpweek.reports.views.common import bp
 
 __all__ = ["bp"]

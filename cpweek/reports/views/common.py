@@ -1,4 +1,6 @@
-"""The reports room's blueprint and what its page modules share."""
+"""The reports room's one blueprint; each page module adds its routes to it."""
+
+from __future__ import annotations
 
 from flask import Blueprint
 
