@@ -138,8 +138,17 @@ class Published:
 
     @property
     def all_hidden(self) -> bool:
-        """Every cell hidden: the page says so in words rather than a row of blanks."""
+        """Every cell hidden: a page may say so in words rather than a row of blanks."""
         return all(figure.hidden for row in self.cells for figure in row)
+
+    @property
+    def too_few(self) -> bool:
+        """Fewer people in the whole table than the threshold, so every cell is hidden: a page
+        says that in words ("fewer than 10 answered")."""
+        total = self.total
+        if total.hidden:
+            return total.reason == self.rule.primary
+        return total.value is not None and total.value < self.rule.threshold
 
 
 def publish(counts: Sequence[Sequence[int]], rule: Rule, *, total_known: bool = False) -> Published:
