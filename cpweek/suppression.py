@@ -37,15 +37,17 @@ entry with fewer than three values, even to a reader who knew the shown numbers 
 
 **Two reports** (the same table before and after one more person answered). Rounding means
 most such pairs publish the very same numbers (a count moves its rounded value only when it
-crosses a rounding boundary), and no number is ever published exactly; the audit's margin
-means the one more fact a second report gives (a count is the same or one more; a rounded
-number stepping from 10 to 15 was 12 and is now 13) still leaves every hidden count two
-values or more. tests/reports/test_suppression.py attacks pairs of random tables this way
-(tried, not proven) and finds no group of fewer than 10 pinned. A number hidden only to
+crosses a rounding boundary), and no count is published exactly (but a grand total the page
+shows anyway, `total_known`); the audit's margin is there so that the one more fact a second
+report gives (a count is the same or one more; a rounded number stepping from 10 to 15 was 12
+and is now 13) leaves each small hidden count two values or more.
+tests/reports/test_suppression.py attacks pairs of random tables this way (tried thousands of
+times, not proven) and finds no group of fewer than 10 pinned. A number hidden only to
 protect others (10 or more) can sometimes be worked out from two reports; it is no small
 group, and the groups it protects stay open. One exception no rule can avoid: a count hidden as
-"fewer than 10" in the first report and not in the second went from 9 to 10, so both values
-and the newcomer's answer are known (and, through its lines, possibly other hidden counts).
+"fewer than 10" in the first report and not in the second went from 9 to 10 (or, for an
+answer taken back, the other way), so both values and that person's answer are known (and,
+through its lines, possibly other hidden counts).
 Any rule that shows a group once it reaches the threshold gives that away to a reader who
 sees every version. So a count that grows one person at a time must be published from a
 stable snapshot (counts frozen when a stage closes, as the "how it was made" page publishes
