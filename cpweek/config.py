@@ -35,6 +35,31 @@ def _int(name: str, default: int) -> int:
         raise ConfigError(f"{name} must be a whole number, not {value!r}") from exc
 
 
+# Published counts of equality data (cpweek/suppression.py): (setting, default, why it must
+# be 2 or more). A threshold of 1 would hide only zeros; a base of 1 publishes exact numbers,
+# which two reports can be subtracted from.
+REPORTS_SETTINGS: tuple[tuple[str, int], ...] = (
+    ("REPORTS_SUPPRESSION_THRESHOLD", 10),
+    ("REPORTS_ROUNDING_BASE", 5),
+)
+
+
+def _at_least_two(name: str, value: object) -> int:
+    """A whole number of 2 or more, or a ConfigError naming the setting."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ConfigError(f"{name} must be a whole number of 2 or more, not {value!r}")
+    try:
+        number = int(value.strip()) if isinstance(value, str) else value
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a whole number of 2 or more, not {value!r}") from exc
+    if number < 2:
+        raise ConfigError(
+            f"{name} must be a whole number of 2 or more, not {value!r}: "
+            "small counts of equality data would be published"
+        )
+    return number
+
+
 def _secret_key(env: str, instance_path: Path) -> str:
     """SECRET_KEY from the environment; in development, one generated once and kept in instance/.
 
@@ -212,12 +237,17 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "FEEDBACK_OPEN_DAYS": _int("FEEDBACK_OPEN_DAYS", 14),
     }
     config.update(_files_settings(instance))
+    for name, default in REPORTS_SETTINGS:
+        config[name] = os.environ.get(name, "").strip() or default
     config.update(overrides)
     if not 1 <= int(config["FEEDBACK_OPEN_DAYS"]) <= 365:
         raise ConfigError(
             "FEEDBACK_OPEN_DAYS must be a number of days from 1 to 365, not "
             f"{config['FEEDBACK_OPEN_DAYS']!r}"
         )
+    # Checked after the overrides, so a bad value passed to create_app is refused as well.
+    for name, _default in REPORTS_SETTINGS:
+        config[name] = _at_least_two(name, config[name])
     config.setdefault("MAX_CONTENT_LENGTH", max_content_length(config))
     # A Redis that accepts connections and never answers must not hold a request for long:
     # half a second to connect and to answer, then the in-memory fallback takes over.

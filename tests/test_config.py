@@ -69,6 +69,10 @@ def test_environment_variables_are_read(clean_env, tmp_path):
     [
         ("MAIL_PORT", "twenty-five", "MAIL_PORT must be a whole number"),
         ("CPWEEK_ENV", "staging", "CPWEEK_ENV must be"),
+        ("REPORTS_SUPPRESSION_THRESHOLD", "0", "REPORTS_SUPPRESSION_THRESHOLD must be a whole"),
+        ("REPORTS_SUPPRESSION_THRESHOLD", "-1", "REPORTS_SUPPRESSION_THRESHOLD must be a whole"),
+        ("REPORTS_SUPPRESSION_THRESHOLD", "ten", "REPORTS_SUPPRESSION_THRESHOLD must be a whole"),
+        ("REPORTS_ROUNDING_BASE", "0", "REPORTS_ROUNDING_BASE must be a whole"),
     ],
 )
 def test_bad_settings_say_which_to_fix(clean_env, tmp_path, name, value, message):
@@ -76,6 +80,11 @@ def test_bad_settings_say_which_to_fix(clean_env, tmp_path, name, value, message
     clean_env.setenv(name, value)
     with pytest.raises(ConfigError, match=message):
         load_config(str(tmp_path))
+
+
+def test_the_app_does_not_start_with_a_threshold_of_zero(base_config):
+    with pytest.raises(ConfigError, match="REPORTS_SUPPRESSION_THRESHOLD"):
+        create_app({**base_config, "REPORTS_SUPPRESSION_THRESHOLD": 0})
 
 
 @pytest.mark.parametrize(

@@ -288,7 +288,11 @@ def test_how_the_programme_was_made(panel):
     coproduction.propose_decision(accepted, "accept", "Yes", panel.organiser)
     coproduction.agree(coproduction.current_decision(accepted), panel.co_producer)
     made = coproduction.how_it_was_made(panel.call)
-    assert (made.proposals, made.lived_experience_yes, made.lived_experience_said) == (3, 1, 2)
+    assert made.proposals == 3 and made.lived_experience is None  # shown once the call closes
+    panel.call.closes_at = utcnow() - timedelta(seconds=1)
+    made = coproduction.how_it_was_made(panel.call)
+    assert made.lived_experience is not None and made.lived_experience.too_few
+    assert [figure.hidden for _answer, figure in made.lived_experience_answers] == [True] * 3
     assert (made.lived_reviewers, made.staff_reviewers, made.reviews) == (1, 1, 2)
     assert [p.id for p in made.accepted] == [accepted.id]
 

@@ -8,8 +8,10 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from flask import current_app
 from sqlalchemy import select
 
+from cpweek import suppression
 from cpweek.auth.models import User
 from cpweek.coproduction.models import (
     Call,
@@ -29,6 +31,7 @@ from cpweek.coproduction.services.reviews import (
     scores_by_review,
 )
 from cpweek.extensions import db
+from cpweek.timezones import utcnow
 
 
 def weighted_mean(scores: dict[int, int], weights: dict[int, int]) -> float:
@@ -117,20 +120,60 @@ def panel(call: Call) -> list[PanelRow]:
     return rows
 
 
+# The answers to "does it come from people with lived experience?", in the order shown.
+LIVED_EXPERIENCE_ANSWERS = (LivedExperience.YES, LivedExperience.NO, LivedExperience.PREFER_NOT)
+
+
 @dataclass
 class HowItWasMade:
     call: Call
     proposals: int
-    lived_experience_yes: int
-    lived_experience_said: int  # answered yes or no (the rest preferred not to say)
+    # Proposers' answers about lived experience (equality data about identifiable people),
+    # suppressed and rounded; None while the call is open (see lived_experience_answers).
+    lived_experience: suppression.Published | None
     accepted: list[Proposal]
     lived_reviewers: int
     staff_reviewers: int
     reviews: int
     shared_decisions: bool
 
+    @property
+    def lived_experience_answers(self) -> list[tuple[str, suppression.Figure]]:
+        """(answer, its published figure), for the page."""
+        if self.lived_experience is None:
+            return []
+        cells = self.lived_experience.cells[0]
+        return [
+            (answer.label, figure)
+            for answer, figure in zip(LIVED_EXPERIENCE_ANSWERS, cells, strict=True)
+        ]
 
-def how_it_was_made(call: Call) -> HowItWasMade:
+
+def lived_experience_answers(call: Call, rule: suppression.Rule) -> suppression.Published | None:
+    """How many proposers answered yes, no and prefer not to say, as they may be published.
+
+    Published only once the call has closed, from every proposal received (withdrawn ones
+    too): a stable snapshot. While proposals arrive one at a time, two visits a proposal apart
+    would show a group reaching the threshold, and so what the newest proposer answered
+    (cpweek/suppression.py); after the close nothing can change the answers (proposals are
+    edited only while the call is open, and none is deleted).
+    """
+    if utcnow() < call.closes_at:
+        return None
+    answers = list(
+        db.session.scalars(select(Proposal.lived_experience).where(Proposal.call_id == call.id))
+    )
+    counts = [sum(a == answer for a in answers) for answer in LIVED_EXPERIENCE_ANSWERS]
+    # Exact: it is near enough the number of proposals the page shows anyway, so the audit
+    # must count on it being known.
+    return suppression.publish_breakdown(counts, rule, total_known=True)
+
+
+def how_it_was_made(call: Call, rule: suppression.Rule | None = None) -> HowItWasMade:
+    """The public account of the call. Reviewers are counted by the side they review for
+    (their role on the panel, which is the page's point), not by anything they told us about
+    themselves."""
+    rule = rule or suppression.rule_from(current_app.config)
     proposals = proposals_for_review(call)
     reviews = db.session.execute(
         select(Review.reviewer_id, Review.perspective)
@@ -140,10 +183,7 @@ def how_it_was_made(call: Call) -> HowItWasMade:
     return HowItWasMade(
         call=call,
         proposals=len(proposals),
-        lived_experience_yes=sum(p.lived_experience == LivedExperience.YES for p in proposals),
-        lived_experience_said=sum(
-            p.lived_experience in (LivedExperience.YES, LivedExperience.NO) for p in proposals
-        ),
+        lived_experience=lived_experience_answers(call, rule),
         accepted=[p for p in proposals if p.status == ProposalStatus.ACCEPTED],
         lived_reviewers=len({r for r, kind in reviews if kind == LIVED_EXPERIENCE}),
         staff_reviewers=len({r for r, kind in reviews if kind == STAFF}),
