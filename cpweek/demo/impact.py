@@ -34,14 +34,15 @@ import random
 import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import cast
 
 from flask import current_app
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 
 from cpweek import audit
 from cpweek.auth.models import User
 from cpweek.demo.impact_texts import COULD_BE_BETTER, WHAT_WORKED
-from cpweek.extensions import db
+from cpweek.extensions import Model, db
 from cpweek.programme.models import Edition, Event, EventStatus
 from cpweek.reports.feedback_models import (
     SCALE_SIZE,
@@ -249,6 +250,11 @@ def _adopt_measures(edition: Edition, organiser: User, co_producer: User) -> int
     return adopted
 
 
+def _table(model: type[Model]) -> Table:
+    """A model's table, for Core's executemany (no ORM bookkeeping per row)."""
+    return cast(Table, model.__table__)
+
+
 def _has_agreed(measure: OutcomeMeasure, person: User) -> bool:
     return (
         db.session.scalar(
@@ -305,7 +311,7 @@ def _add_feedback(edition: Edition, organiser: User) -> int:
         for measure_id, option in sorted(given.items())
     ]
     if answers:
-        db.session.execute(insert(FeedbackAnswer.__table__), answers)  # Core: no ORM overhead
+        db.session.execute(insert(_table(FeedbackAnswer)), answers)  # Core: no ORM overhead
     for response in rows:
         if response.source != FeedbackSource.ONLINE.value:
             # As enter_answers does: who typed it in is in the audit log, not on the response.
@@ -386,5 +392,5 @@ def _add_equality(edition: Edition) -> int:
                     **clean_answers(answers),
                 }
             )
-    db.session.execute(insert(EqualityResponse.__table__), rows)
+    db.session.execute(insert(_table(EqualityResponse)), rows)
     return len(rows)
