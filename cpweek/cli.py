@@ -38,7 +38,9 @@ def seed_demo_command(if_empty: bool) -> None:
             f"Demo data loaded: {result.editions} editions, {result.events} events, "
             f"{result.accounts} accounts, {result.ledger_entries} ledger entries, "
             f"{result.proposals} proposals, {result.evidence_items} evidence items, "
-            f"{result.suggestions} evidence suggestions, {result.resources} resources."
+            f"{result.suggestions} evidence suggestions, {result.resources} resources, "
+            f"{result.feedback_responses} feedback responses, "
+            f"{result.equality_answers} equality answers."
         )
     else:
         click.echo("Demo data already present: nothing added.")

@@ -12,6 +12,7 @@ from cpweek.demo.accounts import add_accounts
 from cpweek.demo.call import add_call, add_first_release
 from cpweek.demo.events import add_easy_read, add_editions
 from cpweek.demo.evidence_hub import seed_evidence
+from cpweek.demo.impact import add_impact
 from cpweek.demo.ledger import add_ledger
 from cpweek.demo.long_data import add_long_data
 from cpweek.demo.resources import add_resources
@@ -31,6 +32,9 @@ class SeedResult:
     releases: int = 0
     long_data: int = 0
     resources: int = 0
+    outcome_measures: int = 0
+    feedback_responses: int = 0
+    equality_answers: int = 0
 
     @property
     def added_anything(self) -> bool:
@@ -45,6 +49,9 @@ class SeedResult:
             or self.releases
             or self.long_data
             or self.resources
+            or self.outcome_measures
+            or self.feedback_responses
+            or self.equality_answers
         )
 
 
@@ -68,4 +75,8 @@ def seed_demo() -> SeedResult:
     result.releases = add_first_release()
     result.long_data = add_long_data()
     result.resources = add_resources()  # after the hub (topics, items) and the profiles
+    impact = add_impact()  # measures, feedback and equality answers for 2025 and 2026
+    result.outcome_measures = impact.measures
+    result.feedback_responses = impact.feedback_responses
+    result.equality_answers = impact.equality_answers
     return result

@@ -1,0 +1,157 @@
+"""The demo's impact data (issue 14, point 8): measures adopted by both perspectives, feedback
+worth reading, and equality answers that show some cells and hide others; a second run adds
+nothing."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from cpweek.demo import DEMO_PASSWORD, seed_demo
+from cpweek.extensions import db
+from cpweek.perspectives import CO_PRODUCER, ORGANISER
+from cpweek.programme.models import Edition, Event
+from cpweek.reports.feedback_models import (
+    FeedbackAnswer,
+    FeedbackResponse,
+    FeedbackSource,
+    MeasureAgreement,
+    OutcomeMeasure,
+)
+from cpweek.reports.models import EqualityResponse, Stage
+from cpweek.reports.questions import ETHNIC_GROUP, PREFER_NOT
+from cpweek.reports.services.monitoring import answer_counts
+from cpweek.suppression import Rule, publish_breakdown
+from tests.a11y import problems
+
+
+def _count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def _editions() -> dict[int, Edition]:
+    return {edition.year: edition for edition in db.session.scalars(select(Edition))}
+
+
+def test_the_demo_adopts_measures_both_perspectives_agreed_for_2025_and_2026():
+    seed_demo()
+    for year in (2025, 2026):
+        measures = list(
+            db.session.scalars(
+                select(OutcomeMeasure).where(OutcomeMeasure.edition_id == _editions()[year].id)
+            )
+        )
+        assert 3 <= len(measures) <= 4 and all(measure.is_adopted for measure in measures)
+        for measure in measures:
+            perspectives = set(
+                db.session.scalars(
+                    select(MeasureAgreement.perspective).where(
+                        MeasureAgreement.measure_id == measure.id
+                    )
+                )
+            )
+            assert perspectives == {ORGANISER, CO_PRODUCER}
+
+
+def test_the_demo_has_hundreds_of_anonymous_responses_online_by_phone_and_on_paper():
+    seed_demo()
+    editions = _editions()
+    for year, at_least in ((2025, 250), (2026, 150)):
+        edition_id = editions[year].id
+        responses = list(
+            db.session.scalars(
+                select(FeedbackResponse).where(FeedbackResponse.edition_id == edition_id)
+            )
+        )
+        assert len(responses) > at_least
+        assert {response.source for response in responses} == {s.value for s in FeedbackSource}
+        assert sum(bool(response.what_worked) for response in responses) > 20
+        # Every adopted measure has answers, spread over its scale.
+        for measure in db.session.scalars(
+            select(OutcomeMeasure).where(OutcomeMeasure.edition_id == edition_id)
+        ):
+            options = set(
+                db.session.scalars(
+                    select(FeedbackAnswer.option).where(FeedbackAnswer.measure_id == measure.id)
+                )
+            )
+            assert options == {1, 2, 3, 4, 5}
+    # Anonymous: a response has no column that could name a person or a registration.
+    columns = set(FeedbackResponse.__table__.columns.keys())
+    assert not columns & {"registration_id", "person_id", "user_id", "created_at"}
+
+
+def test_the_demo_equality_answers_show_some_cells_and_hide_others():
+    seed_demo()
+    edition_id = _editions()[2026].id
+    counts = {
+        count.option: count.count
+        for count in answer_counts([edition_id])
+        if count.stage == Stage.REGISTRATION.value and count.question == ETHNIC_GROUP.key
+    }
+    groups = [counts.get(option.code, 0) for option in ETHNIC_GROUP.options]
+    assert any(count >= 10 for count in groups)
+    assert any(1 <= count <= 9 for count in groups)
+    assert counts.get(PREFER_NOT) and counts.get(None)  # "Prefer not to say", and skipped
+    published = publish_breakdown(groups, Rule())
+    shown = [figure for figure in published.cells[0] if not figure.hidden]
+    assert shown and len(shown) < len(groups)
+    stages = set(
+        db.session.scalars(
+            select(EqualityResponse.stage).where(EqualityResponse.edition_id == edition_id)
+        )
+    )
+    assert stages == {stage.value for stage in Stage}
+
+
+def test_a_second_seed_adds_no_measures_feedback_or_equality_answers():
+    first = seed_demo()
+    assert first.outcome_measures == 8
+    assert first.feedback_responses > 400 and first.equality_answers > 600
+    counts = [
+        _count(model)
+        for model in (
+            OutcomeMeasure,
+            MeasureAgreement,
+            FeedbackResponse,
+            FeedbackAnswer,
+            EqualityResponse,
+        )
+    ]
+    again = seed_demo()
+    assert (again.outcome_measures, again.feedback_responses, again.equality_answers) == (0, 0, 0)
+    assert not again.added_anything
+    assert counts == [
+        _count(model)
+        for model in (
+            OutcomeMeasure,
+            MeasureAgreement,
+            FeedbackResponse,
+            FeedbackAnswer,
+            EqualityResponse,
+        )
+    ]
+
+
+def test_the_demo_equality_answers_are_the_same_every_run(app):
+    seed_demo()
+    first = sorted(
+        (count.stage, count.question, count.option or "", count.count) for count in answer_counts()
+    )
+    db.session.execute(EqualityResponse.__table__.delete())
+    seed_demo()
+    again = sorted(
+        (count.stage, count.question, count.option or "", count.count) for count in answer_counts()
+    )
+    assert first == again
+
+
+def test_an_organiser_sees_the_demo_feedback_of_an_event(browser):
+    seed_demo()
+    event = db.session.scalar(select(Event).where(Event.slug == "innovation-conference-2025"))
+    browser.sign_in("organiser@example.org", DEMO_PASSWORD)
+    page = browser.client.get(f"/manage/events/{event.id}/feedback")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "By phone" in html and "On paper" in html
+    assert "how confident do you feel to take part in co-production?" in html
+    assert problems(html) == []
