@@ -16,6 +16,7 @@ from sqlalchemy import select
 from cpweek import audit
 from cpweek.auth.models import Role, User
 from cpweek.extensions import db
+from cpweek.locks import lock
 from cpweek.programme import services as programme
 from cpweek.programme.models import HOLDING_A_PLACE, AccessNeed, Event, Registration
 from cpweek.reports.impact_models import AccessMet, MetOutcome
@@ -94,6 +95,9 @@ def mark(event: Event, registration_id: int, outcome: str, note: str, by: User) 
         raise AccessMarkInvalid(
             "That registration did not ask for anything at this event.", field="registration"
         )
+    # Two organisers marking one person at once: the second waits for the first, then finds
+    # its mark and changes it (never a second row, which the unique index would refuse).
+    lock(registration)
     existing = db.session.scalar(
         select(AccessMet).where(AccessMet.registration_id == registration.id)
     )
