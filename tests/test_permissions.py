@@ -270,7 +270,7 @@ REPORTS_FEEDBACK_END = "feedback"
 # marking waits for the end. Sample "you_said_entry": a draft entry for 2027.
 PROTECTED.update(
     {
-        "reports.impact_report": (_O, "GET", {"year": 2027}),
+        "reports.impact_report": (_CO, "GET", {"year": 2027}),
         "reports.access_met_page": (_O, "GET", {"event_id": "event"}),
         "reports.you_said_we_did": (_O, "GET", {"year": 2027}),
         "reports.publish_you_said": (_O, "POST", {"entry_id": "you_said_entry"}),

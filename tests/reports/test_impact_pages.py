@@ -9,6 +9,7 @@ import re
 from datetime import date
 from xml.etree import ElementTree
 
+from cpweek.auth.models import Role
 from cpweek.extensions import db
 from cpweek.reports.feedback_models import FeedbackAnswer, FeedbackResponse
 from tests.a11y import problems
@@ -72,6 +73,16 @@ def test_the_organisers_report_adds_free_text_and_access_marking(browser):
     assert problems(page) == []
     assert "The captions" in page and "What people wrote" in page
     assert f'href="/manage/events/{world.online.id}/access-met"' in page
+
+
+def test_co_producers_read_the_free_text_but_do_not_mark_access(browser):
+    world = seed()
+    make_user("co@example.org", (Role.CO_PRODUCER,))
+    browser.sign_in("co@example.org")
+    page = browser.get("/manage/2025/impact").get_data(as_text=True)
+    assert problems(page) == [] and "The captions" in page
+    assert "access-met" not in page and "/manage/2025/you-said-we-did" not in page
+    assert browser.get(f"/manage/events/{world.online.id}/access-met").status_code == 403
 
 
 def test_who_may_see_the_organisers_report(browser):

@@ -44,7 +44,10 @@ def _report_page(edition: Edition, *, for_organisers: bool):
         for_organisers=for_organisers,
         headline_headers=impact_tables.HEADLINE_HEADERS,
         headline_cells=lambda item: impact_tables.headline_cells(item, money_plain=False),
-        ended_events=events_with_feedback(edition.id) if for_organisers else [],
+        # Co-producers read the free text too; marking access needs is for organisers only.
+        ended_events=events_with_feedback(edition.id)
+        if for_organisers and current_user.has_role(Role.ORGANISER)
+        else [],
     )
 
 
@@ -63,7 +66,7 @@ def impact_csv(year: int):
 
 
 @bp.route("/manage/<int:year>/impact")
-@requires(Role.ORGANISER)
+@requires(Role.ORGANISER, Role.CO_PRODUCER)
 def impact_report(year: int):
     return _report_page(_edition_or_404(year), for_organisers=True)
 
