@@ -5,17 +5,21 @@ and after, and the page by form."""
 from __future__ import annotations
 
 import re
+import threading
 from datetime import datetime
 
 import pytest
 from sqlalchemy import select
 
 from cpweek.audit import AuditEntry
+from cpweek.auth.models import Role, User
 from cpweek.extensions import db
+from cpweek.programme.models import Event
 from cpweek.reports.impact_models import AccessMet
 from cpweek.reports.services import access_met
 from cpweek.reports.services.access_met import AccessMarkInvalid
 from cpweek.reports.services.errors import NotAllowed
+from cpweek.uow import unit_of_work
 from tests.a11y import problems
 from tests.factories import make_event, make_user
 from tests.reports.impact_world import registration, seed
@@ -144,3 +148,43 @@ def test_the_page_before_the_event_says_why_and_has_no_form(browser):
     page = browser.get(f"/manage/events/{future.id}/access-met").get_data(as_text=True)
     assert "once the event has ended" in page and 'name="registration"' not in page
     assert browser.get("/manage/events/99999999999/access-met").status_code == 404
+
+
+def test_two_organisers_marking_one_person_at_once_leave_one_mark(app):
+    world = seed()
+    second = make_user("org2@example.org", (Role.ORGANISER,))
+    event_id, registration_id = world.hybrid.id, world.needs_unmarked.id
+    organisers = [(world.organiser.id, "met"), (second.id, "not_met")]
+    barrier, results = threading.Barrier(2), []
+
+    def mark(user_id: int, outcome: str) -> None:
+        with app.app_context():
+            try:
+                barrier.wait()
+                with unit_of_work():
+                    access_met.mark(
+                        db.session.get_one(Event, event_id),
+                        registration_id,
+                        outcome,
+                        "",
+                        db.session.get_one(User, user_id),
+                    )
+                results.append(outcome)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=mark, args=pair) for pair in organisers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == ["met", "not_met"]  # neither failed
+    db.session.expire_all()
+    marks = db.session.scalars(
+        select(AccessMet).where(AccessMet.registration_id == registration_id)
+    ).all()
+    assert len(marks) == 1 and marks[0].outcome in ("met", "not_met")
+    audited = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "reports.access_met_marked")
+    ).all()
+    assert len(audited) == 2 and sum(entry.before is None for entry in audited) == 1
