@@ -51,6 +51,7 @@ from cpweek.reports.feedback_models import (
     MeasureAgreement,
     OutcomeMeasure,
 )
+from cpweek.reports.impact_models import AccessMet, YouSaidWeDid
 from cpweek.reports.models import EqualityInvitation, EqualityResponse
 from cpweek.resources.models import (
     Credit,
@@ -64,6 +65,7 @@ from cpweek.resources.models import (
 )
 
 __all__ = [
+    "AccessMet",
     "Activity",
     "Agreement",
     "AuditEntry",
@@ -123,4 +125,5 @@ __all__ = [
     "User",
     "UserSession",
     "WarningSeen",
+    "YouSaidWeDid",
 ]

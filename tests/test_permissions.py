@@ -264,6 +264,20 @@ PROTECTED.update(
 )
 REPORTS_FEEDBACK_END = "feedback"
 
+# reports: the impact report. None for reports.impact_public, reports.impact_csv and
+# reports.you_said_feed: public, aggregate figures and published entries only
+# (tests/reports/test_impact_pages.py). "event" is one still to come: the access page says
+# marking waits for the end. Sample "you_said_entry": a draft entry for 2027.
+PROTECTED.update(
+    {
+        "reports.impact_report": (_CO, "GET", {"year": 2027}),
+        "reports.access_met_page": (_O, "GET", {"event_id": "event"}),
+        "reports.you_said_we_did": (_O, "GET", {"year": 2027}),
+        "reports.publish_you_said": (_O, "POST", {"entry_id": "you_said_entry"}),
+    }
+)
+REPORTS_IMPACT_END = "impact"
+
 
 def _view_access(app, endpoint):
     return getattr(app.view_functions[endpoint], "access", None)
@@ -304,6 +318,7 @@ ALL_SAMPLES = {2027, "event", "registration", "outbox_message"}
 ALL_SAMPLES |= LEDGER_SAMPLES | CALL_SAMPLES | EVIDENCE_SAMPLES | CREDIT_SAMPLES
 ALL_SAMPLES |= RESOURCE_SAMPLES
 ALL_SAMPLES |= {"measure"}
+ALL_SAMPLES |= {"you_said_entry"}
 
 
 def _samples(user, needed: set) -> dict:
@@ -334,6 +349,8 @@ def _samples(user, needed: set) -> dict:
         samples.update(_resource_samples())
     if "measure" in needed:
         samples["measure"] = _measure_sample()
+    if "you_said_entry" in needed:
+        samples["you_said_entry"] = _you_said_sample()
     return samples
 
 
@@ -350,6 +367,18 @@ def _measure_sample() -> int:
     measure = outcomes.propose_own(edition, details, organiser)
     db.session.commit()
     return measure.id
+
+
+def _you_said_sample() -> int:
+    """A draft "you said, we did" entry for 2027, by an organiser who never signs in."""
+    from cpweek.programme.services import get_edition
+    from cpweek.reports.services import you_said
+
+    organiser = make_user(roles=(Role.ORGANISER,), password=None)
+    edition = get_edition(2027) or make_edition(2027)
+    entry = you_said.add_entry(edition, "It was hard to find", "We added signs", False, organiser)
+    db.session.commit()
+    return entry.id
 
 
 def _url(app, endpoint, values, samples) -> str:

@@ -19,7 +19,8 @@ action leaves nothing behind.
 - `involvement`: logging an activity; `expenses`: claims and receipts
 - `decisions`: approve, query, answer, reject, withdraw, reverse
 - `balances`, `payments` (payment runs), `statements` (tax years), `recognition` (certificates,
-  portfolio, public credits)
+  portfolio, public credits); `figures`: hours, money paid and days to payment per edition
+  (the impact report)
 
 This module re-exports what views, the demo, the CLI, other domains and tests use, so
 `from cpweek.reciprocity import services` keeps working; the modules import each other
@@ -77,6 +78,7 @@ from cpweek.reciprocity.services.expenses import (
     entry_for_expense,
     get_receipt,
 )
+from cpweek.reciprocity.services.figures import LedgerFigures, ledger_figures
 from cpweek.reciprocity.services.hosting import (
     dismiss_prompt,
     hosted_event_or_none,
@@ -171,6 +173,7 @@ __all__ = [
     "GuidanceText",
     "InvolvementDetails",
     "InvolvementPrompt",
+    "LedgerFigures",
     "NoRate",
     "NotAContributor",
     "Offer",
@@ -227,6 +230,7 @@ __all__ = [
     "involvement_prompts",
     "is_contributor",
     "issue_recognition",
+    "ledger_figures",
     "list_activities",
     "list_contributors",
     "list_payment_runs",

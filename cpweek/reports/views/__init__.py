@@ -3,6 +3,7 @@ routes to `bp`."""
 
 from cpweek.reports.views import (  # noqa: F401  (each module adds its routes to bp)
     feedback,
+    impact,
     monitoring,
     outcomes,
 )

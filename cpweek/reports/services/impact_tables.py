@@ -1,0 +1,148 @@
+"""The impact report as charts with their tables, and as CSV.
+
+A `Chart` carries its SVG and the table of the same numbers, made from the same rows, so the
+picture and the table can never disagree (the page shows the table right after the chart).
+The CSV holds the public figures only (no free text, no access detail), written through
+`cpweek.csvfiles`; money is in pounds with pence (`pence_to_plain`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from cpweek.csvfiles import csv_text
+from cpweek.money import format_pence, pence_to_plain
+from cpweek.reports.charts import Row, bar_chart
+from cpweek.reports.services.impact import Headline, ImpactReport
+
+
+@dataclass(frozen=True)
+class Chart:
+    id: str
+    title: str
+    svg: Markup
+    headers: list[str]  # the table's: the rows' heading, then one per series
+    rows: list[Row]
+
+
+def _chart(
+    chart_id: str, title: str, description: str, rows: list[Row], series: list[str], heading: str
+) -> Chart:
+    return Chart(
+        chart_id,
+        title,
+        bar_chart(chart_id, title, description, rows, series if len(series) > 1 else [""]),
+        [heading, *series],
+        rows,
+    )
+
+
+def place_rows(headline: Headline) -> list[Row]:
+    places = headline.places
+    return [
+        Row("Registrations made", [places.registered]),
+        Row("Cancelled", [places.cancelled]),
+        Row("Held a place", [places.with_place]),
+        Row("Checked in", [places.checked_in]),
+        Row("Places online", [places.online]),
+        Row("Joined a waiting list", [places.waited]),
+        Row("Given a place from it", [places.got_place]),
+    ]
+
+
+def charts(report: ImpactReport) -> list[Chart]:
+    year = report.edition.year
+    found = [
+        _chart(
+            "chart-places",
+            f"Registrations and attendance, {year}",
+            "Bars of the number of registrations, cancellations, places, check-ins, online "
+            "places and the waiting list; the table after the chart has the same numbers.",
+            place_rows(report.headline),
+            ["People"],
+            "Figure",
+        )
+    ]
+    access = report.headline.access
+    if access.needs:
+        found.append(
+            _chart(
+                "chart-access",
+                f"Access needs asked for and met, {year}",
+                "For each access need, four bars: how many people with a place asked for it "
+                "(solid), and of them how many had it met (striped), partly met (dotted) and "
+                "not met (cross-hatched); the table after the chart has the same numbers.",
+                [
+                    Row(need.label, [need.requested, need.met, need.partly, need.not_met])
+                    for need in access.needs
+                ],
+                ["Asked for", "Met", "Partly met", "Not met"],
+                "Access need",
+            )
+        )
+    for number, question in enumerate(report.feedback.questions, start=1):
+        found.append(
+            _chart(
+                f"chart-q{number}",
+                question.question,
+                f"How many chose each answer, from the least to the most; "
+                f"{question.answered} answered. The table after the chart has the same numbers.",
+                [Row(words, [count]) for words, count in question.counts],
+                ["People"],
+                "Answer",
+            )
+        )
+    return found
+
+
+HEADLINE_HEADERS = [
+    "Year",
+    "Registrations made",
+    "Held a place",
+    "Checked in",
+    "Places online",
+    "Joined a waiting list",
+    "Given a place from it",
+    "Access requests",
+    "Access requests met in full",
+    "Hours of involvement",
+    "Paid (£)",
+    "Median days from approval to payment",
+    "Feedback responses",
+]
+
+
+def headline_cells(headline: Headline, *, money_plain: bool) -> list[object]:
+    places, access, ledger = headline.places, headline.access, headline.ledger
+    median = ledger.median_days
+    return [
+        headline.edition.year,
+        places.registered,
+        places.with_place,
+        places.checked_in,
+        places.online,
+        places.waited,
+        places.got_place,
+        access.requests,
+        access.met,
+        ledger.hours,
+        pence_to_plain(ledger.paid_pence) if money_plain else format_pence(ledger.paid_pence),
+        ("" if money_plain else "None paid") if median is None else median,
+        headline.responses,
+    ]
+
+
+def csv(report: ImpactReport) -> str:
+    """Sections one after another: the year-on-year table, then each chart's table."""
+    lines: list[list[object]] = [
+        [f"Impact report, {report.edition.title}"],
+        [],
+        list(HEADLINE_HEADERS),
+    ]
+    lines += [headline_cells(item, money_plain=True) for item in report.history]
+    for chart in charts(report):
+        lines += [[], [chart.title], list(chart.headers)]
+        lines += [[row.label, *row.values] for row in chart.rows]
+    lines += [[], ["Free-text comments (not published)", report.feedback.comments]]
+    return csv_text(lines)
