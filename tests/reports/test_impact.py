@@ -8,7 +8,9 @@ from __future__ import annotations
 import csv
 import io
 
+from cpweek import suppression
 from cpweek.reports.services import impact, impact_tables
+from cpweek.reports.services.impact import Access, NeedCount
 from tests.reports.impact_world import seed
 
 
@@ -84,9 +86,12 @@ def test_year_on_year_has_every_edition_oldest_first(app):
     world = seed()
     history = impact.report(world.edition, for_organisers=False).history
     assert [item.edition.year for item in history] == [2024, 2025]
-    cells = impact_tables.headline_cells(history[1], money_plain=False)
+    cells = impact_tables.headline_cells(history[1], money_plain=False, public=False)
     assert cells == [2025, 9, 6, 3, 4, 3, 1, 4, 1, 3.0, "£75.00", 3, 3]
-    assert impact_tables.headline_cells(history[0], money_plain=False)[-2] == "None paid"
+    public = impact_tables.headline_cells(history[1], money_plain=False, public=True)
+    assert public == [2025, 9, 6, 3, 4, 3, 1, 3.0, "£75.00", 3, 3]  # no access counts
+    last = impact_tables.headline_cells(history[0], money_plain=False, public=True)[-2]
+    assert last == "None paid"
 
 
 def test_the_csv_holds_the_same_figures_and_no_free_text(app):
@@ -94,10 +99,36 @@ def test_the_csv_holds_the_same_figures_and_no_free_text(app):
     text = impact_tables.csv(impact.report(world.edition, for_organisers=True))
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == ["Impact report, Co-production Week 2025"]
-    assert rows[2] == impact_tables.HEADLINE_HEADERS
-    assert rows[3][0] == "2024" and rows[3][11] == ""
-    assert rows[4] == ["2025", "9", "6", "3", "4", "3", "1", "4", "1", "3.0", "75.00", "3", "3"]
+    # Public figures only: access needs (special category data) are not in the CSV.
+    assert rows[2] == impact_tables.headline_headers(public=True)
+    assert "Access requests" not in rows[2]
+    assert rows[3][0] == "2024" and rows[3][9] == ""
+    assert rows[4] == ["2025", "9", "6", "3", "4", "3", "1", "3.0", "75.00", "3", "3"]
+    assert not any(row and row[0] == "Access need" for row in rows)
     assert ["Checked in", "3"] in rows and ["Given a place from it", "1"] in rows
-    assert ["Live captions (speech to text)", "2", "1", "1", "0"] in rows
+    assert not any(row and row[0] == "Live captions (speech to text)" for row in rows)
     assert ["Free-text comments (not published)", "1"] in rows
     assert "The captions" not in text
+
+
+def test_the_public_sees_access_needs_only_as_suppression_publishes_them():
+    # 40 people asked; BSL by 3 of them: hidden, and so is whatever would give it away.
+    access = Access(
+        requests=40,
+        marked=40,
+        met=30,
+        partly=6,
+        not_met=4,
+        needs=[
+            NeedCount("Step-free access", requested=25, met=20, partly=3, not_met=2),
+            NeedCount("Live captions (speech to text)", requested=12, met=8, partly=2, not_met=2),
+            NeedCount("British Sign Language interpreter", requested=3, met=2, partly=1),
+        ],
+    )
+    shown = impact_tables.public_access(access, suppression.Rule(threshold=10, base=5))
+    assert shown.outcomes.total.value == 40 and shown.outcomes.cells[0][0].value == 30
+    assert shown.outcomes.cells[0][2].hidden  # 4 not met
+    assert shown.needs is not None and shown.labels[2] == "British Sign Language interpreter"
+    assert all(figure.hidden for figure in shown.needs.cells[2])
+    every = [f.value for row in shown.needs.cells for f in row if not f.hidden]
+    assert every and all(value >= 10 and value % 5 == 0 for value in every)

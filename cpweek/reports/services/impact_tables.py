@@ -3,7 +3,12 @@
 A `Chart` carries its SVG and the table of the same numbers, made from the same rows, so the
 picture and the table can never disagree (the page shows the table right after the chart).
 The CSV holds the public figures only (no free text, no access detail), written through
-`cpweek.csvfiles`; money is in pounds with pence (`pence_to_plain`)."""
+`cpweek.csvfiles`; money is in pounds with pence (`pence_to_plain`).
+
+Access needs are special category data (DESIGN.md): the public version shows them only as
+published by `cpweek.suppression` (rounded, small numbers hidden with whatever would give them
+away), never as the exact counts organisers see, and leaves them out of its charts, its
+year-on-year table and the CSV."""
 
 from __future__ import annotations
 
@@ -11,10 +16,11 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
+from cpweek import suppression
 from cpweek.csvfiles import csv_text
 from cpweek.money import format_pence, pence_to_plain
 from cpweek.reports.charts import Row, bar_chart
-from cpweek.reports.services.impact import Headline, ImpactReport
+from cpweek.reports.services.impact import Access, Headline, ImpactReport
 
 
 @dataclass(frozen=True)
@@ -51,7 +57,35 @@ def place_rows(headline: Headline) -> list[Row]:
     ]
 
 
-def charts(report: ImpactReport) -> list[Chart]:
+@dataclass(frozen=True)
+class PublicAccess:
+    """Access needs as the public version may show them."""
+
+    # One row: met, partly met, not met, not marked yet; its total is the people who asked.
+    outcomes: suppression.Published
+    # A row per need (`labels`), columns asked for, met, partly met, not met.
+    needs: suppression.Published | None
+    labels: list[str]
+
+
+OUTCOME_WORDS = ["Met", "Partly met", "Not met", "Not marked yet"]
+NEED_HEADERS = ["Asked for", "Met", "Partly met", "Not met"]
+
+
+def public_access(access: Access, rule: suppression.Rule) -> PublicAccess:
+    unmarked = access.requests - access.marked
+    outcomes = suppression.publish_breakdown(
+        [access.met, access.partly, access.not_met, unmarked], rule
+    )
+    needs = (
+        suppression.publish([[n.requested, n.met, n.partly, n.not_met] for n in access.needs], rule)
+        if access.needs
+        else None
+    )
+    return PublicAccess(outcomes, needs, [need.label for need in access.needs])
+
+
+def charts(report: ImpactReport, *, public: bool = True) -> list[Chart]:
     year = report.edition.year
     found = [
         _chart(
@@ -65,7 +99,7 @@ def charts(report: ImpactReport) -> list[Chart]:
         )
     ]
     access = report.headline.access
-    if access.needs:
+    if access.needs and not public:
         found.append(
             _chart(
                 "chart-access",
@@ -96,6 +130,8 @@ def charts(report: ImpactReport) -> list[Chart]:
     return found
 
 
+ACCESS_HEADERS = ("Access requests", "Access requests met in full")
+
 HEADLINE_HEADERS = [
     "Year",
     "Registrations made",
@@ -113,7 +149,22 @@ HEADLINE_HEADERS = [
 ]
 
 
-def headline_cells(headline: Headline, *, money_plain: bool) -> list[object]:
+def headline_headers(*, public: bool) -> list[str]:
+    return [h for h in HEADLINE_HEADERS if not (public and h in ACCESS_HEADERS)]
+
+
+def headline_cells(headline: Headline, *, money_plain: bool, public: bool) -> list[object]:
+    cells = _all_headline_cells(headline, money_plain=money_plain)
+    if not public:
+        return cells
+    return [
+        cell
+        for header, cell in zip(HEADLINE_HEADERS, cells, strict=True)
+        if header not in ACCESS_HEADERS
+    ]
+
+
+def _all_headline_cells(headline: Headline, *, money_plain: bool) -> list[object]:
     places, access, ledger = headline.places, headline.access, headline.ledger
     median = ledger.median_days
     return [
@@ -138,10 +189,10 @@ def csv(report: ImpactReport) -> str:
     lines: list[list[object]] = [
         [f"Impact report, {report.edition.title}"],
         [],
-        list(HEADLINE_HEADERS),
+        [*headline_headers(public=True)],
     ]
-    lines += [headline_cells(item, money_plain=True) for item in report.history]
-    for chart in charts(report):
+    lines += [headline_cells(item, money_plain=True, public=True) for item in report.history]
+    for chart in charts(report, public=True):
         lines += [[], [chart.title], list(chart.headers)]
         lines += [[row.label, *row.values] for row in chart.rows]
     lines += [[], ["Free-text comments (not published)", report.feedback.comments]]

@@ -4,9 +4,10 @@ marking access requests met after an event, and "you said, we did" with its Atom
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from cpweek import suppression
 from cpweek.auth.models import Role
 from cpweek.auth.permissions import public, requires
 from cpweek.csvfiles import csv_download
@@ -40,10 +41,20 @@ def _report_page(edition: Edition, *, for_organisers: bool):
     return render_template(
         "reports/impact/report.html",
         report=report,
-        charts=impact_tables.charts(report),
+        charts=impact_tables.charts(report, public=not for_organisers),
         for_organisers=for_organisers,
-        headline_headers=impact_tables.HEADLINE_HEADERS,
-        headline_cells=lambda item: impact_tables.headline_cells(item, money_plain=False),
+        # The public version: access needs only as suppression publishes them.
+        public_access=None
+        if for_organisers
+        else impact_tables.public_access(
+            report.headline.access, suppression.rule_from(current_app.config)
+        ),
+        outcome_words=impact_tables.OUTCOME_WORDS,
+        need_headers=impact_tables.NEED_HEADERS,
+        headline_headers=impact_tables.headline_headers(public=not for_organisers),
+        headline_cells=lambda item: impact_tables.headline_cells(
+            item, money_plain=False, public=not for_organisers
+        ),
         # Co-producers read the free text too; marking access needs is for organisers only.
         ended_events=events_with_feedback(edition.id)
         if for_organisers and current_user.has_role(Role.ORGANISER)
