@@ -15,6 +15,7 @@ from cpweek.coproduction.models import (
     Score,
     SignOff,
 )
+from cpweek.equality_offers import MonitoringOffer
 from cpweek.evidence.models import (
     EventCitation,
     EvidenceCollection,
@@ -51,7 +52,7 @@ from cpweek.reports.feedback_models import (
     MeasureAgreement,
     OutcomeMeasure,
 )
-from cpweek.reports.models import EqualityInvitation, EqualityResponse
+from cpweek.reports.models import EqualityInvitation, EqualityResponse, PopulationShare
 from cpweek.resources.models import (
     Credit,
     EventFollowUp,
@@ -101,9 +102,11 @@ __all__ = [
     "Involvement",
     "LedgerEntry",
     "MeasureAgreement",
+    "MonitoringOffer",
     "OutboxMessage",
     "OutcomeMeasure",
     "PaymentRun",
+    "PopulationShare",
     "Proposal",
     "Rate",
     "Receipt",
