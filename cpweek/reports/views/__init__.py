@@ -5,6 +5,7 @@ from cpweek.reports.views import (  # noqa: F401  (each module adds its routes t
     feedback,
     monitoring,
     outcomes,
+    stages,
 )
 from cpweek.reports.views.common import bp
 
