@@ -7,9 +7,15 @@ Answers carry no identity, so the stages are not one group of people followed al
 column is the people who answered when they reached that stage. A person who registered and
 came answers (at most) twice.
 
-Everything shown comes out of one `suppression.publish` of one table (rows: the
-characteristic's groups, then "Prefer not to say" and "Not answered"; columns: the stages), so
-secondary suppression works across rows and columns and their totals. The shares and the
+Everything shown comes out of `suppression`: each stage's column (the characteristic's groups,
+then "Prefer not to say" and "Not answered", and its total) is published as one breakdown, so
+secondary suppression works down the column and with its total. Not one table of rows x stages:
+its row totals would add the same person up at several stages, mean nothing, and never be
+shown, yet `publish` counts every total as published, so its audit would hide good numbers to
+protect sums nobody sees (40 women who registered hidden because nobody has been paid yet, as
+tests/reports/test_stages.py shows). A row across the stages is no sum a reader can use: each
+stage is asked apart and answering is voluntary at each, so no count bounds another. The shares
+and the
 "falls away" sentences are computed from the published, rounded numbers only, never from the
 raw counts: a share worked out from a raw count (13 of 130 is 10 %, where the published 15 of
 130 would say 12 %) would give the hidden exact number away. A function of published numbers
@@ -117,9 +123,19 @@ class Comparison:
     stages: tuple[Stage, ...]
     rows: tuple[Row, ...]
     totals: tuple[suppression.Figure, ...]  # everyone who answered (or skipped) at each stage
-    published: suppression.Published
+    columns: tuple[suppression.Published, ...]  # each stage's breakdown as published
+    rule: suppression.Rule
     before: date  # answers given before this day count (the 1st of this month)
     falls: tuple[str, ...]  # plain sentences: where a group's share drops between stages
+
+    @property
+    def too_few(self) -> bool:
+        """Fewer people than the threshold answered at every stage: the page says so in words."""
+        return all(column.too_few for column in self.columns)
+
+    @property
+    def footnote(self) -> str:
+        return self.rule.footnote
 
     @property
     def sources(self) -> list[Population]:
@@ -192,26 +208,30 @@ def who_takes_part(
         [sum(raw.get((stage.value, code), 0) for code in category.options) for stage in STAGES]
         for category in rows_of
     ]
-    published = suppression.publish(table, rule)
+    columns = tuple(
+        suppression.publish_breakdown([row[j] for row in table], rule) for j in range(len(STAGES))
+    )
+    totals = tuple(column.total for column in columns)
     population = population_shares(question.key)
     rows = tuple(
         Row(
             category,
             figures,
-            tuple(
-                share(figure, total)
-                for figure, total in zip(figures, published.column_totals, strict=True)
-            ),
+            tuple(share(figure, total) for figure, total in zip(figures, totals, strict=True)),
             population.get(category.code, Population(None)) if category.is_group else None,
         )
-        for category, figures in zip(rows_of, published.cells, strict=True)
+        for category, figures in (
+            (category, tuple(column.cells[0][i] for column in columns))
+            for i, category in enumerate(rows_of)
+        )
     )
     return Comparison(
         question=question,
         stages=STAGES,
         rows=rows,
-        totals=published.column_totals,
-        published=published,
+        totals=totals,
+        columns=columns,
+        rule=rule,
         before=before,
         falls=tuple(falls_away(rows, STAGES)),
     )
