@@ -15,6 +15,7 @@ from cpweek.coproduction.models import (
     Score,
     SignOff,
 )
+from cpweek.equality_offers import MonitoringOffer
 from cpweek.evidence.models import (
     EventCitation,
     EvidenceCollection,
@@ -52,7 +53,7 @@ from cpweek.reports.feedback_models import (
     OutcomeMeasure,
 )
 from cpweek.reports.impact_models import AccessMet, YouSaidWeDid
-from cpweek.reports.models import EqualityInvitation, EqualityResponse
+from cpweek.reports.models import EqualityInvitation, EqualityResponse, PopulationShare
 from cpweek.resources.models import (
     Credit,
     EventFollowUp,
@@ -103,9 +104,11 @@ __all__ = [
     "Involvement",
     "LedgerEntry",
     "MeasureAgreement",
+    "MonitoringOffer",
     "OutboxMessage",
     "OutcomeMeasure",
     "PaymentRun",
+    "PopulationShare",
     "Proposal",
     "Rate",
     "Receipt",

@@ -278,6 +278,17 @@ PROTECTED.update(
 )
 REPORTS_IMPACT_END = "impact"
 
+# reports: who takes part (the stage comparison). reports.who_takes_part (/<year>/who-takes-part)
+# is public (@public): it shows the same suppressed numbers as the organisers' page
+# (tests/reports/test_stages_pages.py).
+PROTECTED.update(
+    {
+        "reports.who_takes_part_manage": (_CO, "GET", {"year": 2027}),
+        "reports.population_figures": (_O, "GET", {}),
+    }
+)
+REPORTS_STAGES_END = "stages"
+
 
 def _view_access(app, endpoint):
     return getattr(app.view_functions[endpoint], "access", None)

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Date, ForeignKey, String
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cpweek.extensions import Model
@@ -33,16 +33,39 @@ from cpweek.reports.questions import QUESTIONS
 
 
 class Stage(LabelledEnum):
-    REGISTRATION = "registration"
-    PROPOSAL = "proposal"
-    CONTRIBUTOR = "contributor"
+    """The moments a person is asked, in the order a person goes through them (the order of the
+    "who takes part" table's columns). Answers carry no identity, so a later stage cannot be
+    found by joining: each is asked when a person reaches it. The stored values of the first
+    three never change (existing rows use them)."""
+
+    REGISTRATION = "registration"  # registered for an event
+    ATTENDED = "attended"  # came: asked after sending their first feedback of the edition
+    PROPOSAL = "proposal"  # proposed a session
+    ACCEPTED = "accepted"  # a proposal of theirs was accepted
+    CONTRIBUTOR = "contributor"  # became a contributor (first saved their profile)
+    PAID = "paid"  # a contributor with a payment recorded
 
     @property
     def label(self) -> str:
         return {
             "registration": "Registering for an event",
+            "attended": "Coming to an event",
             "proposal": "Proposing a session",
+            "accepted": "Having a proposal accepted",
             "contributor": "Contributing",
+            "paid": "Being paid as a contributor",
+        }[self.value]
+
+    @property
+    def heading(self) -> str:
+        """The short column heading of the "who takes part" table."""
+        return {
+            "registration": "Registered",
+            "attended": "Attended",
+            "proposal": "Proposed",
+            "accepted": "Accepted",
+            "contributor": "Contributors",
+            "paid": "Contributors paid",
         }[self.value]
 
 
@@ -91,3 +114,27 @@ class EqualityInvitation(Model):
     edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id"), index=True)
     stage: Mapped[str] = mapped_column(String(20))
     expires_on: Mapped[date] = mapped_column(Date)  # the last day the link works
+
+
+class PopulationShare(Model):
+    """The share of a population in one group of a characteristic (Census 2021), which
+    organisers keep up to date, with its source. `per_mille` is tenths of a per cent (81.7 %
+    is 817): whole numbers, no float error. NULL: not yet entered (the page then says "no
+    population figure", never a guess). `source` names the population compared with (England,
+    or England and Wales), and the page shows it."""
+
+    __tablename__ = "population_shares"
+    __table_args__ = (
+        UniqueConstraint("question", "category"),
+        CheckConstraint(
+            "per_mille IS NULL OR (per_mille >= 0 AND per_mille <= 1000)", name="per_mille_range"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question: Mapped[str] = mapped_column(String(40))  # a question's key
+    category: Mapped[str] = mapped_column(String(40))  # a row of the table (services.stages)
+    per_mille: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    source: Mapped[str] = mapped_column(String(300), default="")
+    source_url: Mapped[str] = mapped_column(String(500), default="")
+    as_of: Mapped[date | None] = mapped_column(Date, nullable=True)

@@ -3,7 +3,7 @@ partly or not, with a note and who marked it) and you_said_we_did (an edition's 
 answering feedback, draft or published with the day)
 
 Revision ID: 0024
-Revises: 0022
+Revises: 0023
 Create Date: 2026-12-01 03:15:31.759064
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0024"
-down_revision = "0022"
+down_revision = "0023"
 branch_labels = None
 depends_on = None
 

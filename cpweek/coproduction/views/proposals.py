@@ -20,7 +20,11 @@ from cpweek.coproduction.views.common import (
 )
 from cpweek.errors import DomainError
 from cpweek.forms import ActionForm, refuse, show_error
-from cpweek.programme.views.registrations import equality_offer, offer_equality_questions
+from cpweek.programme.views.registrations import (
+    equality_offer,
+    offer_equality_questions,
+    offer_equality_questions_once,
+)
 from cpweek.timezones import utcnow
 
 
@@ -101,6 +105,16 @@ def my_proposals():
 def proposal(proposal_id: int):
     found = proposal_or_404(proposal_id)
     decision = services.current_decision(found)
+    equality_link = equality_offer()
+    if (
+        equality_link is None
+        and found.status == ProposalStatus.ACCEPTED
+        and found.proposer_id == current_user.id
+    ):
+        # Accepted: the proposer is asked again, once per edition, as the stage "accepted"
+        # (the answers are not linked to this proposal or to the earlier ones).
+        edition_id = services.call_of(found).edition_id
+        equality_link = offer_equality_questions_once(current_user.id, edition_id, "accepted")
     return render_template(
         "coproduction/proposal.html",
         proposal=found,
@@ -110,7 +124,7 @@ def proposal(proposal_id: int):
         can_withdraw=found.proposer_id == current_user.id and services.decidable(found),
         withdraw_form=ActionForm(),
         ProposalStatus=ProposalStatus,
-        equality_link=equality_offer(),
+        equality_link=equality_link,
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, session, url_for
 
-from cpweek import signals
+from cpweek import equality_offers, signals
 from cpweek.auth.permissions import public
 from cpweek.programme import calendar, services
 from cpweek.programme.forms import AccessNeedsForm, ConfirmForm
@@ -31,6 +31,15 @@ def offer_equality_questions(edition_id: int, stage: str = "registration") -> No
 def equality_offer() -> str | None:
     """The link offered after the action, once; None on every later visit."""
     return session.pop(EQUALITY_LINK, None)
+
+
+def offer_equality_questions_once(person_id: int, edition_id: int, stage: str) -> str | None:
+    """For a stage a person reaches while away (a proposal accepted, a payment recorded): the
+    link to show on the page they are on now, the first time only for this person, edition and
+    stage (`equality_offers`, whichever browser they use); None after that."""
+    if not equality_offers.first_offer(person_id, edition_id, stage):
+        return None
+    return signals.monitoring_link(edition_id, stage)
 
 
 def _registration_or_404(token: str):

@@ -31,3 +31,7 @@ class LinkUsed(ReportsError):
 
 class FormClosed(ReportsError):
     """The form's days have passed."""
+
+
+class PopulationInvalid(ReportsError):
+    """A population share that cannot be saved: the message says why, by its field."""

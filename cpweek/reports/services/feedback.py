@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from cpweek import audit
 from cpweek.auth.models import User
@@ -193,3 +193,29 @@ def enter_answers(
         after={"response_id": response.id, "source": source},
     )
     return response
+
+
+def first_sent_in_edition(request: FeedbackRequest, edition_id: int) -> bool:
+    """Whether this used link is the first of its person's feedback links for an event of the
+    edition to be used: the moment to offer the equality questions as the stage "attended",
+    once per person and edition. Read from the links, writing nothing: a row written beside
+    the response in this transaction would share its transaction id (PostgreSQL's xmin) and
+    tie the person to their anonymous feedback."""
+    person_id = db.session.scalar(
+        select(Registration.person_id).where(Registration.id == request.registration_id)
+    )
+    if person_id is None:
+        return False
+    earlier = db.session.scalar(
+        select(func.count())
+        .select_from(FeedbackRequest)
+        .join(Registration, Registration.id == FeedbackRequest.registration_id)
+        .join(Event, Event.id == Registration.event_id)
+        .where(
+            Registration.person_id == person_id,
+            Event.edition_id == edition_id,
+            FeedbackRequest.used_on.is_not(None),
+            FeedbackRequest.id != request.id,
+        )
+    )
+    return not earlier

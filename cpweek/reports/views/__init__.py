@@ -6,6 +6,7 @@ from cpweek.reports.views import (  # noqa: F401  (each module adds its routes t
     impact,
     monitoring,
     outcomes,
+    stages,
 )
 from cpweek.reports.views.common import bp
 

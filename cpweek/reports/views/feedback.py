@@ -3,7 +3,7 @@ page, the organisers' entry of phone and paper answers, and an event's results."
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from cpweek.auth.models import Role
@@ -14,11 +14,17 @@ from cpweek.programme import services as programme
 from cpweek.programme.models import MAX_ID, Event
 from cpweek.reports import feedback_forms as forms
 from cpweek.reports.services import feedback as service
+from cpweek.reports.services import monitoring
 from cpweek.reports.services.errors import FormClosed, LinkUnknown, LinkUsed
 from cpweek.reports.services.feedback_results import results_for
 from cpweek.reports.services.outcomes import adopted_measures
 from cpweek.reports.views.common import bp
 from cpweek.uow import discard
+
+# The edition whose equality questions the thank-you page offers (the stage "attended"), kept
+# in the browser's session between the form and that page. The invitation is made there, in
+# the thank-you page's own transaction, not beside the feedback response.
+ATTENDED_OFFER = "equality_attended"
 
 LINK_PROBLEMS: dict[type[DomainError], int] = {LinkUnknown: 404, LinkUsed: 409, FormClosed: 410}
 
@@ -35,8 +41,15 @@ def _link_problem(error: DomainError):
 @bp.route("/feedback/thank-you")
 @public
 def feedback_thanks():
+    edition_id = session.pop(ATTENDED_OFFER, None)
+    equality_link = None
+    if isinstance(edition_id, int):
+        token = monitoring.invite(edition_id, "attended")
+        equality_link = url_for("reports.equality", token=token)
     return render_template(
-        "reports/feedback/thanks.html", easy_read=request.args.get("easy_read") == "1"
+        "reports/feedback/thanks.html",
+        easy_read=request.args.get("easy_read") == "1",
+        equality_link=equality_link,
     )
 
 
@@ -57,6 +70,8 @@ def feedback_form(token: str):
         except DomainError as error:
             show_error(form, error)
         else:
+            if service.first_sent_in_edition(link.request, link.edition.id):
+                session[ATTENDED_OFFER] = link.edition.id
             return redirect(url_for("reports.feedback_thanks", easy_read=1 if easy_read else None))
     template = "easy_read" if easy_read else "form"
     page = render_template(
