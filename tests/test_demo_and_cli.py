@@ -22,7 +22,7 @@ def _count(model) -> int:
 def test_seed_demo_is_idempotent(runner):
     first = runner.invoke(args=["seed-demo"])
     assert first.exit_code == 0 and "Demo data loaded: 5 editions, 30 events" in first.output
-    assert "524 feedback responses, 801 equality answers." in first.output
+    assert "524 feedback responses, 981 equality answers." in first.output
     counts = (_count(Edition), _count(Event), _count(User))
     second = runner.invoke(args=["seed-demo"])
     assert "nothing added" in second.output
