@@ -147,22 +147,27 @@ def send_mail_command(watch: bool, interval: float | None) -> None:
 @click.command("equality-tidy")
 def equality_tidy_command() -> None:
     """Remove expired links to the equality questions, and write the answers and the links
-    again in a random order (run it daily): see reports.services.monitoring.reshuffle."""
+    again in a random order (run it daily): see reports.services.monitoring.reshuffle. Used
+    feedback links are written again too, so none shares a transaction with the anonymous
+    response saved beside it (reports.services.feedback.unlink_used_requests)."""
     from sqlalchemy import text
 
     from cpweek.extensions import db
-    from cpweek.reports.services import monitoring
+    from cpweek.reports.services import feedback, monitoring
 
     with unit_of_work():
         purged = monitoring.purge_expired_invitations()
         rewritten, kept = monitoring.reshuffle()
+        unlinked = feedback.unlink_used_requests()
     if db.engine.dialect.name == "postgresql":
         # The old rows stay in the tables' pages as dead tuples until VACUUM (a used
         # invitation's, its xmax the answer's transaction, links the two); FULL writes each
         # table into new files (a short exclusive lock on a small table).
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.execute(text("VACUUM FULL equality_responses, equality_invitations"))
+            connection.execute(
+                text("VACUUM FULL equality_responses, equality_invitations, feedback_requests")
+            )
     click.echo(
         f"{purged} expired links removed; {rewritten} responses and {kept} links rewritten "
-        "in a new order."
+        f"in a new order; {unlinked} used feedback links rewritten."
     )

@@ -170,6 +170,21 @@ def submit(token: str, given: FeedbackInput, on: date | None = None) -> Feedback
     return _save(link.event, given, FeedbackSource.ONLINE, on)
 
 
+def unlink_used_requests() -> int:
+    """Write every used link's row again (its values unchanged); how many. Why: on PostgreSQL
+    a claimed link and the anonymous response saved with it were written by one transaction,
+    so both rows carry its id (`xmin`) and a join on it would name the person. Rewritten by a
+    later transaction, the link carries that one's id instead; `flask equality-tidy` runs
+    this daily, then VACUUM FULL so the old row versions go. Until it runs, the day's
+    responses can be joined that way: the window is a day."""
+    return rows_changed(
+        update(FeedbackRequest)
+        .where(FeedbackRequest.used_on.is_not(None))
+        .values(used_on=FeedbackRequest.used_on)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def enter_answers(
     event: Event, given: FeedbackInput, source: str, by: User, on: date | None = None
 ) -> FeedbackResponse:
