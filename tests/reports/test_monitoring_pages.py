@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from cpweek.extensions import db
-from cpweek.programme.models import Registration
+from cpweek.programme.models import Edition, Registration
 from cpweek.reports import questions
 from cpweek.reports.models import EqualityInvitation, EqualityResponse
 from cpweek.reports.services import monitoring
@@ -177,3 +177,22 @@ def test_registration_is_as_before_for_someone_who_never_answers(browser, event)
 def test_a_refused_registration_leaves_no_invitation(browser, event):
     browser.submit("/2099/events/webinar", {**FORM, "email": "not an address"})
     assert _count(Registration) == 0 and _count(EqualityInvitation) == 0
+
+
+def test_a_second_registration_in_the_same_week_is_not_asked_again(browser, event):
+    # One answer a person and stage: ten registrations must not count as ten people.
+    make_event(
+        db.session.get_one(Edition, event.edition_id),
+        datetime(2099, 7, 1, 10, 30),
+        datetime(2099, 7, 1, 11, 30),
+        slug="workshop",
+        title="Carers' workshop",
+        capacity=10,
+    )
+    db.session.commit()
+    first = browser.submit("/2099/events/webinar", FORM)
+    assert OFFER in _page(browser.get(first.headers["Location"]))
+    second = browser.submit("/2099/events/workshop", FORM)
+    assert second.status_code == 302
+    assert OFFER not in _page(browser.get(second.headers["Location"]))
+    assert _count(EqualityInvitation) == 1

@@ -78,7 +78,7 @@ def propose(year: int):
             show_error(form, error)
         else:
             flash("Proposal sent. You can change it until suggestions close.", "success")
-            offer_equality_questions(found.edition_id, "proposal")
+            offer_equality_questions(current_user.id, found.edition_id, "proposal")
             return redirect(url_for("coproduction.proposal", proposal_id=proposal.id))
     return render_template(
         "coproduction/proposal_form.html",

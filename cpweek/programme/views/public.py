@@ -161,7 +161,7 @@ def event(year: int, slug: str):
                     current_user, applicant.access_needs, applicant.access_notes
                 )
             flash(_registered_message(registration), "success")
-            offer_equality_questions(edition.id)
+            offer_equality_questions(registration.person_id, edition.id)
             return redirect(manage_path(registration))
     mine = services.registrations_of(current_user, [found.id]).get(found.id) if signed_in else None
     page = render_template(

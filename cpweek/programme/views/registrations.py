@@ -19,11 +19,15 @@ from cpweek.programme.views.blueprint import bp
 EQUALITY_LINK = "equality_link"
 
 
-def offer_equality_questions(edition_id: int, stage: str = "registration") -> None:
+def offer_equality_questions(
+    person_id: int | None, edition_id: int, stage: str = "registration"
+) -> None:
     """Ask the rooms above for a link to the optional equality questions (reports answers with
     a single-use invitation that knows the edition and the stage, not the person), for the
-    next page this browser opens to show once (`equality_offer`)."""
-    link = signals.monitoring_link(edition_id, stage)
+    next page this browser opens to show once (`equality_offer`). Once per person, edition and
+    stage: someone registering for ten events of a week is asked once, or their answers would
+    count as ten people in tables whose suppression assumes one answer a person."""
+    link = offer_equality_questions_once(person_id, edition_id, stage) if person_id else None
     if link:
         session[EQUALITY_LINK] = link
 

@@ -46,7 +46,7 @@ def _profile_page(person: User, *, organiser: bool, done_url: str, back_url: str
                 # optional equality questions once, on the page they land on.
                 edition = programme.current_or_next_edition()
                 if edition is not None:
-                    offer_equality_questions(edition.id, "contributor")
+                    offer_equality_questions(current_user.id, edition.id, "contributor")
             return redirect(done_url)
     return render_template(
         "reciprocity/profile.html",
