@@ -206,6 +206,21 @@ def test_the_results_page_counts_answers_per_option_in_constant_queries(
     assert "Good 11" in page and "Better 0" in page
 
 
+def test_comments_say_nothing_of_who_wrote_them_or_when(browser, webinar, measure, people):
+    # An "Easy Read" or "by phone" tag or a day beside a comment, or an order by time, could
+    # name the one person at an event who asked for Easy Read materials.
+    for words in ("Zebra crossings near the venue", "Alphabetical order of words"):
+        link = make_link(webinar)
+        easy = words.startswith("Zebra")
+        feedback.submit(link.token, feedback.FeedbackInput({measure.id: 3}, 3, words, "", easy))
+    db.session.commit()
+    browser.sign_in(people.organiser.email)
+    page = browser.get(f"/manage/events/{webinar.id}/feedback").get_data(as_text=True)
+    comments = page[page.index("What people wrote") :]
+    assert comments.index("Alphabetical") < comments.index("Zebra")  # by words, not by time
+    assert "Easy Read" not in comments and "Online form" not in comments
+
+
 def test_no_responses_yet(browser, webinar, measure, people):
     browser.sign_in(people.organiser.email)
     page = browser.get(f"/manage/events/{webinar.id}/feedback").get_data(as_text=True)

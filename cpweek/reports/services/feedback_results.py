@@ -6,7 +6,6 @@ however many responses there are. Raw free text is for organisers and co-produce
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from sqlalchemy import func, select
 
@@ -36,11 +35,12 @@ class QuestionResult:
 
 @dataclass(frozen=True)
 class Comment:
+    """What someone wrote, and nothing else: no source, Easy Read mark or day beside it (with
+    the registrations page's access needs, "the Easy Read comment" could name its writer), and
+    listed in the order of the words, not of when they came."""
+
     what_worked: str
     could_be_better: str
-    source: str
-    easy_read: bool
-    day: date
 
 
 @dataclass(frozen=True)
@@ -79,11 +79,8 @@ def results_for(event: Event) -> EventResults:
             FeedbackResponse.what_worked,
             FeedbackResponse.could_be_better,
             FeedbackResponse.source,
-            FeedbackResponse.easy_read,
-            FeedbackResponse.created_on,
         )
         .where(FeedbackResponse.event_id == event.id)
-        .order_by(FeedbackResponse.created_on, FeedbackResponse.id)
     ).all()
     sources: dict[str, int] = {}
     for row in rows:
@@ -101,17 +98,14 @@ def results_for(event: Event) -> EventResults:
         responses=len(rows),
         by_source=[(source.label, sources.get(source.value, 0)) for source in FeedbackSource],
         questions=questions,
-        comments=[
-            Comment(
-                row.what_worked,
-                row.could_be_better,
-                FeedbackSource(row.source).label,
-                row.easy_read,
-                row.created_on,
-            )
-            for row in rows
-            if row.what_worked or row.could_be_better
-        ],
+        comments=sorted(
+            (
+                Comment(row.what_worked, row.could_be_better)
+                for row in rows
+                if row.what_worked or row.could_be_better
+            ),
+            key=lambda comment: (comment.what_worked.casefold(), comment.could_be_better),
+        ),
     )
 
 
