@@ -79,8 +79,7 @@ def results_for(event: Event) -> EventResults:
             FeedbackResponse.what_worked,
             FeedbackResponse.could_be_better,
             FeedbackResponse.source,
-        )
-        .where(FeedbackResponse.event_id == event.id)
+        ).where(FeedbackResponse.event_id == event.id)
     ).all()
     sources: dict[str, int] = {}
     for row in rows:
