@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import pytest
+
 from cpweek.coproduction import services as coproduction
 from cpweek.timezones import utcnow
 from tests.a11y import problems
@@ -83,3 +85,24 @@ def test_the_threshold_is_a_setting(app, client, panel):
     line = answers_line(text(client.get("/2027/how-it-was-made")))
     assert "Yes: 5" in line and "No: 10" in line and "Prefer not to say: 10" in line
     assert "Groups of fewer than 5 people" in line
+
+
+def test_a_closed_call_cannot_open_again(panel):
+    # Reopened, the answers would be published a second time one proposal apart, and the two
+    # tables read together could give a hidden number away.
+    close(panel)
+    details = coproduction.CallDetails(
+        opens_at=panel.call.opens_at,
+        closes_at=utcnow() + timedelta(days=7),
+        reviewing_starts_on=panel.call.reviewing_starts_on,
+        reviewing_ends_on=panel.call.reviewing_ends_on,
+        deciding_starts_on=panel.call.deciding_starts_on,
+        deciding_ends_on=panel.call.deciding_ends_on,
+    )
+    edition = coproduction.edition_of(panel.call)
+    with pytest.raises(coproduction.CoproductionError, match="cannot open again") as refused:
+        coproduction.save_call(edition, details, panel.organiser)
+    assert refused.value.field == "closes_at"
+    # Its other dates may still change, the closing time kept.
+    kept = coproduction.CallDetails(**{**details.__dict__, "closes_at": panel.call.closes_at})
+    coproduction.save_call(edition, kept, panel.organiser)

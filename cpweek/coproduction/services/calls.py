@@ -81,6 +81,17 @@ def save_call(edition: Edition, details: CallDetails, by: User) -> Call:
             "Deciding cannot start before reviewing starts", "deciding_starts_on"
         )
     call = get_call(edition)
+    now = utcnow()
+    if call is not None and call.closes_at <= now < details.closes_at:
+        # "How it was made" publishes the proposers' answers once, from the closed call
+        # (panel.lived_experience_answers): opened again, the same table one proposal apart
+        # could be read against the first and give a hidden number away.
+        raise CoproductionError(
+            "Suggestions have closed, so the call cannot open again: the figures of how the "
+            "programme was made are published once, when it closes. Keep the closing time "
+            "as it was.",
+            "closes_at",
+        )
     before = None
     if call is None:
         call = Call(edition_id=edition.id)
