@@ -45,6 +45,7 @@ def test_the_form_asks_the_adopted_measures_in_words_and_saves_once(browser, web
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and problems(page) == []
     assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Referrer-Policy"] == "no-referrer"  # the token stays here
     assert "How was Carers&#39; voices?" in page or "How was Carers' voices?" in page
     assert '<legend class="fieldset__legend">How was the event overall?</legend>' in page
     assert "After this event, how confident do you feel to take part in co-production?" in page

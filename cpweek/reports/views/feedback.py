@@ -18,7 +18,7 @@ from cpweek.reports.services import monitoring
 from cpweek.reports.services.errors import FormClosed, LinkUnknown, LinkUsed
 from cpweek.reports.services.feedback_results import results_for
 from cpweek.reports.services.outcomes import adopted_measures
-from cpweek.reports.views.common import bp
+from cpweek.reports.views.common import PRIVATE, bp
 from cpweek.uow import discard
 
 # The edition whose equality questions the thank-you page offers (the stage "attended"), kept
@@ -35,7 +35,7 @@ def _link_problem(error: DomainError):
     page = render_template(
         "reports/feedback/link_problem.html", error=error, kind=type(error).__name__
     )
-    return page, status, {"Cache-Control": "no-store"}
+    return page, status, PRIVATE
 
 
 @bp.route("/feedback/thank-you")
@@ -77,7 +77,7 @@ def feedback_form(token: str):
     page = render_template(
         f"reports/feedback/{template}.html", form=form, event=link.event, token=token, link=link
     )
-    return page, 200, {"Cache-Control": "no-store"}
+    return page, 200, PRIVATE
 
 
 def _event_or_404(event_id: int) -> Event:

@@ -11,14 +11,11 @@ from cpweek.reports.errors import InvitationGone, ReportsError
 from cpweek.reports.forms import EqualityForm
 from cpweek.reports.questions import QUESTIONS
 from cpweek.reports.services import monitoring
-from cpweek.reports.views.common import bp
+from cpweek.reports.views.common import PRIVATE, bp
 
 
 def _private(response: Response) -> Response:
-    # The token is in the address: keep the page out of caches, and keep the address out of
-    # the Referer header of any link followed from it.
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers.update(PRIVATE)
     return response
 
 
