@@ -36,7 +36,10 @@ LABEL_CHARACTERS = 38  # longer labels are shortened in the drawing (the table h
 @dataclass(frozen=True)
 class Row:
     label: str
-    values: Sequence[int]  # one per series
+    values: Sequence[int | None]  # one per series; None: not shown (cpweek/suppression.py)
+
+
+HIDDEN_WORDS = "not shown"
 
 
 def _short(label: str) -> str:
@@ -76,7 +79,7 @@ def bar_chart(
 ) -> Markup:
     """The SVG of a horizontal bar chart: a group of bars per row, one bar per series, scaled
     to the largest value (an all-zero chart draws no bars, and says 0)."""
-    largest = max((value for row in rows for value in row.values), default=0)
+    largest = max((value or 0 for row in rows for value in row.values), default=0)
     several = len(series) > 1
     top = LEGEND_HEIGHT if several else 0
     group = ROW_HEIGHT * len(series) + ROW_GAP
@@ -107,7 +110,7 @@ def bar_chart(
         )
         for index, value in enumerate(row.values):
             bar_y = y + index * ROW_HEIGHT
-            width = round(BAR_AREA * value / largest) if largest else 0
+            width = round(BAR_AREA * value / largest) if largest and value else 0
             if width:
                 parts.append(
                     f'<rect x="{LABEL_WIDTH}" y="{bar_y + 2}" width="{width}" '
@@ -116,7 +119,7 @@ def bar_chart(
                 )
             parts.append(
                 f'<text x="{LABEL_WIDTH + width + 6}" y="{bar_y + ROW_HEIGHT - 6}" '
-                f'fill="{TEXT}">{value}</text>'
+                f'fill="{TEXT}">{HIDDEN_WORDS if value is None else value}</text>'
             )
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 - every text in it was escaped above

@@ -4,6 +4,8 @@ nothing."""
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import func, select
 
 from cpweek.demo import DEMO_PASSWORD, seed_demo
@@ -155,3 +157,24 @@ def test_an_organiser_sees_the_demo_feedback_of_an_event(browser):
     assert "by phone" in html and "on paper" in html  # totals by source; comments carry no tag
     assert "how confident do you feel to take part in co-production?" in html
     assert problems(html) == []
+
+
+def test_the_public_2026_report_hides_small_answers_and_what_would_give_them_away(client):
+    # Issue 14's "done when": the outcome chart with its table, a cell below 10 hidden along
+    # with the cell that would give it away.
+    seed_demo()
+    page = client.get("/2026/impact").get_data(as_text=True)
+    assert problems(page) == []
+    tables = re.findall(r'<table class="table table--compact" data-chart="chart-q\d+">(.*?)</table>', page, re.S)
+    assert tables, "no outcome chart"
+    seen_hidden = False
+    for table in tables:
+        cells = re.findall(r'<td class="numeric">([^<]*)</td>', table)
+        shown = [int(cell) for cell in cells if cell.isdigit()]
+        hidden = [cell for cell in cells if cell == "not shown"]
+        assert all(value >= 10 and value % 5 == 0 for value in shown), cells
+        assert len(hidden) != 1, cells  # never a lone hidden cell beside a known total
+        seen_hidden = seen_hidden or bool(hidden)
+    assert seen_hidden, "the demo should show suppression at work"
+    assert "Groups of fewer than 10 people are not shown" in page
+    assert re.search(r'<svg[^>]*role="img"[^>]*aria-labelledby="chart-q1-title', page)

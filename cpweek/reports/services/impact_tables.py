@@ -20,7 +20,7 @@ from cpweek import suppression
 from cpweek.csvfiles import csv_text
 from cpweek.money import format_pence, pence_to_plain
 from cpweek.reports.charts import Row, bar_chart
-from cpweek.reports.services.impact import Access, Headline, ImpactReport
+from cpweek.reports.services.impact import Access, Headline, ImpactReport, MeasureCounts
 
 
 @dataclass(frozen=True)
@@ -30,10 +30,43 @@ class Chart:
     svg: Markup
     headers: list[str]  # the table's: the rows' heading, then one per series
     rows: list[Row]
+    footnote: str = ""  # how its numbers were published, when suppression hid any
+
+
+def _published_answers(
+    question: MeasureCounts, responses: int, rule: suppression.Rule
+) -> tuple[list[Row], str, str]:
+    """A question's answers as the public may see them: rows (None where hidden), how many
+    answered in words, and the footnote. When every response answered it, the page's exact
+    number of responses is that total, so suppression is told it is known."""
+    published = suppression.publish_breakdown(
+        [count for _, count in question.counts],
+        rule,
+        total_known=question.answered == responses,
+    )
+    rows = [
+        Row(words, [figure.value])
+        for (words, _), figure in zip(question.counts, published.cells[0], strict=True)
+    ]
+    total = published.total
+    answered = (
+        f"fewer than {rule.threshold} answered"
+        if published.too_few
+        else f"{total.value} answered"
+        if not total.hidden
+        else "how many answered is not shown"
+    )
+    return rows, answered, published.footnote
 
 
 def _chart(
-    chart_id: str, title: str, description: str, rows: list[Row], series: list[str], heading: str
+    chart_id: str,
+    title: str,
+    description: str,
+    rows: list[Row],
+    series: list[str],
+    heading: str,
+    footnote: str = "",
 ) -> Chart:
     return Chart(
         chart_id,
@@ -41,6 +74,7 @@ def _chart(
         bar_chart(chart_id, title, description, rows, series if len(series) > 1 else [""]),
         [heading, *series],
         rows,
+        footnote,
     )
 
 
@@ -85,7 +119,13 @@ def public_access(access: Access, rule: suppression.Rule) -> PublicAccess:
     return PublicAccess(outcomes, needs, [need.label for need in access.needs])
 
 
-def charts(report: ImpactReport, *, public: bool = True) -> list[Chart]:
+def charts(
+    report: ImpactReport, *, public: bool = True, rule: suppression.Rule | None = None
+) -> list[Chart]:
+    """The report's charts. The public ones show each question's answers only as
+    `cpweek.suppression` publishes them (`rule`, the site's by default): rounded, and a group
+    under the threshold hidden with whatever would give it away."""
+    rule = rule or suppression.Rule()
     year = report.edition.year
     found = [
         _chart(
@@ -116,15 +156,21 @@ def charts(report: ImpactReport, *, public: bool = True) -> list[Chart]:
             )
         )
     for number, question in enumerate(report.feedback.questions, start=1):
+        if public:
+            rows, answered, footnote = _published_answers(question, report.feedback.responses, rule)
+        else:
+            rows = [Row(words, [count]) for words, count in question.counts]
+            answered, footnote = f"{question.answered} answered", ""
         found.append(
             _chart(
                 f"chart-q{number}",
                 question.question,
-                f"How many chose each answer, from the least to the most; "
-                f"{question.answered} answered. The table after the chart has the same numbers.",
-                [Row(words, [count]) for words, count in question.counts],
+                f"How many chose each answer, from the least to the most; {answered}. The "
+                "table after the chart has the same numbers.",
+                rows,
                 ["People"],
                 "Answer",
+                footnote,
             )
         )
     return found
@@ -184,7 +230,7 @@ def _all_headline_cells(headline: Headline, *, money_plain: bool) -> list[object
     ]
 
 
-def csv(report: ImpactReport) -> str:
+def csv(report: ImpactReport, rule: suppression.Rule | None = None) -> str:
     """Sections one after another: the year-on-year table, then each chart's table."""
     lines: list[list[object]] = [
         [f"Impact report, {report.edition.title}"],
@@ -192,8 +238,13 @@ def csv(report: ImpactReport) -> str:
         [*headline_headers(public=True)],
     ]
     lines += [headline_cells(item, money_plain=True, public=True) for item in report.history]
-    for chart in charts(report, public=True):
+    for chart in charts(report, public=True, rule=rule):
         lines += [[], [chart.title], list(chart.headers)]
-        lines += [[row.label, *row.values] for row in chart.rows]
+        lines += [
+            [row.label, *("not shown" if value is None else value for value in row.values)]
+            for row in chart.rows
+        ]
+        if chart.footnote:
+            lines.append([chart.footnote])
     lines += [[], ["Free-text comments (not published)", report.feedback.comments]]
     return csv_text(lines)

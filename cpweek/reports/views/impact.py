@@ -41,7 +41,9 @@ def _report_page(edition: Edition, *, for_organisers: bool):
     return render_template(
         "reports/impact/report.html",
         report=report,
-        charts=impact_tables.charts(report, public=not for_organisers),
+        charts=impact_tables.charts(
+            report, public=not for_organisers, rule=suppression.rule_from(current_app.config)
+        ),
         for_organisers=for_organisers,
         # The public version: access needs only as suppression publishes them.
         public_access=None
@@ -73,7 +75,8 @@ def impact_public(year: int):
 def impact_csv(year: int):
     edition = _edition_or_404(year)
     report = impact.report(edition, for_organisers=False)
-    return csv_download(impact_tables.csv(report), f"impact-{edition.year}.csv")
+    rule = suppression.rule_from(current_app.config)
+    return csv_download(impact_tables.csv(report, rule), f"impact-{edition.year}.csv")
 
 
 @bp.route("/manage/<int:year>/impact")
