@@ -165,7 +165,8 @@ def test_the_public_2026_report_hides_small_answers_and_what_would_give_them_awa
     seed_demo()
     page = client.get("/2026/impact").get_data(as_text=True)
     assert problems(page) == []
-    tables = re.findall(r'<table class="table table--compact" data-chart="chart-q\d+">(.*?)</table>', page, re.S)
+    chart_table = r'<table class="table table--compact" data-chart="chart-q\d+">(.*?)</table>'
+    tables = re.findall(chart_table, page, re.S)
     assert tables, "no outcome chart"
     seen_hidden = False
     for table in tables:

@@ -23,7 +23,8 @@ def _charts_and_tables(page: str) -> dict[str, tuple[list[tuple[str, list[int]]]
     """Each chart's (label, numbers) read from its SVG, and the rows of the table after it."""
     found = {}
     for match in re.finditer(
-        r"(<svg .*?</svg>).*?<table class=\"table table--compact\" data-chart=\"([^\"]+)\">(.*?)</table>",
+        r"(<svg .*?</svg>).*?<table class=\"table table--compact\" data-chart=\"([^\"]+)\">"
+        r"(.*?)</table>",
         page,
         re.S,
     ):
