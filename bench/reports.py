@@ -65,6 +65,15 @@ PAGES: list[tuple[str, str, bool]] = [
     ),
     ("outcome measures, 2026", "/manage/2026/outcomes", True),
     ("outcome measures, 2025", "/manage/2025/outcomes", True),
+    ("organisers' impact report (dashboard), 2026", "/manage/2026/impact", True),
+    ("public impact report, 2026", "/2026/impact", False),
+    ("impact report as CSV, 2026", "/2026/impact.csv", False),
+    ("who takes part: stages by ethnic group, 2026", "/2026/who-takes-part", False),
+    (
+        "who takes part: stages by long-term condition, organisers",
+        "/manage/2026/who-takes-part?characteristic=long_condition",
+        True,
+    ),
 ]
 
 
