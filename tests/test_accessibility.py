@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from cpweek.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo
+from cpweek.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from tests.a11y import problems
 
 PUBLIC_PAGES = [
@@ -61,15 +61,13 @@ def test_the_checker_catches_what_it_should():
 
 
 @pytest.mark.parametrize("url", PUBLIC_PAGES)
-def test_public_pages(client, url):
-    seed_demo()
+def test_public_pages(client, url, demo_world):
     response = client.get(url)
     assert response.status_code in (200, 404)
     assert problems(response.get_data(as_text=True)) == []
 
 
-def test_the_evidence_hub_pages_of_the_demo(client):
-    seed_demo()
+def test_the_evidence_hub_pages_of_the_demo(client, demo_world):
     for url in EVIDENCE_PAGES:
         response = client.get(url)
         assert response.status_code == 200, url
@@ -80,14 +78,16 @@ def test_the_evidence_hub_pages_of_the_demo(client):
     assert page.status_code == 200 and problems(page.get_data(as_text=True)) == []
 
 
-def test_the_evidence_pages_for_the_panel(browser):
-    seed_demo()
+def test_the_evidence_pages_for_the_panel(browser, demo_world):
     for email in ("organiser@example.org", "coproducer@example.org"):
         browser.sign_in(email, DEMO_PASSWORD)
         urls = ["/review/evidence/care-equity-evidence-hub/"]
         if email.startswith("organiser"):
-            urls += ["/manage/evidence/", "/manage/evidence/vocabularies",
-                     "/manage/evidence/care-equity-evidence-hub/import"]
+            urls += [
+                "/manage/evidence/",
+                "/manage/evidence/vocabularies",
+                "/manage/evidence/care-equity-evidence-hub/import",
+            ]
         for url in urls:
             response = browser.get(url)
             assert response.status_code == 200, url
@@ -96,8 +96,7 @@ def test_the_evidence_pages_for_the_panel(browser):
 
 
 @pytest.mark.parametrize("email", [email for email, _, _ in DEMO_ACCOUNTS])
-def test_pages_for_each_role(browser, email):
-    seed_demo()
+def test_pages_for_each_role(browser, email, demo_world):
     browser.sign_in(email, DEMO_PASSWORD)
     for url in SIGNED_IN_PAGES:
         response = browser.get(url)
@@ -105,8 +104,7 @@ def test_pages_for_each_role(browser, email):
         assert problems(response.get_data(as_text=True)) == [], url
 
 
-def test_admin_role_page(browser):
-    seed_demo()
+def test_admin_role_page(browser, demo_world):
     browser.sign_in("admin@example.org", DEMO_PASSWORD)
     page = browser.get("/admin/people").get_data(as_text=True)
     first = re.search(r'href="(/admin/people/\d+)"', page).group(1)
@@ -150,8 +148,7 @@ def test_error_summary_links_reach_each_field(browser, url, data, fields):
     assert page.index("error-summary") < page.index("<form")
 
 
-def test_error_page_for_the_wrong_role_is_helpful(browser):
-    seed_demo()
+def test_error_page_for_the_wrong_role_is_helpful(browser, demo_world):
     browser.sign_in("attendee@example.org", DEMO_PASSWORD)
     response = browser.get("/manage/")
     page = response.get_data(as_text=True)
@@ -165,8 +162,7 @@ def test_every_page_has_the_print_stylesheet_and_help_line(client):
     assert "Relay UK" in page
 
 
-def test_roles_in_navigation_are_not_shown_by_colour_alone(browser):
-    seed_demo()
+def test_roles_in_navigation_are_not_shown_by_colour_alone(browser, demo_world):
     browser.sign_in("organiser@example.org", DEMO_PASSWORD)
     page = browser.get("/manage/").get_data(as_text=True)
     assert 'aria-current="page">Manage programme' in page
@@ -179,8 +175,7 @@ EASY_READ_PAGES = [
 ]
 
 
-def test_the_easy_read_event_pages(browser):
-    seed_demo()
+def test_the_easy_read_event_pages(browser, demo_world):
     for url in EASY_READ_PAGES:
         browser.submit("/reading-version", {"version": "easy", "next": url}, form_url=url)
         page = browser.get(url).get_data(as_text=True)

@@ -13,7 +13,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from cpweek.demo import DEMO_PASSWORD, LONG_NAME, seed_demo
+from cpweek.demo import DEMO_PASSWORD, LONG_NAME
 
 HUB = "/evidence/care-equity-evidence-hub"
 # The pages with data tables, by who sees them; ids are found by following the pages' links.
@@ -91,8 +91,7 @@ def _check(html: str, url: str) -> int:
     return len(page.tables)
 
 
-def test_every_data_table_scrolls_in_a_region_a_keyboard_reaches(browser):
-    seed_demo()
+def test_every_data_table_scrolls_in_a_region_a_keyboard_reaches(browser, demo_world):
     tables = 0
     for email, urls in PAGES.items():
         if email:
@@ -131,8 +130,7 @@ def test_the_checks_fail_a_table_outside_a_region_and_a_region_without_a_name():
     )
 
 
-def test_the_gap_map_is_a_twelve_column_table_in_its_own_region(client):
-    seed_demo()
+def test_the_gap_map_is_a_twelve_column_table_in_its_own_region(client, demo_world):
     html = client.get(f"{HUB}/map").get_data(as_text=True)
     region = re.search(r'<div class="table-wrap[^"]*"[^>]*>\s*<table.*?</table>', html, re.S)
     assert region and 'role="region"' in region.group(0) and 'tabindex="0"' in region.group(0)
@@ -140,8 +138,7 @@ def test_the_gap_map_is_a_twelve_column_table_in_its_own_region(client):
     assert len(re.findall(r"<th[ >]", header)) == 12
 
 
-def test_the_long_name_and_the_feed_address_are_on_their_pages(browser):
-    seed_demo()
+def test_the_long_name_and_the_feed_address_are_on_their_pages(browser, demo_world):
     assert len(LONG_NAME) == 60
     browser.sign_in("ama@example.org", DEMO_PASSWORD)
     certificate = browser.get("/involvement/certificate").get_data(as_text=True)
