@@ -74,6 +74,7 @@ def test_skip_all_saves_nothing_but_that_the_questions_were_skipped(browser, tok
     response = browser.submit(
         f"/equality/{token}", {"ethnic_group": "white_irish", "skip": "Skip all questions"}
     )
+    assert response.headers["Location"] == "/equality/thank-you"  # nothing said in the address
     page = _page(browser.get(response.headers["Location"]))
     assert "You skipped the questions" in page
     [row] = db.session.scalars(select(EqualityResponse))

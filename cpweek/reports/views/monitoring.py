@@ -3,7 +3,7 @@ permission, and the page never learns who is answering."""
 
 from __future__ import annotations
 
-from flask import Response, make_response, redirect, render_template, request, url_for
+from flask import Response, make_response, redirect, render_template, session, url_for
 
 from cpweek.auth.permissions import public
 from cpweek.forms import show_error
@@ -12,6 +12,8 @@ from cpweek.reports.forms import EqualityForm
 from cpweek.reports.questions import QUESTIONS
 from cpweek.reports.services import monitoring
 from cpweek.reports.views.common import PRIVATE, bp
+
+SKIPPED = "equality_skipped"
 
 
 def _private(response: Response) -> Response:
@@ -39,7 +41,10 @@ def equality(token: str):
         except ReportsError as error:
             show_error(form, error)
         else:
-            return redirect(url_for("reports.equality_thanks", skipped=1 if skipped else None))
+            # Whether they skipped rides in the session, not the address: an access log keeps
+            # addresses, and this one follows the link from the registration's address.
+            session[SKIPPED] = skipped
+            return redirect(url_for("reports.equality_thanks"))
     page = render_template("reports/equality.html", form=form, questions=QUESTIONS)
     return _private(make_response(page))
 
@@ -47,5 +52,5 @@ def equality(token: str):
 @bp.route("/equality/thank-you")
 @public
 def equality_thanks():
-    skipped = bool(request.args.get("skipped"))
+    skipped = bool(session.pop(SKIPPED, False))
     return render_template("reports/equality_thanks.html", skipped=skipped)
