@@ -9,6 +9,34 @@ class ReportsError(DomainError):
     """Any refusal of the reports room."""
 
 
+class NotAllowed(ReportsError):
+    pass
+
+
+class MeasureInvalid(ReportsError):
+    pass
+
+
+class FeedbackInvalid(ReportsError):
+    pass
+
+
+class LinkUnknown(ReportsError):
+    """No feedback link has this token (mistyped, cut short or made up)."""
+
+
+class LinkUsed(ReportsError):
+    """The link has already been used: its answers are saved once."""
+
+
+class FormClosed(ReportsError):
+    """The form's days have passed."""
+
+
+class PopulationInvalid(ReportsError):
+    """A population share that cannot be saved: the message says why, by its field."""
+
+
 class InvitationGone(ReportsError):
     """The link to the equality questions is unknown, altered, used already or out of date."""
 

@@ -12,19 +12,19 @@ from sqlalchemy import func, inspect, select, text
 
 from cpweek.audit import AuditEntry
 from cpweek.extensions import db
-from cpweek.reports.feedback_models import (
-    FeedbackAnswer,
-    FeedbackRequest,
-    FeedbackResponse,
-)
-from cpweek.reports.services import feedback
-from cpweek.reports.services.errors import (
+from cpweek.reports.errors import (
     FeedbackInvalid,
     FormClosed,
     LinkUnknown,
     LinkUsed,
     NotAllowed,
 )
+from cpweek.reports.feedback_models import (
+    FeedbackAnswer,
+    FeedbackRequest,
+    FeedbackResponse,
+)
+from cpweek.reports.services import feedback
 from cpweek.uow import unit_of_work
 from tests.reports.conftest import adopt, make_link
 

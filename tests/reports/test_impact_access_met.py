@@ -15,10 +15,10 @@ from cpweek.audit import AuditEntry
 from cpweek.auth.models import Role, User
 from cpweek.extensions import db
 from cpweek.programme.models import Event
+from cpweek.reports.errors import NotAllowed
 from cpweek.reports.impact_models import AccessMet
 from cpweek.reports.services import access_met
 from cpweek.reports.services.access_met import AccessMarkInvalid
-from cpweek.reports.services.errors import NotAllowed
 from cpweek.uow import unit_of_work
 from tests.a11y import problems
 from tests.factories import make_event, make_user

@@ -11,10 +11,10 @@ from sqlalchemy import select
 from cpweek.audit import AuditEntry
 from cpweek.auth.models import User
 from cpweek.extensions import db
+from cpweek.reports.errors import MeasureInvalid, NotAllowed, ReportsError
 from cpweek.reports.feedback_models import MeasureStatus, OutcomeMeasure
 from cpweek.reports.measure_bank import BANK, BY_KEY
 from cpweek.reports.services import outcomes
-from cpweek.reports.services.errors import MeasureInvalid, NotAllowed, ReportsError
 from cpweek.uow import unit_of_work
 from tests.reports.conftest import adopt
 

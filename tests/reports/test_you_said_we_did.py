@@ -14,8 +14,8 @@ from cpweek.audit import AuditEntry
 from cpweek.auth.models import Role
 from cpweek.extensions import db
 from cpweek.programme import services as programme
+from cpweek.reports.errors import NotAllowed
 from cpweek.reports.services import you_said
-from cpweek.reports.services.errors import NotAllowed
 from cpweek.reports.services.you_said import EntryInvalid
 from tests.a11y import problems
 from tests.factories import make_edition, make_user

@@ -19,8 +19,8 @@ from cpweek.extensions import db
 from cpweek.locks import lock
 from cpweek.programme import services as programme
 from cpweek.programme.models import HOLDING_A_PLACE, AccessNeed, Event, Registration
+from cpweek.reports.errors import NotAllowed, ReportsError
 from cpweek.reports.impact_models import AccessMet, MetOutcome
-from cpweek.reports.services.errors import NotAllowed, ReportsError
 from cpweek.timezones import utcnow
 
 NOTE_LIMIT = 2000

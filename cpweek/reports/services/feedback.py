@@ -26,6 +26,13 @@ from cpweek.auth.models import User
 from cpweek.extensions import db
 from cpweek.programme import services as programme
 from cpweek.programme.models import Edition, Event, Registration
+from cpweek.reports.errors import (
+    FeedbackInvalid,
+    FormClosed,
+    LinkUnknown,
+    LinkUsed,
+    NotAllowed,
+)
 from cpweek.reports.feedback_models import (
     SCALE_SIZE,
     FeedbackAnswer,
@@ -33,13 +40,6 @@ from cpweek.reports.feedback_models import (
     FeedbackResponse,
     FeedbackSource,
     OutcomeMeasure,
-)
-from cpweek.reports.services.errors import (
-    FeedbackInvalid,
-    FormClosed,
-    LinkUnknown,
-    LinkUsed,
-    NotAllowed,
 )
 from cpweek.reports.services.feedback_sending import token_hash
 from cpweek.reports.services.outcomes import adopted_measures

@@ -22,7 +22,8 @@ from cpweek.auth.models import User
 from cpweek.extensions import db
 from cpweek.locks import lock
 from cpweek.perspectives import Standing, agreed_by, perspective_of, standing, standing_of
-from cpweek.programme.models import Edition
+from cpweek.programme.models import MAX_ID, Edition
+from cpweek.reports.errors import MeasureInvalid, NotAllowed, ReportsError
 from cpweek.reports.feedback_models import (
     SCALE_SIZE,
     Audience,
@@ -31,10 +32,8 @@ from cpweek.reports.feedback_models import (
     OutcomeMeasure,
 )
 from cpweek.reports.measure_bank import BANK, BY_KEY, BankMeasure
-from cpweek.reports.services.errors import MeasureInvalid, NotAllowed, ReportsError
 from cpweek.timezones import utcnow
 
-MAX_ID = 2**31 - 1
 MAX_QUESTION = 300
 MAX_OPTION = 60
 

@@ -18,9 +18,9 @@ from sqlalchemy import select
 from cpweek import audit
 from cpweek.auth.models import Role, User
 from cpweek.extensions import db
+from cpweek.reports.errors import NotAllowed, PopulationInvalid
 from cpweek.reports.models import PopulationShare
 from cpweek.reports.questions import Question
-from cpweek.reports.services.errors import NotAllowed, PopulationInvalid
 from cpweek.reports.services.stages import categories
 
 _PERCENT = re.compile(r"(\d{1,3})(?:\.(\d))?")

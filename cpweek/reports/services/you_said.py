@@ -16,8 +16,8 @@ from cpweek.auth.models import Role, User
 from cpweek.extensions import db
 from cpweek.programme import services as programme
 from cpweek.programme.models import Edition
+from cpweek.reports.errors import NotAllowed, ReportsError
 from cpweek.reports.impact_models import EntryState, YouSaidWeDid
-from cpweek.reports.services.errors import NotAllowed, ReportsError
 from cpweek.urls import absolute_url
 
 TEXT_LIMIT = 2000

@@ -13,9 +13,9 @@ from cpweek.forms import show_error
 from cpweek.programme import services as programme
 from cpweek.programme.models import MAX_ID, Event
 from cpweek.reports import feedback_forms as forms
+from cpweek.reports.errors import FormClosed, LinkUnknown, LinkUsed
 from cpweek.reports.services import feedback as service
 from cpweek.reports.services import monitoring
-from cpweek.reports.services.errors import FormClosed, LinkUnknown, LinkUsed
 from cpweek.reports.services.feedback_results import results_for
 from cpweek.reports.services.outcomes import adopted_measures
 from cpweek.reports.views.common import PRIVATE, bp
