@@ -72,3 +72,55 @@ def test_foreign_keys_are_enforced_after_migrating(app):
         if connection.dialect.name != "sqlite":
             return
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+
+
+def test_the_population_figures_fill_only_what_no_organiser_entered(base_config, tmp_path):
+    """Migration 0025 adds Census 2021 shares with their sources, but a figure an organiser
+    already saved stays theirs, going up and coming back down."""
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import text
+
+    from cpweek import create_app
+
+    config = {**base_config, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'pop.sqlite'}"}
+    config.pop("SQLALCHEMY_ENGINE_OPTIONS", None)
+    app = create_app(config)
+    query = text(
+        "SELECT category, per_mille, source FROM population_shares WHERE question = :question"
+    )
+    with app.app_context():
+        upgrade(revision="0024")
+        with db.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO population_shares (question, category, per_mille, source, "
+                    "source_url) VALUES ('sex', 'female', 505, 'Our own count', ''), "
+                    "('sex', 'male', NULL, 'Our own count', '')"
+                )
+            )
+        upgrade(revision="0025")
+        with db.engine.connect() as connection:
+            sex = {row.category: row for row in connection.execute(query, {"question": "sex"})}
+            care = dict(
+                (row.category, row.per_mille)
+                for row in connection.execute(query, {"question": "unpaid_care"})
+            )
+        assert (sex["female"].per_mille, sex["female"].source) == (505, "Our own count")
+        assert sex["male"].per_mille == 490 and "England" in sex["male"].source
+        assert care == {
+            "no": 912,
+            "up_to_9": 31,
+            "10_19": 12,
+            "20_34": 8,
+            "35_49": 10,
+            "50_more": 26,
+        }
+        downgrade(revision="0024")
+        with db.engine.connect() as connection:
+            left = {
+                row.category: row.per_mille
+                for row in connection.execute(query, {"question": "sex"})
+            }
+            assert left == {"female": 505}
+            assert not connection.execute(query, {"question": "unpaid_care"}).all()
+        db.engine.dispose()

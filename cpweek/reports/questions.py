@@ -21,8 +21,10 @@ Sources, so the totals can be set beside national figures:
 - Age: ten-year bands from 25, as the ONS's Annual Population Survey and Census tables commonly
   group ages (16 to 24 kept together, 75 and over at the top), so they can be rebuilt from the
   Census's single years of age.
-- Unpaid care: the Census 2021 question. Its hours bands are UNVERIFIED against the published
-  questionnaire (DOMAIN.md says so): check them before comparing with Census tables.
+- Unpaid care: the Census 2021 question. DOMAIN.md marks its hours bands unverified; they are
+  the five bands of the ONS's published table TS039 (Provision of unpaid care: 9 hours or less,
+  10 to 19, 20 to 34, 35 to 49, 50 or more a week), checked against England's figures, so the
+  answers compare with that table (migration 0025 holds its shares).
 - Region: England's nine regions (the former Government Office Regions, as ONS publishes them),
   and outside England.
 """
@@ -164,8 +166,7 @@ SEXUAL_ORIENTATION = _question(
     ),
 )
 
-# Census 2021's unpaid care question. The hours bands are UNVERIFIED (DOMAIN.md): they follow
-# the bands the Census 2021 outputs are believed to use; check against the questionnaire.
+# Census 2021's unpaid care question, in the hours bands of the ONS's table TS039 (see above).
 UNPAID_CARE = _question(
     "unpaid_care",
     "Do you look after, or give any help or support to, anyone because they have long-term "
