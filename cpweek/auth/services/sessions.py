@@ -3,8 +3,6 @@ so a person can be signed out of one browser or all of them."""
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import timedelta
 
 from flask import current_app
@@ -13,13 +11,10 @@ from sqlalchemy import delete, select
 from cpweek.auth.models import User, UserSession
 from cpweek.extensions import db
 from cpweek.timezones import utcnow
+from cpweek.tokens import new_token, token_hash
 
 # A session's last_seen_at is written at most this often, so pages do not each write a row.
 LAST_SEEN_EVERY = timedelta(minutes=5)
-
-
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def session_lifetime() -> timedelta:
@@ -37,10 +32,10 @@ def start_session(user: User, *, remembered: bool, user_agent: str = "") -> User
             UserSession.user_id == user.id, UserSession.created_at <= now - session_lifetime()
         )
     )
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     row = UserSession(
         user_id=user.id,
-        token_hash=_token_hash(token),
+        token_hash=token_hash(token),
         created_at=now,
         last_seen_at=now,
         user_agent=(user_agent or "")[:200],
@@ -70,7 +65,7 @@ def load_session_user(session_id: str) -> User | None:
         .where(
             User.id == int(user_id),
             User.login_version == int(version),
-            UserSession.token_hash == _token_hash(token),
+            UserSession.token_hash == token_hash(token),
             UserSession.created_at > now - session_lifetime(),
         )
     ).first()

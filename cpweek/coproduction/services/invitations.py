@@ -3,9 +3,6 @@ one-time link (only its hash is stored, so the row does not give the link away).
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-
 from sqlalchemy import select
 
 from cpweek import audit
@@ -17,13 +14,10 @@ from cpweek.coproduction.services.messages import tell
 from cpweek.extensions import db
 from cpweek.locks import lock
 from cpweek.timezones import utcnow
+from cpweek.tokens import new_token, token_hash
 from cpweek.urls import absolute_url
 
 MAX_CO_PROPOSERS = 6
-
-
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def clean_co_proposers(
@@ -49,8 +43,10 @@ def clean_co_proposers(
 
 
 def invite(proposal: Proposal, name: str, email: str, proposer: User) -> None:
-    token = secrets.token_urlsafe(24)
-    invitee = CoProposer(proposal_id=proposal.id, name=name, email=email, token_hash=_digest(token))
+    token = new_token(24)
+    invitee = CoProposer(
+        proposal_id=proposal.id, name=name, email=email, token_hash=token_hash(token)
+    )
     db.session.add(invitee)
     db.session.flush()
     tell(
@@ -77,7 +73,7 @@ def confirmed_co_proposers(proposal: Proposal) -> list[CoProposer]:
 
 
 def invitation_for(token: str) -> CoProposer | None:
-    return db.session.scalar(select(CoProposer).where(CoProposer.token_hash == _digest(token)))
+    return db.session.scalar(select(CoProposer).where(CoProposer.token_hash == token_hash(token)))
 
 
 def respond_to_invitation(token: str, person: User, accept: bool) -> CoProposer:

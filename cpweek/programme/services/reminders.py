@@ -7,7 +7,7 @@ from datetime import datetime, time, timedelta
 from typing import Any, cast
 
 from flask import current_app
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, Exists, select, update
 from sqlalchemy.orm import aliased
 
 from cpweek.extensions import db
@@ -28,6 +28,24 @@ def _reminder_window_end(now: datetime, zone_name: str) -> datetime:
     return from_local(datetime.combine(tomorrow, time(23, 59, 59)), zone_name)
 
 
+def covered_by_a_conference_place() -> Exists:
+    """True for a `Registration` at a workshop whose person also holds a place at the
+    workshop's conference: a message about the day (a reminder, the feedback form) goes once,
+    with the conference's place, not once per workshop."""
+    conference = aliased(Registration)
+    workshop_event = aliased(Event)
+    return (
+        select(conference.id)
+        .where(
+            conference.person_id == Registration.person_id,
+            conference.event_id == workshop_event.parent_id,
+            workshop_event.id == Registration.event_id,
+            conference.status.in_(HOLDING_A_PLACE),
+        )
+        .exists()
+    )
+
+
 def send_reminders(now: datetime | None = None) -> int:
     """Remind everyone with a place at an event starting before the end of tomorrow (UK time)
     who has not been reminded; returns how many reminders were queued. Safe to run every hour,
@@ -39,18 +57,7 @@ def send_reminders(now: datetime | None = None) -> int:
     window_end = _reminder_window_end(now, current_app.config["CPWEEK_TIMEZONE"])
     # A workshop place whose person also has the conference is named in the conference's
     # reminder: one message, not one per workshop.
-    conference = aliased(Registration)
-    workshop_event = aliased(Event)
-    covered = (
-        select(conference.id)
-        .where(
-            conference.person_id == Registration.person_id,
-            conference.event_id == workshop_event.parent_id,
-            workshop_event.id == Registration.event_id,
-            conference.status.in_(HOLDING_A_PLACE),
-        )
-        .exists()
-    )
+    covered = covered_by_a_conference_place()
     due = db.session.scalars(
         select(Registration.id)
         .join(Event, Event.id == Registration.event_id)

@@ -41,9 +41,9 @@ from cpweek.reports.feedback_models import (
     FeedbackSource,
     OutcomeMeasure,
 )
-from cpweek.reports.services.feedback_sending import token_hash
 from cpweek.reports.services.outcomes import adopted_measures
 from cpweek.statements import rows_changed
+from cpweek.tokens import token_hash
 
 MAX_TEXT = 5000
 # What `secrets.token_urlsafe(32)` makes; anything else is not one of ours.

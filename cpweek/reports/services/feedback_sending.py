@@ -13,14 +13,11 @@ at once send it once and no run sends it twice.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import date, datetime, time, timedelta
 
 from flask import current_app
 from sqlalchemy import and_, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import aliased
 
 from cpweek.auth.models import User
 from cpweek.extensions import db
@@ -33,18 +30,16 @@ from cpweek.programme.models import (
     EventStatus,
     Registration,
 )
+from cpweek.programme.services.reminders import covered_by_a_conference_place
 from cpweek.reports.feedback_models import FeedbackRequest
 from cpweek.timezones import from_local, local_date, utcnow
+from cpweek.tokens import new_token, token_hash
 from cpweek.urls import absolute_url
 
 SUBJECT = "How was {title}? Tell us in a few minutes"
 # For a registration made in Easy Read (or asking for Easy Read materials): the Easy Read mail,
 # whose link opens the Easy Read form.
 EASY_SUBJECT = "Tell us what you think about {title}"
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def closes_on(event_ended_on: date) -> date:
@@ -62,18 +57,7 @@ def due_registrations(now: datetime) -> list[tuple[Registration, Event]]:
     zone_name = current_app.config["CPWEEK_TIMEZONE"]
     today = local_date(now, zone_name)
     open_days = int(current_app.config["FEEDBACK_OPEN_DAYS"])
-    conference = aliased(Registration)
-    workshop_event = aliased(Event)
-    covered = (
-        select(conference.id)
-        .where(
-            conference.person_id == Registration.person_id,
-            conference.event_id == workshop_event.parent_id,
-            workshop_event.id == Registration.event_id,
-            conference.status.in_(HOLDING_A_PLACE),
-        )
-        .exists()
-    )
+    covered = covered_by_a_conference_place()
     asked = select(FeedbackRequest.id).where(FeedbackRequest.registration_id == Registration.id)
     came = or_(
         Registration.checked_in_at.is_not(None),
@@ -122,7 +106,7 @@ def send_feedback_requests(now: datetime | None = None) -> int:
     zone_name = current_app.config["CPWEEK_TIMEZONE"]
     sent = 0
     for registration, event in due_registrations(now):
-        token = secrets.token_urlsafe(32)
+        token = new_token()
         last_day = closes_on(local_date(event.ends_at, zone_name))
         inserted = _insert_request(registration.id, token_hash(token), now, last_day)
         if inserted is None:

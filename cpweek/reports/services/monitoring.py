@@ -12,7 +12,6 @@ work, so a link counts once.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import random
 import re
@@ -30,6 +29,7 @@ from cpweek.reports.models import EqualityInvitation, EqualityResponse, Stage
 from cpweek.reports.questions import BY_KEY, QUESTIONS
 from cpweek.statements import rows_changed
 from cpweek.timezones import utcnow
+from cpweek.tokens import new_token, token_hash
 
 #: How many days a link works for after it is made.
 INVITATION_DAYS = 90
@@ -54,18 +54,14 @@ def _new_key() -> str:
     return str(uuid.uuid4())
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode("ascii")).hexdigest()
-
-
 def invite(edition_id: int, stage: Stage | str) -> str:
     """A new single-use invitation to answer for this edition and stage; the raw token for the
     link (only its hash is kept). Flushed in the caller's unit of work."""
     stage = Stage(stage)
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     db.session.add(
         EqualityInvitation(
-            token_hash=_hash(token),
+            token_hash=token_hash(token),
             edition_id=edition_id,
             stage=stage.value,
             expires_on=_today() + timedelta(days=INVITATION_DAYS),
@@ -79,7 +75,7 @@ def invitation(token: str) -> EqualityInvitation | None:
     """The invitation the token opens, or None when it is unknown, altered, used or expired."""
     if not _TOKEN.fullmatch(token or ""):
         return None
-    wanted = _hash(token)
+    wanted = token_hash(token)
     found = db.session.get(EqualityInvitation, wanted)
     # The look-up is by the hash; comparing again in constant time costs nothing and keeps the
     # check independent of how the database compares strings.
@@ -125,7 +121,7 @@ def record_answers(token: str, answers: Mapping[str, str | None]) -> None:
         raise InvitationGone()
     used = db.session.execute(
         delete(EqualityInvitation)
-        .where(EqualityInvitation.token_hash == _hash(token))
+        .where(EqualityInvitation.token_hash == token_hash(token))
         .returning(
             EqualityInvitation.token_hash,
             EqualityInvitation.edition_id,
@@ -134,7 +130,7 @@ def record_answers(token: str, answers: Mapping[str, str | None]) -> None:
         ),
         execution_options={"synchronize_session": False},
     ).first()
-    if used is None or not hmac.compare_digest(used.token_hash, _hash(token)):
+    if used is None or not hmac.compare_digest(used.token_hash, token_hash(token)):
         raise InvitationGone()
     if used.expires_on < _today():
         # The refusal rolls the unit of work back, so the expired row stays for the purge.
