@@ -11,10 +11,10 @@ answers by time (the answers keep only a month, and no key to anyone).
 from __future__ import annotations
 
 from sqlalchemy import ForeignKey, String
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
-from cpweek.extensions import Model, db
+from cpweek.extensions import Model
+from cpweek.inserts import insert_unless_present
 
 
 class MonitoringOffer(Model):
@@ -31,21 +31,12 @@ class MonitoringOffer(Model):
 
 def first_offer(person_id: int, edition_id: int, stage: str) -> bool:
     """Record the offer; True only the first time for this person, edition and stage (two
-    requests at once: INSERT ... ON CONFLICT DO NOTHING lets one of them through).
-
-    RETURNING says whether a row went in, not the row count: through the ORM, psycopg answered
-    a row count of 1 for an insert that conflicted (the second offer was shown again)."""
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    inserted = db.session.execute(
-        dialect.insert(MonitoringOffer)
-        .values(person_id=person_id, edition_id=edition_id, stage=stage)
-        .on_conflict_do_nothing(
-            index_elements=[
-                MonitoringOffer.person_id,
-                MonitoringOffer.edition_id,
-                MonitoringOffer.stage,
-            ]
+    requests at once: INSERT ... ON CONFLICT DO NOTHING lets one of them through)."""
+    return (
+        insert_unless_present(
+            MonitoringOffer,
+            {"person_id": person_id, "edition_id": edition_id, "stage": stage},
+            [MonitoringOffer.person_id, MonitoringOffer.edition_id, MonitoringOffer.stage],
         )
-        .returning(MonitoringOffer.stage)
-    ).first()
-    return inserted is not None
+        is not None
+    )

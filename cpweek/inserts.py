@@ -9,18 +9,24 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import Column, inspect
 from sqlalchemy.dialects import postgresql, sqlite
 
 from cpweek.extensions import db
-from cpweek.statements import rows_changed
 
 
-def insert_unless_present(model: type, values: dict[str, Any], unique: list[Any]) -> bool:
-    """Insert `values` into `model`'s table unless a row with the same `unique` columns exists;
-    True when this call inserted it. Column defaults apply as for any insert."""
+def insert_unless_present(model: type, values: dict[str, Any], unique: list[Any]) -> Any | None:
+    """Insert `values` into `model`'s table unless a row with the same `unique` columns exists.
+    The new row's (first) primary key when this call inserted it, else None. Column defaults
+    apply as for any insert.
+
+    RETURNING says whether a row went in, not a row count: psycopg answers -1 for an INSERT
+    the ORM gave a RETURNING clause, and ON CONFLICT DO NOTHING returns no row."""
     dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    return bool(
-        rows_changed(
-            dialect.insert(model).values(**values).on_conflict_do_nothing(index_elements=unique)
-        )
+    key: Column[Any] = inspect(model).primary_key[0]
+    return db.session.scalar(
+        dialect.insert(model)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=unique)
+        .returning(key)
     )

@@ -17,10 +17,10 @@ from datetime import date, datetime, time, timedelta
 
 from flask import current_app
 from sqlalchemy import and_, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from cpweek.auth.models import User
 from cpweek.extensions import db
+from cpweek.inserts import insert_unless_present
 from cpweek.mail import queue_mail, render_mail
 from cpweek.programme.models import (
     HOLDING_A_PLACE,
@@ -84,21 +84,6 @@ def due_registrations(now: datetime) -> list[tuple[Registration, Event]]:
     ]
 
 
-def _insert_request(registration_id: int, hashed: str, now: datetime, last_day: date) -> int | None:
-    """Insert the request unless the registration has one (ON CONFLICT DO NOTHING: a run at the
-    same moment waits for the other's commit, then inserts nothing); its id, or None.
-
-    RETURNING says whether a row went in: `inserts.insert_unless_present` counts rows, and
-    psycopg answers -1 for an INSERT the ORM gave a RETURNING clause."""
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    return db.session.scalar(
-        dialect.insert(FeedbackRequest)
-        .values(registration_id=registration_id, token_hash=hashed, sent_at=now, closes_on=last_day)
-        .on_conflict_do_nothing(index_elements=[FeedbackRequest.registration_id])
-        .returning(FeedbackRequest.id)
-    )
-
-
 def send_feedback_requests(now: datetime | None = None) -> int:
     """Queue one feedback email to each person due; how many were queued. Safe every hour
     and on two hosts at once (the request row is inserted unless present, then the mail)."""
@@ -108,7 +93,16 @@ def send_feedback_requests(now: datetime | None = None) -> int:
     for registration, event in due_registrations(now):
         token = new_token()
         last_day = closes_on(local_date(event.ends_at, zone_name))
-        inserted = _insert_request(registration.id, token_hash(token), now, last_day)
+        inserted = insert_unless_present(
+            FeedbackRequest,
+            {
+                "registration_id": registration.id,
+                "token_hash": token_hash(token),
+                "sent_at": now,
+                "closes_on": last_day,
+            },
+            [FeedbackRequest.registration_id],
+        )
         if inserted is None:
             continue  # another run asked them a moment ago
         person = db.session.get_one(User, registration.person_id)
