@@ -4,11 +4,12 @@ second seed adds nothing."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from cpweek.auth.models import User
 from cpweek.demo import seed_demo
-from cpweek.demo.evidence_hub import DEMO_ITEMS, HUB_SLUG
+from cpweek.demo.evidence_hub import HUB_SLUG
 from cpweek.evidence.models import (
     EventCitation,
     EvidenceCollection,
@@ -22,6 +23,9 @@ from cpweek.evidence.models import (
 from cpweek.extensions import db
 from cpweek.perspectives import both_agreed
 from cpweek.programme.models import Edition, Event
+
+# The demo is loaded once for the module (`demo_world`); each test loses what it adds.
+pytestmark = pytest.mark.usefixtures("demo_world")
 
 COUNTED = (
     EvidenceCollection,
@@ -47,8 +51,7 @@ def hub() -> EvidenceCollection:
 
 
 def test_seeding_twice_adds_nothing_the_second_time(runner):
-    first = runner.invoke(args=["seed-demo"])
-    assert f"{len(DEMO_ITEMS) + 1} evidence items, 2 evidence suggestions" in first.output
+    # What the first seed prints is checked in tests/test_demo_and_cli.py, on an empty database.
     before = counts()
     descriptions = dict(db.session.execute(select(Event.slug, Event.description)).all())
     second = seed_demo()
@@ -61,7 +64,6 @@ def test_seeding_twice_adds_nothing_the_second_time(runner):
 
 
 def test_the_hub_belongs_to_2026_and_says_how_to_use_it():
-    seed_demo()
     found = hub()
     edition = db.session.scalar(select(Edition).where(Edition.year == 2026))
     assert found.title == "Care Equity Evidence Hub" and found.edition_id == edition.id
@@ -72,7 +74,6 @@ def test_the_hub_belongs_to_2026_and_says_how_to_use_it():
 
 
 def test_every_item_is_an_illustrative_example_with_an_example_org_link():
-    seed_demo()
     items = list(db.session.scalars(select(EvidenceItem)))
     assert len(items) >= 40
     for item in items:
@@ -94,7 +95,6 @@ def test_every_item_is_an_illustrative_example_with_an_example_org_link():
 
 
 def test_included_items_stand_on_a_co_producer_and_an_organiser_and_one_waits():
-    seed_demo()
     people = {u.email: u.id for u in db.session.scalars(select(User))}
     included = list(
         db.session.scalars(select(EvidenceItem).where(EvidenceItem.status == "included"))
@@ -132,7 +132,6 @@ def test_included_items_stand_on_a_co_producer_and_an_organiser_and_one_waits():
 
 
 def test_the_map_has_dense_cells_and_real_gaps():
-    seed_demo()
     topic = EvidenceItemTerm.__table__.alias("topic")
     dimension = EvidenceItemTerm.__table__.alias("dimension")
     cells = dict(
@@ -162,7 +161,6 @@ def test_the_map_has_dense_cells_and_real_gaps():
 
 
 def test_two_suggestions_wait_one_from_someone_anonymous():
-    seed_demo()
     suggestions = list(db.session.scalars(select(Suggestion).order_by(Suggestion.id)))
     assert [s.kind for s in suggestions] == ["gap", "new_evidence"]
     assert {s.status for s in suggestions} == {"pending"}
@@ -172,7 +170,6 @@ def test_two_suggestions_wait_one_from_someone_anonymous():
 
 
 def test_the_launch_and_the_gap_map_workshop_cite_items_and_link_into_the_hub():
-    seed_demo()
     for slug, path in (
         ("evidence-hub-launch-2026", "/evidence/care-equity-evidence-hub/"),
         ("gap-map-2026", "/evidence/care-equity-evidence-hub/map"),

@@ -4,10 +4,10 @@ two podcast episodes; every file stored, tiny and of its real type; loading twic
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from cpweek.auth.models import User
-from cpweek.demo import seed_demo
 from cpweek.extensions import db
 from cpweek.files import stored_size
 from cpweek.programme.models import Edition, Event
@@ -23,6 +23,9 @@ from cpweek.resources.models import (
     ResourceTerm,
 )
 from cpweek.resources.services import credits, drafting, publishing
+
+# The demo is loaded once for the module (`demo_world`); each test loses what it adds.
+pytestmark = pytest.mark.usefixtures("demo_world")
 
 AFTER_2025 = [
     "innovation-conference-2025",
@@ -81,7 +84,6 @@ def _has_topics(resource: Resource) -> bool:
 
 
 def test_the_archive_has_its_resources():
-    seed_demo()
     everything = list(db.session.scalars(select(Resource)))
     assert len(everything) == 21
     assert all(r.is_published and r.illustrative and r.published_at for r in everything)
@@ -140,7 +142,6 @@ def test_the_demo_keeps_the_rules_of_publishing_and_credits():
     """Written as rows, the demo still keeps what the services ask: each kind's accessible
     formats without a recorded reason (issue 13 point 2), licences from the list, and credits
     shown as the contributors' profiles say (Marcus by his pseudonym), on their portfolios."""
-    seed_demo()
     resources = list(db.session.scalars(select(Resource)))
     assert all(publishing.missing_needs(r) == [] for r in resources)
     assert all(publishing.has_content(r) for r in resources)
@@ -157,7 +158,6 @@ def test_the_demo_keeps_the_rules_of_publishing_and_credits():
 
 
 def test_every_demo_file_is_stored_and_small():
-    seed_demo()
     files = list(db.session.scalars(select(ResourceFormat).where(ResourceFormat.storage_key != "")))
     assert len(files) == 1 + 1 + 8 + 1 + 2  # report, impact, 8 slides, the captions, 2 episodes
     for row in files:
@@ -183,8 +183,6 @@ def _counts() -> tuple[int, ...]:
 
 
 def test_seed_demo_twice_adds_no_resource(runner):
-    first = runner.invoke(args=["seed-demo"])
-    assert first.exit_code == 0 and "21 resources" in first.output
     counts = _counts()
     recording_urls = set(db.session.scalars(select(Event.recording_url)))
     second = runner.invoke(args=["seed-demo"])
