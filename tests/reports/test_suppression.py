@@ -167,11 +167,24 @@ class Attacker:
             size *= len(choice)
         if size > cap:
             return None
+        # A row whose own total the first publication rules out cannot be part of any table it
+        # allows: leaving such rows out before combining them finds the same tables sooner.
+        row_options = []
+        for i in range(self.rows):
+            low, high = self.ranges[0][i, self.columns]
+            row_choices = choices[i * self.columns : (i + 1) * self.columns]
+            row_options.append(
+                [list(row) for row in itertools.product(*row_choices) if low <= sum(row) <= high]
+            )
         found = []
-        for values in itertools.product(*choices):
-            table = [
-                list(values[i * self.columns : (i + 1) * self.columns]) for i in range(self.rows)
-            ]
+        column_ranges = [self.ranges[0][self.rows, j] for j in range(self.columns)]
+        for rows in itertools.product(*row_options):
+            table = list(rows)
+            if not all(
+                low <= sum(column) <= high
+                for column, (low, high) in zip(zip(*table, strict=True), column_ranges, strict=True)
+            ):
+                continue  # as for a row: a column total the first publication rules out
             for join in joins:
                 grids = [extended(table)]
                 if join is not None:
