@@ -254,7 +254,8 @@ def test_a_reshuffle_racing_answers_loses_nothing_and_brings_no_link_back(app, e
         thread.start()
     for thread in threads:
         thread.join(timeout=120)
-    assert len(_responses()) == len(saved)
-    assert _invitations() == len(tokens) - len(saved)
+    # Every valid link is taken, before the rewrite or after it (never refused as gone).
+    assert sorted(saved) == sorted(tokens)
+    assert len(_responses()) == len(tokens) and _invitations() == 0
     for token in tokens:
-        assert (monitoring.invitation(token) is None) == (token in saved)
+        assert monitoring.invitation(token) is None

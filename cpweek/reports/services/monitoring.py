@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import delete, func, insert, literal, select, union_all
+from sqlalchemy import delete, func, insert, literal, select, text, union_all
 
 from cpweek.extensions import db
 from cpweek.reports.errors import InvitationGone, UnknownAnswer
@@ -183,8 +183,22 @@ def reshuffle(rng: random.Random | None = None) -> tuple[int, int]:
     has one `xmin` and a random place. (On SQLite both tables are WITHOUT ROWID: rows already
     sit in key order.) The old rows linger as dead tuples until a VACUUM (`flask
     equality-tidy` runs VACUUM FULL); the write-ahead log and backups keep what they saw. Run
-    it regularly, not per answer. `rng` is for tests (a seeded order)."""
+    it regularly, not per answer. `rng` is for tests (a seeded order).
+
+    On PostgreSQL both tables are locked against writes first: an answer whose DELETE of its
+    invitation waited on a row this rewrite deleted would find it gone (the rewritten row is
+    another row) and refuse a valid link. Behind the lock it waits for the commit and finds
+    the new row. The invitations first, as an answer takes them (its DELETE, then its INSERT
+    of the response): in the other order the two would wait for each other. (SQLite lets one
+    writer in at a time already.)"""
     rng = rng or secrets.SystemRandom()
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(
+            text(
+                f"LOCK TABLE {EqualityInvitation.__tablename__}, "
+                f"{EqualityResponse.__tablename__} IN SHARE ROW EXCLUSIVE MODE"
+            )
+        )
     responses = _rewrite(EqualityResponse, rng)
     for row in responses:
         row["key"] = _new_key()
