@@ -51,8 +51,10 @@ TEST_WORKERS ?= auto
 test: $(DEV_STAMP) axe
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
+## The linter, and the formatter's check (`.venv/bin/ruff format .` formats).
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 ## The type checker over cpweek/ (settings in pyproject.toml, [tool.mypy]).
 typecheck: $(DEV_STAMP)

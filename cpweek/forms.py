@@ -145,7 +145,6 @@ def show_error(form, error) -> None:
         form.form_errors.append(error.message)
 
 
-
 def refuse(error) -> None:
     """A refused action answered on the next page: its message at the top, nothing saved."""
     discard()

@@ -33,8 +33,13 @@ def items():
     make_item(hub, "Carers in rural areas", summary="Unpaid carers and distance to services.")
     make_item(hub, "Rurality and home care", summary="Support where buses are rare.")
     make_item(hub, "Waiting lists", summary="Nothing about the countryside. Care at home.")
-    make_item(hub, "Direct payments", summary="Personal budgets for a carer in a city.",
-              authors="Ada Example\nBo Sample", publisher="Example Trust")
+    make_item(
+        hub,
+        "Direct payments",
+        summary="Personal budgets for a carer in a city.",
+        authors="Ada Example\nBo Sample",
+        publisher="Example Trust",
+    )
     db.session.commit()
 
 
@@ -71,11 +76,15 @@ def test_a_match_in_the_title_outranks_one_in_the_summary(items):
 
 def test_highlights_mark_matches_and_escape_everything_else(items):
     hub = make_collection(slug="escaping")
-    item = make_item(hub, "Carers <script>alert(1)</script>",
-                     summary='A <script>alert("x")</script> summary about carers & rurality.')
+    item = make_item(
+        hub,
+        "Carers <script>alert(1)</script>",
+        summary='A <script>alert("x")</script> summary about carers & rurality.',
+    )
     db.session.commit()
-    marked = search.highlights(search.EVIDENCE_ITEMS, [item.id], "carers",
-                               whole=["title"], fragments=["summary"])[item.id]
+    marked = search.highlights(
+        search.EVIDENCE_ITEMS, [item.id], "carers", whole=["title"], fragments=["summary"]
+    )[item.id]
     assert "<script>" not in marked["title"] and "<script>" not in marked["summary"]
     assert "&lt;script&gt;" in marked["title"]
     assert "<mark>Carers</mark>" in marked["title"]
@@ -93,20 +102,56 @@ def test_marked_never_trusts_its_input():
 @pytest.mark.parametrize(
     "typed",
     [
-        '"', '"""', '"unbalanced', 'carers"', "AND", "OR", "NOT", "carers NOT rural",
-        "NEAR(carers rural)", "carers AND", "*", "car*", "title:x", "title:carers", "^carers",
-        "(carers", "carers)", "-", "--", "- -carers", "or", "or or", "-carers", "x" * 10_000,
-        "carers " * 2_000, "😀", "carers 😀", "'; DROP TABLE evidence_items; --", "\x00",
-        "carers\x00rural", "\ue000carers\ue001", "{carers}", "a:b:c", "'", "\\", "%_", "",
-        "   ", "ça", "Ümlaut Straße", "日本語",
+        '"',
+        '"""',
+        '"unbalanced',
+        'carers"',
+        "AND",
+        "OR",
+        "NOT",
+        "carers NOT rural",
+        "NEAR(carers rural)",
+        "carers AND",
+        "*",
+        "car*",
+        "title:x",
+        "title:carers",
+        "^carers",
+        "(carers",
+        "carers)",
+        "-",
+        "--",
+        "- -carers",
+        "or",
+        "or or",
+        "-carers",
+        "x" * 10_000,
+        "carers " * 2_000,
+        "😀",
+        "carers 😀",
+        "'; DROP TABLE evidence_items; --",
+        "\x00",
+        "carers\x00rural",
+        "\ue000carers\ue001",
+        "{carers}",
+        "a:b:c",
+        "'",
+        "\\",
+        "%_",
+        "",
+        "   ",
+        "ça",
+        "Ümlaut Straße",
+        "日本語",
     ],
 )
 def test_anything_typed_gives_results_or_none_never_an_error(items, typed):
     titles = found(typed)
     assert isinstance(titles, set)
     ranking(typed)
-    search.highlights(search.EVIDENCE_ITEMS, [1, 2, 3], typed, whole=["title"],
-                      fragments=["summary"])
+    search.highlights(
+        search.EVIDENCE_ITEMS, [1, 2, 3], typed, whole=["title"], fragments=["summary"]
+    )
 
 
 def test_typed_operators_are_only_words(items):
@@ -128,9 +173,7 @@ def test_the_parser_reads_web_search_syntax():
     parsed = search.parse_query('carers "home care" or rural -"city life" -x')
     assert parsed.alternatives == ((("carers",), ("home", "care")), (("rural",),))
     assert parsed.excluded == (("city", "life"), ("x",))
-    assert parsed.fts5() == (
-        '(("carers" AND "home care") OR ("rural")) NOT ("city life" OR "x")'
-    )
+    assert parsed.fts5() == ('(("carers" AND "home care") OR ("rural")) NOT ("city life" OR "x")')
     assert parsed.websearch() == (
         '"carers" "home care" -"city life" -"x" or "rural" -"city life" -"x"'
     )

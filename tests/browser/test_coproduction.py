@@ -144,7 +144,7 @@ def test_place_a_session_and_co_sign_the_release(journey):
 
     db.session.expire_all()
     moved = db.session.get(Event, morning.id)
-    assert moved.starts_at.replace(tzinfo=None) == from_local(
-        datetime(2027, 6, 29, 9, 0)
-    ).replace(tzinfo=None)
+    assert moved.starts_at.replace(tzinfo=None) == from_local(datetime(2027, 6, 29, 9, 0)).replace(
+        tzinfo=None
+    )
     assert journey.mailbox.to("sam@example.org"), "Sam is told the session moved"

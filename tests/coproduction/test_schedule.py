@@ -214,9 +214,10 @@ def test_an_accepted_proposal_is_added_by_a_release(panel, week, client):
     ns = {"a": "http://www.w3.org/2005/Atom"}
     entries = feed.findall("a:entry", ns)
     assert [e.find("a:title", ns).text for e in entries] == ["Release 1"]
-    assert "Added: Carers' own evidence, on Thursday 1 July 2027" in entries[0].find(
-        "a:content", ns
-    ).text
+    assert (
+        "Added: Carers' own evidence, on Thursday 1 July 2027"
+        in entries[0].find("a:content", ns).text
+    )
 
 
 def test_only_co_producers_and_organisers_sign_off(panel, week):

@@ -38,19 +38,44 @@ def page_of(hub, **args):
 @pytest.fixture
 def hub():
     hub = make_collection(introduction="The hub gathers **evidence** on care equity.")
-    make_item(hub, "Carers from minoritised ethnic groups in rural areas", year=2021,
-              summary="Unpaid carers far from services.", publisher="Example Trust",
-              terms={"topic": ["unpaid-carers"], "dimension": ["ethnicity", "rurality"],
-                     "type": ["research"]})
-    make_item(hub, "Rural home care", year=2019, summary="Buses and home care.",
-              terms={"topic": ["access-to-care"], "dimension": ["rurality"], "type": ["data"]})
-    make_item(hub, "Disabled carers in cities", year=2023, summary="Carers in cities.",
-              terms={"topic": ["unpaid-carers"], "dimension": ["disability"],
-                     "type": ["case-study"]})
-    make_item(hub, "A draft about carers", status="draft",
-              terms={"topic": ["unpaid-carers"], "dimension": ["rurality"]})
-    make_item(hub, "Excluded carers study", status="excluded",
-              terms={"topic": ["unpaid-carers"], "dimension": ["rurality"]})
+    make_item(
+        hub,
+        "Carers from minoritised ethnic groups in rural areas",
+        year=2021,
+        summary="Unpaid carers far from services.",
+        publisher="Example Trust",
+        terms={
+            "topic": ["unpaid-carers"],
+            "dimension": ["ethnicity", "rurality"],
+            "type": ["research"],
+        },
+    )
+    make_item(
+        hub,
+        "Rural home care",
+        year=2019,
+        summary="Buses and home care.",
+        terms={"topic": ["access-to-care"], "dimension": ["rurality"], "type": ["data"]},
+    )
+    make_item(
+        hub,
+        "Disabled carers in cities",
+        year=2023,
+        summary="Carers in cities.",
+        terms={"topic": ["unpaid-carers"], "dimension": ["disability"], "type": ["case-study"]},
+    )
+    make_item(
+        hub,
+        "A draft about carers",
+        status="draft",
+        terms={"topic": ["unpaid-carers"], "dimension": ["rurality"]},
+    )
+    make_item(
+        hub,
+        "Excluded carers study",
+        status="excluded",
+        terms={"topic": ["unpaid-carers"], "dimension": ["rurality"]},
+    )
     db.session.commit()
     return hub
 
@@ -66,7 +91,9 @@ def counts(page, vocabulary: str) -> dict[str, int]:
 def test_only_included_items_are_found_or_counted(hub):
     page = page_of(hub, q="carers")
     assert {r.item.title for r in page.results} == {
-        "Carers from minoritised ethnic groups in rural areas", "Disabled carers in cities"}
+        "Carers from minoritised ethnic groups in rural areas",
+        "Disabled carers in cities",
+    }
     assert page.total == 2
     assert counts(page_of(hub), "dimension") == {"ethnicity": 1, "rurality": 2, "disability": 1}
 
@@ -99,10 +126,15 @@ def test_years_narrow_and_the_range_offered_ignores_the_chosen_years(hub):
 def test_sorting_by_date_and_by_relevance(hub):
     assert [r.item.published_year for r in page_of(hub).results] == [2023, 2021, 2019]
     assert [r.item.published_year for r in page_of(hub, sort="oldest").results] == [
-        2019, 2021, 2023]
+        2019,
+        2021,
+        2023,
+    ]
     ranked = page_of(hub, q="rural")
     assert ranked.results[0].item.title in {
-        "Rural home care", "Carers from minoritised ethnic groups in rural areas"}
+        "Rural home care",
+        "Carers from minoritised ethnic groups in rural areas",
+    }
     assert "<mark>" in ranked.results[0].title
 
 
@@ -137,7 +169,7 @@ def test_the_page_explains_the_hub_and_is_accessible(client, hub):
     assert "/evidence/care-equity/map" in page and "/evidence/care-equity/suggest" in page
     assert 'role="search"' in page and '<label for="q">' in page
     assert "Apply filters" in page and "<fieldset" in page
-    assert "Rurality <span class=\"evidence-facet__count\">(2)</span>" in page
+    assert 'Rurality <span class="evidence-facet__count">(2)</span>' in page
     assert "A draft about carers" not in page and "Excluded carers study" not in page
 
 
@@ -187,8 +219,20 @@ def test_pages_that_do_not_exist_are_404_or_the_first_never_500(client, hub, que
 
 @pytest.mark.parametrize(
     "typed",
-    ["x" * 10_000, '"unbalanced', "AND OR NOT NEAR", "*", "title:x", "😀",
-     "'; DROP TABLE evidence_items; --", "\x00", "carers\x00", "-", "(", "^"],
+    [
+        "x" * 10_000,
+        '"unbalanced',
+        "AND OR NOT NEAR",
+        "*",
+        "title:x",
+        "😀",
+        "'; DROP TABLE evidence_items; --",
+        "\x00",
+        "carers\x00",
+        "-",
+        "(",
+        "^",
+    ],
 )
 def test_anything_typed_in_the_box_is_a_page_never_a_500(client, hub, typed):
     # A NUL in an address is refused by the app as a whole (cpweek.errors): a 400 page.
@@ -196,8 +240,10 @@ def test_anything_typed_in_the_box_is_a_page_never_a_500(client, hub, typed):
     response = client.get("/evidence/care-equity/", query_string={"q": typed})
     assert response.status_code == expected
     for fmt in ("csv", "ris", "json"):
-        assert client.get(f"/evidence/care-equity/export.{fmt}",
-                          query_string={"q": typed}).status_code == expected
+        assert (
+            client.get(f"/evidence/care-equity/export.{fmt}", query_string={"q": typed}).status_code
+            == expected
+        )
 
 
 def test_unknown_collection_and_format_are_404(client, hub):
@@ -216,8 +262,11 @@ def test_queries_per_page_do_not_grow_with_items_or_chosen_facets(client, hub, c
     searched = measure("/evidence/care-equity/?q=carers")
     two = measure("/evidence/care-equity/?q=carers&topic=unpaid-carers&dimension=rurality")
     for i in range(45):
-        make_item(hub, f"Carers {i}", terms={"topic": ["unpaid-carers"],
-                                             "dimension": ["rurality"], "type": ["research"]})
+        make_item(
+            hub,
+            f"Carers {i}",
+            terms={"topic": ["unpaid-carers"], "dimension": ["rurality"], "type": ["research"]},
+        )
     db.session.commit()
     assert measure("/evidence/care-equity/") == plain
     assert measure("/evidence/care-equity/?q=carers") == searched
@@ -232,8 +281,12 @@ def test_queries_per_page_do_not_grow_with_items_or_chosen_facets(client, hub, c
 
 
 def test_the_feed_is_atom_with_the_included_items_newest_first(client, hub):
-    newest = make_item(hub, "Just included \x0b with a control character",
-                       summary="Fish & chips <b>", authors="Ada Example\nBo Sample")
+    newest = make_item(
+        hub,
+        "Just included \x0b with a control character",
+        summary="Fish & chips <b>",
+        authors="Ada Example\nBo Sample",
+    )
     newest.included_at = datetime.now(UTC) + timedelta(days=1)
     db.session.commit()
     response = client.get("/evidence/care-equity/feed.atom")
@@ -244,13 +297,18 @@ def test_the_feed_is_atom_with_the_included_items_newest_first(client, hub):
     entries = feed.findall(f"{ATOM}entry")
     titles = [e.findtext(f"{ATOM}title") for e in entries]
     assert titles[0] == "Just included  with a control character"
-    assert set(titles[1:]) == {"Carers from minoritised ethnic groups in rural areas",
-                               "Rural home care", "Disabled carers in cities"}
+    assert set(titles[1:]) == {
+        "Carers from minoritised ethnic groups in rural areas",
+        "Rural home care",
+        "Disabled carers in cities",
+    }
     first = entries[0]
     assert first.findtext(f"{ATOM}id") == f"tag:cpweek.test,2024:evidence/item/{newest.id}"
     assert first.findtext(f"{ATOM}summary") == "Fish & chips <b>"
     assert [a.findtext(f"{ATOM}name") for a in first.findall(f"{ATOM}author")] == [
-        "Ada Example", "Bo Sample"]
+        "Ada Example",
+        "Bo Sample",
+    ]
     assert first.findtext(f"{ATOM}updated").startswith(newest.included_at.strftime("%Y-%m-%d"))
     link = first.find(f"{ATOM}link").get("href")
     assert link.endswith(f"/evidence/care-equity/items/{newest.id}")
@@ -271,8 +329,9 @@ def test_an_empty_feed_still_parses(client):
 
 
 def test_csv_export_holds_the_whole_filtered_list_formula_safe(client, hub):
-    make_item(hub, "=HYPERLINK(\"http://evil\")", summary="+1", year=2022,
-              terms={"dimension": ["rurality"]})
+    make_item(
+        hub, '=HYPERLINK("http://evil")', summary="+1", year=2022, terms={"dimension": ["rurality"]}
+    )
     for i in range(25):
         make_item(hub, f"Rural extra {i}", terms={"dimension": ["rurality"]})
     db.session.commit()
@@ -283,17 +342,23 @@ def test_csv_export_holds_the_whole_filtered_list_formula_safe(client, hub):
     assert rows[0] == exports.CSV_HEADER
     assert len(rows) == 1 + 28  # every matching item, not one page
     titles = [row[0] for row in rows[1:]]
-    assert "'=HYPERLINK(\"http://evil\")" in titles
+    assert '\'=HYPERLINK("http://evil")' in titles
     assert "Disabled carers in cities" not in titles and "A draft about carers" not in titles
 
 
 def test_ris_export_reads_back_with_rispy(client, hub):
-    item = make_item(hub, "Carers and rurality: a study", summary="Line one.\nLine two.",
-                     authors="Ada Example\nBo Sample", publisher="Example Trust",
-                     doi="10.1234/abc", url="https://example.org/study", year=2022,
-                     published_on=date(2022, 3, 4),
-                     terms={"type": ["case-study"], "topic": ["unpaid-carers"],
-                            "dimension": ["rurality"]})
+    item = make_item(
+        hub,
+        "Carers and rurality: a study",
+        summary="Line one.\nLine two.",
+        authors="Ada Example\nBo Sample",
+        publisher="Example Trust",
+        doi="10.1234/abc",
+        url="https://example.org/study",
+        year=2022,
+        published_on=date(2022, 3, 4),
+        terms={"type": ["case-study"], "topic": ["unpaid-carers"], "dimension": ["rurality"]},
+    )
     db.session.commit()
     response = client.get("/evidence/care-equity/export.ris?q=%22a+study%22")
     assert response.status_code == 200
@@ -318,7 +383,9 @@ def test_json_export_is_a_list_of_documented_objects(client, hub):
     response = client.get("/evidence/care-equity/export.json?dimension=rurality&sort=oldest")
     records = json.loads(text(response))
     assert [r["title"] for r in records] == [
-        "Rural home care", "Carers from minoritised ethnic groups in rural areas"]
+        "Rural home care",
+        "Carers from minoritised ethnic groups in rural areas",
+    ]
     first = records[1]
     assert first["equity_dimensions"] == ["Ethnicity", "Rurality"]
     assert first["types"] == ["Research"] and first["year"] == 2021

@@ -128,9 +128,7 @@ def test_places_given_up_while_the_event_is_cancelled_promote_nobody_after_it(ap
         return job
 
     def cancel() -> None:
-        services.cancel_event(
-            db.session.get(Event, event_id), db.session.get(User, organiser_id)
-        )
+        services.cancel_event(db.session.get(Event, event_id), db.session.get(User, organiser_id))
 
     errors = _run_together(app, [cancel, *(give_up(rid) for rid in holders)])
     assert errors == []

@@ -14,7 +14,6 @@ EARLIEST_YEAR, LATEST_YEAR = 1900, 2100  # the years an item can be from
 _DOI_PREFIXES = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 
 
-
 def normalise_doi(raw: str) -> str:
     """'https://doi.org/10.1234/AbC', 'doi:10.1234/abc' or '10.1234/abc' -> '10.1234/abc';
     '' stays ''. Anything else is refused."""

@@ -141,9 +141,9 @@ def term_count() -> int:
 
 # --- organisers edit them ----------------------------------------------------------------
 
+
 class TermInvalid(EvidenceError):
     """A vocabulary change that cannot be made; `field` names what to put right."""
-
 
 
 def term_usage() -> dict[int, int]:

@@ -186,9 +186,7 @@ def certificate(person: User, year: TaxYear | None = None) -> Portfolio:
 def portfolio_works(person: User) -> list[PortfolioWork]:
     """The published works that credit the person, oldest first, as the domains above answer
     (each answers in a query or so, however many works)."""
-    works = [
-        work for answer in signals.answers(signals.portfolio_works, person) for work in answer
-    ]
+    works = [work for answer in signals.answers(signals.portfolio_works, person) for work in answer]
     return sorted(works, key=lambda work: (work.published_on or date.max, work.title))
 
 
