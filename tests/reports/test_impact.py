@@ -9,9 +9,10 @@ import csv
 import io
 
 from cpweek import suppression
+from cpweek.extensions import db
 from cpweek.reports.services import impact, impact_tables
 from cpweek.reports.services.impact import Access, NeedCount
-from tests.reports.impact_world import seed
+from tests.reports.impact_world import registration, seed
 
 
 def test_registrations_attendance_and_waiting_lists(app):
@@ -42,6 +43,23 @@ def test_access_requests_and_how_many_were_met(app):
     assert (captions.requested, captions.met, captions.partly, captions.not_met) == (2, 1, 1, 0)
     assert needs["Step-free access"].unmarked == 1
     assert needs["Something else, in their own words"].not_met == 1
+
+
+def test_a_need_no_longer_on_the_list_counts_only_with_words_beside_it(app):
+    """A code that is not one of today's needs is not a request on its own; with a note it is
+    "own words"; a need ticked twice is counted as it was kept."""
+    world = seed()
+    registration(world.online, "Kit", "confirmed", access_needs=["no_longer_offered"])
+    registration(
+        world.online, "Lou", "confirmed", access_needs=["no_longer_offered"], access_notes="Ramp"
+    )
+    registration(world.online, "Max", "confirmed", access_needs=["breaks", "breaks"])
+    db.session.commit()
+    access = impact.report(world.edition, for_organisers=False).headline.access
+    assert access.requests == 4 + 2  # Lou and Max; not Kit
+    needs = {need.label: need for need in access.needs}
+    assert needs["Something else, in their own words"].requested == 2
+    assert needs["Regular breaks"].requested == 2  # ticked twice: counted as it was kept
 
 
 def test_hours_payments_and_the_median_days_to_payment(app):
