@@ -235,6 +235,9 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         # Feedback after an event: the form takes answers for this many days from the day
         # after the event (UK time), and the link is sent only while it is open.
         "FEEDBACK_OPEN_DAYS": _int("FEEDBACK_OPEN_DAYS", 14),
+        # The public impact report's figures are worked out at most once in this many seconds
+        # per worker (0: every request); organisers' report is always worked out afresh.
+        "REPORTS_PUBLIC_CACHE_SECONDS": _int("REPORTS_PUBLIC_CACHE_SECONDS", 60),
     }
     config.update(_files_settings(instance))
     for name, default in REPORTS_SETTINGS:
@@ -244,6 +247,11 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         raise ConfigError(
             "FEEDBACK_OPEN_DAYS must be a number of days from 1 to 365, not "
             f"{config['FEEDBACK_OPEN_DAYS']!r}"
+        )
+    if not 0 <= int(config["REPORTS_PUBLIC_CACHE_SECONDS"]) <= 3600:
+        raise ConfigError(
+            "REPORTS_PUBLIC_CACHE_SECONDS must be a number of seconds from 0 to 3600, not "
+            f"{config['REPORTS_PUBLIC_CACHE_SECONDS']!r}"
         )
     # Checked after the overrides, so a bad value passed to create_app is refused as well.
     for name, _default in REPORTS_SETTINGS:

@@ -28,6 +28,7 @@ from cpweek.config import normalise_database_url
 from cpweek.evidence.services.filters import answers
 from cpweek.extensions import db, limiter
 from cpweek.mail import deliver_due
+from cpweek.reports.services.impact import public_figures
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
 FAST_HASH = "scrypt:128:8:1"  # still scrypt, at about the lowest cost werkzeug accepts: 1 ms, not 7
@@ -205,6 +206,7 @@ def _clean_slate(request):
     with application.app_context():
         limiter.reset()
         answers.clear()  # the evidence room's remembered counts (cpweek/cache.py)
+        public_figures.clear()  # the public impact report's (ids start again at 1)
         yield
         db.session.remove()
         _empty_tables()

@@ -73,6 +73,8 @@ def test_environment_variables_are_read(clean_env, tmp_path):
         ("REPORTS_SUPPRESSION_THRESHOLD", "-1", "REPORTS_SUPPRESSION_THRESHOLD must be a whole"),
         ("REPORTS_SUPPRESSION_THRESHOLD", "ten", "REPORTS_SUPPRESSION_THRESHOLD must be a whole"),
         ("REPORTS_ROUNDING_BASE", "0", "REPORTS_ROUNDING_BASE must be a whole"),
+        ("REPORTS_PUBLIC_CACHE_SECONDS", "-1", "REPORTS_PUBLIC_CACHE_SECONDS must be a number"),
+        ("REPORTS_PUBLIC_CACHE_SECONDS", "a minute", "REPORTS_PUBLIC_CACHE_SECONDS must be a"),
     ],
 )
 def test_bad_settings_say_which_to_fix(clean_env, tmp_path, name, value, message):

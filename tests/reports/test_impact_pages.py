@@ -5,6 +5,8 @@ number of queries, which does not grow with registrations or responses."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from datetime import date
 from xml.etree import ElementTree
@@ -12,6 +14,7 @@ from xml.etree import ElementTree
 from cpweek.auth.models import Role
 from cpweek.extensions import db
 from cpweek.reports.feedback_models import FeedbackAnswer, FeedbackResponse
+from cpweek.reports.services import impact
 from tests.a11y import problems
 from tests.factories import make_user
 from tests.reports.impact_world import registration, seed
@@ -163,7 +166,42 @@ def test_query_counts_do_not_grow_with_registrations_or_responses(browser, count
             "/2025/impact.csv",
             f"/manage/events/{world.hybrid.id}/access-met",
         ):
+            impact.public_figures.clear()  # the figures worked out, not remembered
             with count_queries() as queries:
                 assert browser.get(url).status_code == 200
             counts.setdefault(url, []).append(len(queries))
     assert all(few == many for few, many in counts.values()), counts
+
+
+def _registered(browser, url: str = "/2025/impact.csv") -> int:
+    """Registrations made in 2025, as the year-on-year table of the CSV gives them."""
+    rows = list(csv.reader(io.StringIO(browser.get(url).get_data(as_text=True))))
+    header = next(row for row in rows if row and row[0] == "Year")
+    row = next(row for row in rows if row and row[0] == "2025")
+    return int(row[header.index("Registrations made")])
+
+
+def test_the_public_figures_are_worked_out_once_a_window_and_organisers_see_them_fresh(
+    browser, count_queries, monkeypatch
+):
+    world = seed()
+    now = [16_667 * 60 + 20.0]  # 20 seconds into a 60-second window
+    monkeypatch.setattr(impact, "clock", lambda: now[0])
+    with count_queries() as worked_out:
+        first = browser.get("/2025/impact").get_data(as_text=True)
+    with count_queries() as remembered:
+        again = browser.get("/2025/impact").get_data(as_text=True)
+    assert again == first and len(remembered) < len(worked_out)
+    assert any("registrations" in query for query in worked_out)
+    assert not any("registrations" in query for query in remembered)
+    before = _registered(browser)
+    _more(world, 12)
+    db.session.commit()
+    now[0] += 39  # still the same window
+    assert _registered(browser) == before  # remembered: the public figures a minute old
+    browser.sign_in(world.organiser.email)
+    html = browser.get("/manage/2025/impact").get_data(as_text=True)
+    assert f">{before + 12}<" in html  # organisers' figures are never remembered
+    browser.sign_out()
+    now[0] += 1  # the next window
+    assert _registered(browser) == before + 12

@@ -11,11 +11,15 @@ or editions: each figure is one grouped query for every edition at once."""
 
 from __future__ import annotations
 
+import copy
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from flask import current_app
 from sqlalchemy import ColumnElement, String, and_, case, cast, func, or_, select
 
+from cpweek.cache import VersionedCache
 from cpweek.extensions import db
 from cpweek.programme.models import (
     HOLDING_A_PLACE,
@@ -219,11 +223,40 @@ def _responses(edition_ids: list[int]) -> dict[int, int]:
     return {edition_id: found.get(edition_id, 0) for edition_id in edition_ids}
 
 
-def headlines(editions: list[Edition]) -> list[Headline]:
-    """The headline figures of each edition given, in their order: four queries."""
+Figures = tuple[dict[int, Places], dict[int, Access], dict[int, int], dict[int, LedgerFigures]]
+
+# The public report's figures, kept per worker for REPORTS_PUBLIC_CACHE_SECONDS (cpweek/cache.py):
+# counting every edition's registrations is most of the report's time (bench/reports.py), and
+# public totals a minute old are as good as new. Plain values only: the editions themselves
+# come from each request's own session.
+public_figures = VersionedCache(size=16)
+
+
+def clock() -> float:
+    """Seconds now; tests replace it rather than wait."""
+    return time.time()
+
+
+def _figures(editions: list[Edition]) -> Figures:
     ids = [edition.id for edition in editions]
-    places, access, responses = _places(ids), _access(ids), _responses(ids)
     ledger = reciprocity.ledger_figures((edition.id, edition.year) for edition in editions)
+    return _places(ids), _access(ids), _responses(ids), ledger
+
+
+def _public_figures(editions: list[Edition]) -> Figures:
+    seconds = int(current_app.config["REPORTS_PUBLIC_CACHE_SECONDS"])
+    if not seconds:
+        return _figures(editions)
+    key = (tuple(edition.id for edition in editions), int(clock() // seconds))
+    # A copy: the report's figures are dataclasses a caller could change.
+    return copy.deepcopy(public_figures.get(key, lambda: _figures(editions)))
+
+
+def headlines(editions: list[Edition], *, fresh: bool = True) -> list[Headline]:
+    """The headline figures of each edition given, in their order: four queries, or none when
+    not `fresh` and the public figures were worked out less than
+    REPORTS_PUBLIC_CACHE_SECONDS ago."""
+    places, access, responses, ledger = _figures(editions) if fresh else _public_figures(editions)
     return [
         Headline(
             edition,
@@ -288,7 +321,7 @@ def report(edition: Edition, *, for_organisers: bool) -> ImpactReport:
     """The whole report. The public one (`for_organisers=False`) carries no free text and no
     draft "you said, we did" entries; the figures are the same."""
     editions = all_editions()
-    history = headlines(editions)
+    history = headlines(editions, fresh=for_organisers)
     headline = next(item for item in history if item.edition.id == edition.id)
     you_said = entries_of(edition, published_only=not for_organisers)
     return ImpactReport(
