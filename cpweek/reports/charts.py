@@ -8,6 +8,12 @@ never the only thing telling the series apart. The page always follows a chart w
 of the same numbers (DESIGN.md: "Charts always come with the same numbers as a table"): the
 chart is for seeing, the table for reading and for screen readers.
 
+One narrow layout for every width: each row's label on its own line (two at most) above its
+bars, and each bar's number just after it. The drawing is `WIDTH` units wide with text of
+`FONT_SIZE` units, and the stylesheet lets it fill the page up to 28rem, so its text shows at
+about 14 px on a phone 390 px wide and 17 px on a wide screen (a side-by-side layout 630 units
+wide shrank it to 7 px on that phone).
+
 Text is escaped here, as the SVG is returned as Markup for the template."""
 
 from __future__ import annotations
@@ -23,14 +29,22 @@ from markupsafe import Markup
 PALETTE = ("#2b3e50", "#1d4f91", "#00703c", "#4c2c92")
 TEXT = "#0b0c0c"
 
-ROW_HEIGHT = 22  # one bar
-ROW_GAP = 10
-LABEL_WIDTH = 260  # room for the row's words, left of the bars
-BAR_AREA = 300
-VALUE_ROOM = 70  # the number after the longest bar
-WIDTH = LABEL_WIDTH + BAR_AREA + VALUE_ROOM
-LEGEND_HEIGHT = 26
-LABEL_CHARACTERS = 38  # longer labels are shortened in the drawing (the table has them whole)
+FONT_SIZE = 14
+LINE_HEIGHT = 18  # one line of a label
+BAR_HEIGHT = 18  # one bar
+BAR_GAP = 4  # between a label and its first bar, and between a row's bars
+ROW_GAP = 14  # after a row's last bar
+WIDTH = 360
+BAR_X = 1  # a bar's left edge, so its outline is not cut by the drawing's edge
+BAR_AREA = 300  # the longest bar; the rest of the width is for its number (six digits)
+# A label has the whole width: 44 characters of ordinary words take at most about 325 units
+# at 14 in the widest usual sans-serif (DejaVu Sans, about 7.3 a character; Arial about 6.4).
+# A longer label goes onto a second line, and past that is shortened in the drawing (the
+# table has it whole).
+LINE_CHARACTERS = 44
+LABEL_LINES = 2
+KEY_HEIGHT = 24  # one line of the key
+KEY_CHARACTER = 9  # room kept per character of a series' name in the key
 
 
 @dataclass(frozen=True)
@@ -42,8 +56,22 @@ class Row:
 HIDDEN_WORDS = "not shown"
 
 
-def _short(label: str) -> str:
-    return label if len(label) <= LABEL_CHARACTERS else label[: LABEL_CHARACTERS - 1] + "…"
+def _short(line: str) -> str:
+    return line if len(line) <= LINE_CHARACTERS else line[: LINE_CHARACTERS - 1] + "…"
+
+
+def label_lines(label: str) -> list[str]:
+    """The label broken between words into lines of at most `LINE_CHARACTERS`, at most
+    `LABEL_LINES` of them; what does not fit is shortened with "…"."""
+    lines: list[str] = []
+    for word in label.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= LINE_CHARACTERS:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    if len(lines) > LABEL_LINES:
+        lines[LABEL_LINES - 1 :] = [" ".join(lines[LABEL_LINES - 1 :])]
+    return [_short(line) for line in lines] or [""]
 
 
 def _patterns(chart_id: str, count: int) -> str:
@@ -70,6 +98,35 @@ def _fill(chart_id: str, series: int) -> str:
     return PALETTE[0] if series == 0 else f"url(#{chart_id}-p{series})"
 
 
+def _key(chart_id: str, series: Sequence[str]) -> tuple[list[str], int]:
+    """Each series' swatch and name, left to right, starting a new line when the next would
+    not fit; and the height the key takes."""
+    parts = []
+    x, y = 0, 0
+    for index, name in enumerate(series):
+        room = 23 + KEY_CHARACTER * len(name)
+        if x and x + room > WIDTH:
+            x, y = 0, y + KEY_HEIGHT
+        parts.append(
+            f'<rect x="{x + BAR_X}" y="{y + 3}" width="16" height="16" '
+            f'fill="{_fill(chart_id, index)}" stroke="{PALETTE[index % len(PALETTE)]}"/>'
+            f'<text x="{x + 23}" y="{y + 16}" fill="{TEXT}">{escape(name)}</text>'
+        )
+        x += room + 16
+    return parts, y + KEY_HEIGHT + ROW_GAP - BAR_GAP
+
+
+def _label(y: int, lines: list[str]) -> str:
+    """The label's first line with its baseline at `y`, and its second line below it."""
+    if len(lines) == 1:
+        return f'<text x="0" y="{y}" fill="{TEXT}">{escape(lines[0])}</text>'
+    spans = "".join(
+        f'<tspan x="0" dy="{0 if index == 0 else LINE_HEIGHT}">{escape(line)}</tspan>'
+        for index, line in enumerate(lines)
+    )
+    return f'<text x="0" y="{y}" fill="{TEXT}">{spans}</text>'
+
+
 def bar_chart(
     chart_id: str,
     title: str,
@@ -77,49 +134,40 @@ def bar_chart(
     rows: Sequence[Row],
     series: Sequence[str] = ("",),
 ) -> Markup:
-    """The SVG of a horizontal bar chart: a group of bars per row, one bar per series, scaled
-    to the largest value (an all-zero chart draws no bars, and says 0)."""
+    """The SVG of a horizontal bar chart: for each row its label, then a bar per series below
+    it, scaled to the largest value (an all-zero chart draws no bars, and says 0)."""
     largest = max((value or 0 for row in rows for value in row.values), default=0)
-    several = len(series) > 1
-    top = LEGEND_HEIGHT if several else 0
-    group = ROW_HEIGHT * len(series) + ROW_GAP
-    height = top + group * len(rows) + ROW_GAP
+    body: list[str] = []
+    y = 0
+    if len(series) > 1:
+        body, y = _key(chart_id, series)
+    for row in rows:
+        lines = label_lines(row.label)
+        body.append(_label(y + FONT_SIZE, lines))
+        y += LINE_HEIGHT * len(lines) + BAR_GAP
+        for index, value in enumerate(row.values):
+            width = round(BAR_AREA * value / largest) if largest and value else 0
+            if width:
+                body.append(
+                    f'<rect x="{BAR_X}" y="{y}" width="{width}" height="{BAR_HEIGHT}" '
+                    f'fill="{_fill(chart_id, index)}" stroke="{PALETTE[index % len(PALETTE)]}"/>'
+                )
+            body.append(
+                f'<text x="{BAR_X + width + 6 if width else 0}" y="{y + FONT_SIZE}" fill="{TEXT}">'
+                f"{HIDDEN_WORDS if value is None else value}</text>"
+            )
+            y += BAR_HEIGHT + BAR_GAP
+        y += ROW_GAP - BAR_GAP
+    height = max(y - ROW_GAP + BAR_GAP, 1)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc" viewBox="0 0 {WIDTH} {height}" '
         f'width="100%" preserveAspectRatio="xMinYMin meet" font-family="sans-serif" '
-        f'font-size="13">',
+        f'font-size="{FONT_SIZE}">',
         f'<title id="{chart_id}-title">{escape(title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(description)}</desc>',
         _patterns(chart_id, len(series)),
+        *body,
+        "</svg>",
     ]
-    if several:
-        x = LABEL_WIDTH
-        for index, name in enumerate(series):
-            parts.append(
-                f'<rect x="{x}" y="4" width="16" height="16" fill="{_fill(chart_id, index)}" '
-                f'stroke="{PALETTE[index % len(PALETTE)]}"/>'
-                f'<text x="{x + 22}" y="17" fill="{TEXT}">{escape(name)}</text>'
-            )
-            x += 30 + 8 * len(name)
-    for row_index, row in enumerate(rows):
-        y = top + ROW_GAP + row_index * group
-        parts.append(
-            f'<text x="{LABEL_WIDTH - 8}" y="{y + ROW_HEIGHT - 6}" text-anchor="end" '
-            f'fill="{TEXT}">{escape(_short(row.label))}</text>'
-        )
-        for index, value in enumerate(row.values):
-            bar_y = y + index * ROW_HEIGHT
-            width = round(BAR_AREA * value / largest) if largest and value else 0
-            if width:
-                parts.append(
-                    f'<rect x="{LABEL_WIDTH}" y="{bar_y + 2}" width="{width}" '
-                    f'height="{ROW_HEIGHT - 4}" fill="{_fill(chart_id, index)}" '
-                    f'stroke="{PALETTE[index % len(PALETTE)]}"/>'
-                )
-            parts.append(
-                f'<text x="{LABEL_WIDTH + width + 6}" y="{bar_y + ROW_HEIGHT - 6}" '
-                f'fill="{TEXT}">{HIDDEN_WORDS if value is None else value}</text>'
-            )
-    parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 - every text in it was escaped above

@@ -34,7 +34,8 @@ def _charts_and_tables(page: str) -> dict[str, tuple[list[tuple[str, list[int]]]
         svg, chart_id, table = match.groups()
         root = ElementTree.fromstring(svg)  # noqa: S314 (our own SVG)
         assert root.find(f"{SVG}title").text
-        texts = [element.text for element in root.iter(f"{SVG}text")]
+        # a label on two lines is one <text> with a <tspan> per line
+        texts = [" ".join(element.itertext()) for element in root.iter(f"{SVG}text")]
         rows = re.findall(r"<tr><th scope=\"row\">(.*?)</th>(.*?)</tr>", table)
         table_rows = [
             (label, [int(n) for n in re.findall(r"<td class=\"numeric\">(\d+)</td>", cells)])
