@@ -39,6 +39,7 @@ def seed_demo_command(if_empty: bool) -> None:
             f"{result.accounts} accounts, {result.ledger_entries} ledger entries, "
             f"{result.proposals} proposals, {result.evidence_items} evidence items, "
             f"{result.suggestions} evidence suggestions, {result.resources} resources, "
+            f"{result.past_registrations} past registrations, "
             f"{result.feedback_responses} feedback responses, "
             f"{result.equality_answers} equality answers."
         )

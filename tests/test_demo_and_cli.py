@@ -19,8 +19,8 @@ def test_seed_demo_is_idempotent(runner):
     assert first.exit_code == 0
     assert (
         "Demo data loaded: 5 editions, 30 events, 6 accounts, 7 ledger entries, 4 proposals, "
-        "45 evidence items, 2 evidence suggestions, 21 resources, 524 feedback responses, "
-        "981 equality answers."
+        "45 evidence items, 2 evidence suggestions, 21 resources, 1491 past registrations, "
+        "524 feedback responses, 981 equality answers."
     ) in first.output
     counts = (_count(Edition), _count(Event), _count(User))
     second = runner.invoke(args=["seed-demo"])

@@ -9,10 +9,11 @@ from sqlalchemy import select
 
 from cpweek.auth.models import User
 from cpweek.demo.accounts import add_accounts
+from cpweek.demo.attendance import add_attendance
 from cpweek.demo.call import add_call, add_first_release
 from cpweek.demo.events import add_easy_read, add_editions
 from cpweek.demo.evidence_hub import seed_evidence
-from cpweek.demo.impact import add_impact
+from cpweek.demo.impact import ORGANISER_EMAIL, RESPONSES, add_impact
 from cpweek.demo.ledger import add_ledger
 from cpweek.demo.long_data import add_long_data
 from cpweek.demo.resources import add_resources
@@ -35,6 +36,7 @@ class SeedResult:
     outcome_measures: int = 0
     feedback_responses: int = 0
     equality_answers: int = 0
+    past_registrations: int = 0
 
     @property
     def added_anything(self) -> bool:
@@ -52,6 +54,7 @@ class SeedResult:
             or self.outcome_measures
             or self.feedback_responses
             or self.equality_answers
+            or self.past_registrations
         )
 
 
@@ -76,6 +79,8 @@ def seed_demo() -> SeedResult:
     result.long_data = add_long_data()
     result.resources = add_resources()  # after the hub (topics, items) and the profiles
     impact = add_impact()  # measures, feedback and equality answers for 2025 and 2026
+    # The people who came to those events, for the impact report to count.
+    result.past_registrations = add_attendance(RESPONSES, ORGANISER_EMAIL)
     result.outcome_measures = impact.measures
     result.feedback_responses = impact.feedback_responses
     result.equality_answers = impact.equality_answers

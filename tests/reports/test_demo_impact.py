@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from cpweek.demo import DEMO_PASSWORD, seed_demo
 from cpweek.extensions import db
 from cpweek.perspectives import CO_PRODUCER, ORGANISER
-from cpweek.programme.models import Edition, Event
+from cpweek.programme.models import Edition, Event, Registration
 from cpweek.reports.feedback_models import (
     FeedbackAnswer,
     FeedbackResponse,
@@ -119,8 +119,10 @@ def test_a_second_seed_adds_no_measures_feedback_or_equality_answers():
             EqualityResponse,
         )
     ]
+    registrations = _count(Registration)
     again = seed_demo()
     assert (again.outcome_measures, again.feedback_responses, again.equality_answers) == (0, 0, 0)
+    assert again.past_registrations == 0 and _count(Registration) == registrations
     assert not again.added_anything
     assert counts == [
         _count(model)
@@ -177,3 +179,37 @@ def test_the_public_2026_report_hides_small_answers_and_what_would_give_them_awa
     assert seen_hidden, "the demo should show suppression at work"
     assert "Groups of fewer than 10 people are not shown" in page
     assert re.search(r'<svg[^>]*role="img"[^>]*aria-labelledby="chart-q1-title', page)
+
+
+def test_the_demo_has_the_people_who_came_for_the_report_to_count():
+    from cpweek.demo.attendance import DEMAND
+    from cpweek.programme.models import HOLDING_A_PLACE
+    from cpweek.reports.impact_models import AccessMet
+    from cpweek.reports.services import impact
+
+    report = impact.report(_editions()[2025], for_organisers=True).headline
+    assert report.places.registered > 500 and report.places.cancelled > 0
+    assert report.places.checked_in > 0  # the in-person launch at Westminster
+    assert report.places.waited > 0 and 0 < report.places.got_place < report.places.waited
+    assert report.access.requests > 50 and report.access.marked < report.access.requests
+    assert report.access.met and report.access.partly and report.access.not_met
+    assert any(need.label == "Something else, in their own words" for need in report.access.needs)
+    assert impact.report(_editions()[2026], for_organisers=True).headline.places.online > 300
+    # Illustrative people: no accounts; never more places than an event has.
+    assert not db.session.scalar(
+        select(func.count())
+        .select_from(Registration)
+        .where(Registration.person_id.is_not(None))
+        .join(Event, Event.id == Registration.event_id)
+        .where(Event.edition_id.in_([_editions()[2025].id, _editions()[2026].id]))
+    )
+    for slug in DEMAND:
+        event = db.session.scalar(select(Event).where(Event.slug == slug))
+        held = db.session.scalar(
+            select(func.count())
+            .select_from(Registration)
+            .where(Registration.event_id == event.id, Registration.status.in_(HOLDING_A_PLACE))
+        )
+        assert held == event.capacity
+    marked = db.session.scalars(select(AccessMet)).all()
+    assert all(mark.note for mark in marked if mark.outcome != "met")
