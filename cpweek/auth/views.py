@@ -20,6 +20,7 @@ from cpweek.auth.permissions import public, requires
 from cpweek.errors import DomainError
 from cpweek.extensions import limiter, sign_in_account_key
 from cpweek.forms import show_error
+from cpweek.paging import Paging, page_number
 from cpweek.urls import safe_next
 
 bp = Blueprint("auth", __name__)
@@ -194,26 +195,15 @@ def change_password():
 @requires(Role.ADMIN)
 def people():
     query = request.args.get("q", "")[:200]
-    page = _page_number(request.args.get("page", ""))
+    page = page_number(request.args.get("page"))
     per_page = 50
     found, total = services.search_people(query, page, per_page)
-    pages = max((total + per_page - 1) // per_page, 1)
-    if page > pages:
+    paging = Paging(page, per_page, total)
+    if page > paging.pages:
         abort(404)
     return render_template(
-        "auth/people.html", people=found, total=total, query=query, page=page, pages=pages
+        "auth/people.html", people=found, total=total, query=query, paging=paging
     )
-
-
-def _page_number(text: str) -> int:
-    """A page number from the address: anything that is not a whole number from 1 is the first
-    page; a number of any size past the last page is a 404 (see `people`)."""
-    text = text.strip()
-    if not (text.isascii() and text.isdigit()):
-        return 1
-    if len(text) > 9:
-        return 10**9  # past any last page, and never near a database's integer limits
-    return int(text) or 1
 
 
 @bp.route("/admin/people/<int:user_id>", methods=["GET", "POST"])

@@ -13,7 +13,12 @@ from cpweek.auth.models import Role
 from cpweek.extensions import db
 from cpweek.programme import services as programme
 from cpweek.programme.models import Edition, Event
-from cpweek.reports.feedback_models import FeedbackRequest, OutcomeMeasure
+from cpweek.reports.feedback_models import (
+    FeedbackAnswer,
+    FeedbackRequest,
+    FeedbackResponse,
+    OutcomeMeasure,
+)
 from cpweek.reports.services import outcomes
 from cpweek.reports.services.feedback_sending import token_hash
 from cpweek.timezones import from_local
@@ -78,3 +83,25 @@ def event_year(event: Event) -> int:
 @pytest.fixture
 def webinar(edition) -> Event:
     return make_event(edition, datetime(2025, 6, 29, 10, 0), slug="webinar", title="Carers' voices")
+
+
+def add_responses(
+    event: Event, measure: OutcomeMeasure, texts: list[tuple[str, str]], source: str = "online"
+) -> None:
+    """Feedback responses written straight in (no links: the results pages read only the
+    responses), one per (what worked, could be better) in the order given, each answering the
+    overall question (4) and the measure (2)."""
+    for what_worked, could_be_better in texts:
+        response = FeedbackResponse(
+            event_id=event.id,
+            edition_id=event.edition_id,
+            overall=4,
+            what_worked=what_worked,
+            could_be_better=could_be_better,
+            source=source,
+            created_on=date(2025, 7, 1),
+        )
+        db.session.add(response)
+        db.session.flush()
+        db.session.add(FeedbackAnswer(response_id=response.id, measure_id=measure.id, option=2))
+    db.session.commit()

@@ -1,6 +1,7 @@
 """Feedback pages through the test client: the form by keyboard (radios in fieldsets, worded
 scales), errors with the summary, the Easy Read version, a used, closed or tampered link, 100 KB
-of text, the organisers' phone entry, and the results page (its query count constant)."""
+of text, the organisers' phone entry, and the results page (its comments 50 to a page, bad page
+numbers, its query count constant)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from cpweek.extensions import db
 from cpweek.reports.feedback_models import FeedbackRequest, FeedbackResponse
 from cpweek.reports.services import feedback
 from tests.a11y import problems
-from tests.reports.conftest import adopt, make_link
+from tests.reports.conftest import add_responses, adopt, make_link
 
 TODAY = date.today()
 
@@ -233,3 +234,113 @@ def test_an_unknown_event_is_404(browser, people):
     assert browser.get("/manage/events/999999/feedback").status_code == 404
     assert browser.get("/manage/events/99999999999/feedback/new").status_code == 404
     assert db.session.scalar(select(func.count()).select_from(FeedbackResponse)) == 0
+
+
+# --- the results' comments, 50 to a page ---------------------------------------------------
+
+
+def _counts_part(page: str) -> str:
+    return page[page.index("answered") : page.index('<h2 id="comments">')]
+
+
+def test_the_comments_come_50_to_a_page_with_the_counts_on_every_page(
+    browser, webinar, measure, people
+):
+    # Written last-first: an order by time would be the reverse of the order of the words.
+    add_responses(webinar, measure, [(f"Comment {n:03}", "") for n in reversed(range(120))])
+    browser.sign_in(people.co_producer.email)
+    url = f"/manage/events/{webinar.id}/feedback"
+    first, second, third = (browser.get(f"{url}?page={n}") for n in (1, 2, 3))
+    pages = [response.get_data(as_text=True) for response in (first, second, third)]
+    assert [response.status_code for response in (first, second, third)] == [200] * 3
+    for page in pages:
+        assert "120 people answered: 120 online form." in page and problems(page) == []
+        assert _counts_part(page) == _counts_part(pages[0])  # the counts, whole, on each page
+    assert "Comments 1 to 50 of 120, in the order of their words." in pages[0]
+    assert "Comments 51 to 100 of 120, in the order of their words." in pages[1]
+    assert "Comments 101 to 120 of 120, in the order of their words." in pages[2]
+    assert "Comment 000" in pages[0] and "Comment 049" in pages[0] and "Comment 050" not in pages[0]
+    assert "Comment 050" in pages[1] and "Comment 099" in pages[1] and "Comment 100" not in pages[1]
+    assert "Comment 100" in pages[2] and "Comment 119" in pages[2]
+    # Previous and next, landing on the comments; page 1's address has no page number.
+    nav = '<nav class="pagination" aria-label="Pages of comments">'
+    assert all(nav in page for page in pages)
+    assert f'href="{url}?page=2#comments" rel="next"' in pages[0] and 'rel="prev"' not in pages[0]
+    assert f'href="{url}#comments" rel="prev"' in pages[1]
+    assert f'href="{url}?page=3#comments" rel="next"' in pages[1]
+    assert f'href="{url}?page=2#comments" rel="prev"' in pages[2] and 'rel="next"' not in pages[2]
+    assert "<span>Page 2 of 3</span>" in pages[1]
+    assert "<title>Feedback: Carers&#39; voices (comments, page 2 of 3)" in pages[1]
+
+
+def test_comments_that_fit_one_page_have_no_page_links(browser, webinar, measure, people):
+    add_responses(webinar, measure, [("Only one", "")])
+    browser.sign_in(people.organiser.email)
+    page = browser.get(f"/manage/events/{webinar.id}/feedback").get_data(as_text=True)
+    assert "1 comment." in page and "Only one" in page
+    assert 'class="pagination"' not in page and "(comments, page" not in page
+
+
+@pytest.mark.parametrize(
+    "number, status",
+    [
+        ("0", 200),
+        ("-1", 200),
+        ("abc", 200),
+        ("", 200),
+        ("1.5", 200),
+        ("２", 200),  # a full-width digit is not a page number
+        ("2", 200),
+        ("3", 404),  # past the last page
+        ("99999999999999999999", 404),
+        ("9" * 5000, 404),
+    ],
+)
+def test_a_page_number_is_the_first_page_a_real_page_or_a_404(
+    browser, webinar, measure, people, number, status
+):
+    add_responses(webinar, measure, [(f"Comment {n:02}", "") for n in range(60)])
+    browser.sign_in(people.organiser.email)
+    response = browser.get(f"/manage/events/{webinar.id}/feedback", query_string={"page": number})
+    page = response.get_data(as_text=True)
+    assert response.status_code == status
+    if number == "2":
+        assert "Comments 51 to 60 of 60" in page
+    elif status == 200:
+        assert "Comments 1 to 50 of 60" in page  # the first page
+    else:
+        assert "Page not found" in page and problems(page) == []
+
+
+def test_without_comments_there_is_only_page_one(browser, webinar, measure, people):
+    browser.sign_in(people.organiser.email)
+    url = f"/manage/events/{webinar.id}/feedback"
+    assert "Nobody has written anything yet." in browser.get(f"{url}?page=1").get_data(as_text=True)
+    assert browser.get(f"{url}?page=2").status_code == 404
+
+
+def test_a_page_of_comments_is_for_organisers_and_co_producers_only(browser, webinar, people):
+    # Every role of the route: tests/test_permissions.py (reports.event_feedback).
+    url = f"/manage/events/{webinar.id}/feedback?page=2"
+    anonymous = browser.get(url)
+    assert anonymous.status_code == 302 and "/sign-in" in anonymous.headers["Location"]
+    browser.sign_in(people.attendee.email)
+    assert browser.get(url).status_code == 403
+
+
+def test_the_queries_are_the_same_for_10_or_300_comments_on_any_page(
+    browser, webinar, measure, people, count_queries
+):
+    browser.sign_in(people.organiser.email)
+    url = f"/manage/events/{webinar.id}/feedback"
+    add_responses(webinar, measure, [(f"Words {n:03}", "") for n in range(10)])
+    with count_queries() as ten:
+        assert "Comments 1 to 10 of 10" in browser.get(url).get_data(as_text=True)
+    add_responses(webinar, measure, [(f"Words {n:03}", "Better") for n in range(10, 300)])
+    with count_queries() as first:
+        assert "Comments 1 to 50 of 300" in browser.get(url).get_data(as_text=True)
+    with count_queries() as last:
+        assert "Comments 251 to 300 of 300" in browser.get(f"{url}?page=6").get_data(as_text=True)
+    assert len(ten) == len(first) == len(last)
+    [fetch] = [q for q in last if "ORDER BY LOWER(FEEDBACK_RESPONSES.WHAT" in q.upper()]
+    assert "LIMIT" in fetch.upper()

@@ -80,6 +80,58 @@ def test_the_invitation_is_made_by_the_thank_you_page_not_with_the_response(brow
     assert len(_invitations()) == 1
 
 
+EASY_OFFER = (
+    "We would like to know a bit about you.",
+    "This helps us see who takes part and who is left out.",
+    "You do not have to answer.",
+)
+
+
+def _send_easy_read_feedback(browser, token: str):
+    url = f"/feedback/{token}?easy_read=1"
+    response = browser.submit(url, {"overall": "4"})
+    assert response.headers["Location"] == "/feedback/thank-you?easy_read=1"
+    return _text(browser.get(response.headers["Location"]))
+
+
+def test_easy_read_feedback_offers_the_questions_once_in_easy_read_words(browser, edition):
+    first = make_event(edition, datetime(2025, 6, 29, 10, 0), slug="first", title="First")
+    second = make_event(edition, datetime(2025, 6, 30, 10, 0), slug="second", title="Second")
+    third = make_event(edition, datetime(2025, 7, 1, 10, 0), slug="third", title="Third")
+    links = [make_link(event, email="ada@example.org") for event in (first, second, third)]
+    page = _send_easy_read_feedback(browser, links[0].token)
+    offer = page[page.index("We got your answers.") :]
+    for sentence in EASY_OFFER:
+        assert f"<p>{sentence}</p>" in offer
+    assert OFFER not in page  # the standard version's words are not shown in Easy Read
+    assert problems(page) == []
+    [link] = LINK.findall(page)
+    [invitation] = _invitations()
+    assert (invitation.edition_id, invitation.stage) == (edition.id, Stage.ATTENDED.value)
+    # Once per person, edition and stage, whichever version of the form they use next.
+    assert EASY_OFFER[0] not in _text(browser.get("/feedback/thank-you?easy_read=1"))
+    assert EASY_OFFER[0] not in _send_easy_read_feedback(browser, links[1].token)
+    assert OFFER not in _send_feedback(browser, links[2].token)
+    assert len(_invitations()) == 1
+    # Skipping: the page goes on without answering, and the questions can be skipped whole.
+    assert '<a href="/">Co-production Week home page</a>' in page
+    skipped = browser.submit(link, {"skip": "Skip all questions"})
+    assert skipped.headers["Location"] == "/equality/thank-you"
+    assert "You skipped the questions" in _text(browser.get(skipped.headers["Location"]))
+    [answer] = db.session.scalars(select(EqualityResponse))
+    assert (answer.stage, answer.sex, answer.ethnic_group) == ("attended", None, None)
+
+
+def test_after_standard_feedback_the_easy_read_form_offers_nothing_again(browser, edition):
+    first = make_event(edition, datetime(2025, 6, 29, 10, 0), slug="first", title="First")
+    second = make_event(edition, datetime(2025, 6, 30, 10, 0), slug="second", title="Second")
+    one, two = make_link(first, email="bo@example.org"), make_link(second, email="bo@example.org")
+    assert OFFER in _send_feedback(browser, one.token)
+    page = _send_easy_read_feedback(browser, two.token)
+    assert "We got your answers." in page and EASY_OFFER[0] not in page
+    assert len(_invitations()) == 1
+
+
 def _accepted_proposal(edition):
     organiser = make_user(email="organiser@example.org", roles=(Role.ORGANISER,))
     proposer = make_user(email="asha@example.org", name="Asha")

@@ -1,15 +1,17 @@
 """An event's feedback for organisers and co-producers: how many answered, each question's
-answers counted per option (with the option's words), and the free text. Four queries,
-however many responses there are. Raw free text is for organisers and co-producers only
-(the page's permission); the counts are not suppressed here, as the page is not public."""
+answers counted per option (with the option's words), and the free text a page at a time
+(`cpweek/paging.py`: only the page's comments are fetched). Four queries, however many
+responses there are. Raw free text is for organisers and co-producers only (the page's
+permission); the counts are not suppressed here, as the page is not public."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, or_, select
 
 from cpweek.extensions import db
+from cpweek.paging import Paging
 from cpweek.programme.models import Event, EventStatus
 from cpweek.reports.feedback_models import (
     FeedbackAnswer,
@@ -20,6 +22,8 @@ from cpweek.reports.feedback_models import (
 from cpweek.reports.services.feedback import OVERALL_OPTIONS, OVERALL_QUESTION
 from cpweek.reports.services.outcomes import adopted_measures
 from cpweek.timezones import utcnow
+
+COMMENTS_PER_PAGE = 50
 
 
 @dataclass(frozen=True)
@@ -48,14 +52,20 @@ class EventResults:
     responses: int
     by_source: list[tuple[str, int]]
     questions: list[QuestionResult]
-    comments: list[Comment]
+    comments: list[Comment]  # this page's comments only
+    comment_pages: Paging  # which of all the comments they are (`total`: every one)
 
 
 def _counts(options: list[str] | tuple[str, ...], found: dict[int, int]) -> list[tuple[str, int]]:
     return [(words, found.get(number, 0)) for number, words in enumerate(options, start=1)]
 
 
-def results_for(event: Event) -> EventResults:
+def results_for(event: Event, page: int = 1) -> EventResults:
+    """The counts, all of them, and page `page` of the comments (COMMENTS_PER_PAGE to a page,
+    in the order of their words). Raises PageNotFound for a page past the last (page 1 is
+    always there, even with no comments). Four queries, whichever the page and however many
+    responses: the measures, the answers per measure and option, the responses per source and
+    overall answer (with how many wrote something), and the page's comments alone."""
     measures: list[OutcomeMeasure] = adopted_measures(event.edition_id)
     per_measure: dict[int, dict[int, int]] = {}
     for measure_id, option, count in db.session.execute(
@@ -65,25 +75,43 @@ def results_for(event: Event) -> EventResults:
         .group_by(FeedbackAnswer.measure_id, FeedbackAnswer.option)
     ):
         per_measure.setdefault(measure_id, {})[option] = count
-    overall: dict[int, int] = {
-        option: count
-        for option, count in db.session.execute(
-            select(FeedbackResponse.overall, func.count())
-            .where(FeedbackResponse.event_id == event.id, FeedbackResponse.overall.is_not(None))
-            .group_by(FeedbackResponse.overall)
-        )
-        if option is not None
-    }
-    rows = db.session.execute(
-        select(
-            FeedbackResponse.what_worked,
-            FeedbackResponse.could_be_better,
-            FeedbackResponse.source,
-        ).where(FeedbackResponse.event_id == event.id)
-    ).all()
+    wrote = or_(FeedbackResponse.what_worked != "", FeedbackResponse.could_be_better != "")
+    overall: dict[int, int] = {}
     sources: dict[str, int] = {}
-    for row in rows:
-        sources[row.source] = sources.get(row.source, 0) + 1
+    responses = with_comments = 0
+    for source, overall_answer, count, commented in db.session.execute(
+        select(
+            FeedbackResponse.source,
+            FeedbackResponse.overall,
+            func.count(),
+            func.count(case((wrote, 1))),
+        )
+        .where(FeedbackResponse.event_id == event.id)
+        .group_by(FeedbackResponse.source, FeedbackResponse.overall)
+    ):
+        sources[source] = sources.get(source, 0) + count
+        if overall_answer is not None:
+            overall[overall_answer] = overall.get(overall_answer, 0) + count
+        responses += count
+        with_comments += commented
+    paging = Paging(max(page, 1), COMMENTS_PER_PAGE, with_comments).check("comments")
+    # In the order of the words (case aside), then the rest of the words: rows that tie are
+    # the same words, so a page is the same whichever of them the database puts first, and
+    # nothing of when or how a comment came decides where it stands.
+    comments = [
+        Comment(row.what_worked, row.could_be_better)
+        for row in db.session.execute(
+            select(FeedbackResponse.what_worked, FeedbackResponse.could_be_better)
+            .where(FeedbackResponse.event_id == event.id, wrote)
+            .order_by(
+                func.lower(FeedbackResponse.what_worked),
+                FeedbackResponse.could_be_better,
+                FeedbackResponse.what_worked,
+            )
+            .limit(paging.per_page)
+            .offset(paging.offset)
+        )
+    ]
     questions = [QuestionResult(OVERALL_QUESTION, "", _counts(OVERALL_OPTIONS, overall))]
     questions += [
         QuestionResult(
@@ -94,17 +122,11 @@ def results_for(event: Event) -> EventResults:
         for measure in measures
     ]
     return EventResults(
-        responses=len(rows),
+        responses=responses,
         by_source=[(source.label, sources.get(source.value, 0)) for source in FeedbackSource],
         questions=questions,
-        comments=sorted(
-            (
-                Comment(row.what_worked, row.could_be_better)
-                for row in rows
-                if row.what_worked or row.could_be_better
-            ),
-            key=lambda comment: (comment.what_worked.casefold(), comment.could_be_better),
-        ),
+        comments=comments,
+        comment_pages=paging,
     )
 
 

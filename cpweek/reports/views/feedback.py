@@ -10,6 +10,7 @@ from cpweek.auth.models import Role
 from cpweek.auth.permissions import public, requires
 from cpweek.errors import DomainError
 from cpweek.forms import show_error
+from cpweek.paging import PageNotFound, page_number
 from cpweek.programme import services as programme
 from cpweek.programme.models import MAX_ID, Event
 from cpweek.reports import feedback_forms as forms
@@ -112,4 +113,8 @@ def enter_feedback(event_id: int):
 @requires(Role.ORGANISER, Role.CO_PRODUCER)
 def event_feedback(event_id: int):
     event = _event_or_404(event_id)
-    return render_template("reports/feedback/results.html", event=event, results=results_for(event))
+    try:
+        results = results_for(event, page_number(request.args.get("page")))
+    except PageNotFound:
+        abort(404)  # past the last page of comments, as the other paged lists answer
+    return render_template("reports/feedback/results.html", event=event, results=results)
