@@ -12,11 +12,11 @@ from cpweek.forms import BaseForm
 from cpweek.reports.questions import QUESTIONS, Question
 
 
-def _radios(question: Question) -> RadioField:
+def _radios(question: Question, *, easy: bool) -> RadioField:
     return RadioField(
-        question.words,
+        question.easy_words if easy else question.words,
         choices=[SelectChoice(option.code, option.words) for option in question.options],
-        description=question.hint,
+        description=question.easy_hint if easy else question.hint,
         validate_choice=False,
         validators=[Optional()],
     )
@@ -33,5 +33,13 @@ class EqualityForm(BaseForm):
         return {question.key: self[question.key].data or None for question in QUESTIONS}
 
 
+class EasyEqualityForm(EqualityForm):
+    """The same questions in Easy Read words: the same fields and codes."""
+
+    submit = SubmitField("Send my answers")
+    skip = SubmitField("Skip all the questions")
+
+
 for _question in QUESTIONS:
-    setattr(EqualityForm, _question.key, _radios(_question))
+    setattr(EqualityForm, _question.key, _radios(_question, easy=False))
+    setattr(EasyEqualityForm, _question.key, _radios(_question, easy=True))

@@ -31,7 +31,7 @@ Sources, so the totals can be set beside national figures:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 PREFER_NOT = "prefer_not"
 PREFER_NOT_WORDS = "Prefer not to say"
@@ -51,6 +51,10 @@ class Question:
     options: tuple[Option, ...]  # "Prefer not to say" last
     hint: str = ""
     follows: str = ""  # the key of the question this one follows up ("if yes")
+    # The Easy Read page's words (short, plain, one idea a sentence); the options and their
+    # codes are the same, so the answers count together.
+    easy_words: str = ""
+    easy_hint: str = ""
 
     def codes(self) -> frozenset[str]:
         return frozenset(option.code for option in self.options)
@@ -67,6 +71,10 @@ def _question(key: str, words: str, *options: Option, hint: str = "", follows: s
     return Question(
         key, words, (*options, Option(PREFER_NOT, PREFER_NOT_WORDS)), hint=hint, follows=follows
     )
+
+
+def _easy(question: Question, words: str, hint: str = "") -> Question:
+    return replace(question, easy_words=words, easy_hint=hint)
 
 
 _ASIAN = "Asian, Asian British or Asian Welsh"
@@ -205,6 +213,43 @@ REGION = _question(
         ("outside_england", "Outside England"),
     ),
 )
+
+# The Easy Read page's words for each question (the options are the same).
+ETHNIC_GROUP = _easy(
+    ETHNIC_GROUP, "What is your ethnic group?", "Choose the one that fits you best."
+)
+LONG_CONDITION = _easy(
+    LONG_CONDITION,
+    "Do you have an illness or health condition that has lasted a year or more?",
+    "Or one you expect to last a year or more. It can be physical or mental health.",
+)
+CONDITION_REDUCES = _easy(
+    CONDITION_REDUCES,
+    "Does your illness or condition make everyday things harder for you?",
+    "Only answer this if you said yes to the question before.",
+)
+SEX = _easy(SEX, "What is your sex?")
+GENDER_SAME = _easy(
+    GENDER_SAME, "Is your gender the same as the sex you were given when you were born?"
+)
+AGE_BAND = _easy(AGE_BAND, "How old are you?")
+SEXUAL_ORIENTATION = _easy(
+    SEXUAL_ORIENTATION,
+    "Which of these best describes your sexual orientation?",
+    "Your sexual orientation means who you are attracted to.",
+)
+UNPAID_CARE = _easy(
+    UNPAID_CARE,
+    "Do you look after someone without being paid?",
+    "For example a family member, friend or neighbour who is ill, disabled or older. "
+    "Do not count care you do in a paid job.",
+)
+DRAWS_ON_CARE = _easy(
+    DRAWS_ON_CARE,
+    "Do you get care and support?",
+    "For example help at home, a personal assistant, a day service or a direct payment.",
+)
+REGION = _easy(REGION, "Where do you live?", "Choose the part of England you live in.")
 
 #: Every question, in the order the page asks them.
 QUESTIONS: tuple[Question, ...] = (

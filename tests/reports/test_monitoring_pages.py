@@ -55,6 +55,35 @@ def test_the_page_asks_every_question_optionally(client, token):
     assert "<script" not in page
 
 
+def test_the_easy_read_page_asks_the_same_questions_in_plain_words(browser, token):
+    url = f"/equality/{token}?easy_read=1"
+    page = _page(browser.get(url))
+    assert problems(page) == [] and 'class="easy-read"' in page
+    assert f'href="/equality/{token}"' in page  # the standard English version
+    for question in questions.QUESTIONS:
+        assert question.easy_words, question.key
+        assert f'<legend class="fieldset__legend">{question.easy_words}</legend>' in page
+    assert page.count(">Prefer not to say</label>") == len(questions.QUESTIONS)
+    assert "checked" not in page and "<script" not in page
+    assert "You do not have to answer." in page and 'value="Send my answers"' in page
+    # The standard page links here, and the answers count with everyone else's: same codes.
+    assert f'href="/equality/{token}?easy_read=1"' in _page(browser.get(f"/equality/{token}"))
+    response = browser.submit(url, {"draws_on_care": "yes", "region": "north_east", "submit": "1"})
+    assert response.headers["Location"] == "/equality/thank-you?easy_read=1"
+    thanks = _page(browser.get(response.headers["Location"]))
+    assert "<p>We have your answers.</p>" in thanks and problems(thanks) == []
+    [row] = db.session.scalars(select(EqualityResponse))
+    assert (row.draws_on_care, row.region, row.sex) == ("yes", "north_east", None)
+
+
+def test_an_easy_read_page_refuses_an_answer_that_is_not_an_option_in_words(browser, token):
+    url = f"/equality/{token}?easy_read=1"
+    response = browser.submit(url, {"sex": "sometimes", "submit": "1"})
+    page = _page(response)
+    assert response.status_code == 200 and "There is a problem" in page
+    assert 'class="easy-read"' in page and _count(EqualityResponse) == 0
+
+
 def test_answers_are_saved_once_and_thanked_for(browser, token):
     url = f"/equality/{token}"
     response = browser.submit(
@@ -197,3 +226,12 @@ def test_a_second_registration_in_the_same_week_is_not_asked_again(browser, even
     assert second.status_code == 302
     assert OFFER not in _page(browser.get(second.headers["Location"]))
     assert _count(EqualityInvitation) == 1
+
+
+def test_someone_who_asked_for_easy_read_is_offered_the_easy_read_questions(browser, event):
+    response = browser.submit("/2099/events/webinar", {**FORM, "access_needs": "easy_read"})
+    page = _page(browser.get(response.headers["Location"]))
+    assert db.session.scalar(select(Registration.easy_read)) is True
+    assert "Answer some questions about you" in page and OFFER not in page
+    [link] = re.findall(r'<a href="(/equality/[A-Za-z0-9_-]{43}\?easy_read=1)"', page)
+    assert "Do you get care and support?" in _page(browser.get(link))

@@ -25,6 +25,7 @@ from tests.reports.conftest import make_link
 
 OFFER = "Help us see who takes part: answer a few optional questions"
 LINK = re.compile(r'<a href="(/equality/[A-Za-z0-9_-]{43})" rel="noreferrer">')
+EASY_LINK = re.compile(r'<a href="(/equality/[A-Za-z0-9_-]{43}\?easy_read=1)" rel="noreferrer">')
 
 
 def _text(response) -> str:
@@ -105,7 +106,7 @@ def test_easy_read_feedback_offers_the_questions_once_in_easy_read_words(browser
         assert f"<p>{sentence}</p>" in offer
     assert OFFER not in page  # the standard version's words are not shown in Easy Read
     assert problems(page) == []
-    [link] = LINK.findall(page)
+    [link] = EASY_LINK.findall(page)  # to the questions in Easy Read words
     [invitation] = _invitations()
     assert (invitation.edition_id, invitation.stage) == (edition.id, Stage.ATTENDED.value)
     # Once per person, edition and stage, whichever version of the form they use next.
@@ -115,9 +116,13 @@ def test_easy_read_feedback_offers_the_questions_once_in_easy_read_words(browser
     assert len(_invitations()) == 1
     # Skipping: the page goes on without answering, and the questions can be skipped whole.
     assert '<a href="/">Co-production Week home page</a>' in page
-    skipped = browser.submit(link, {"skip": "Skip all questions"})
-    assert skipped.headers["Location"] == "/equality/thank-you"
-    assert "You skipped the questions" in _text(browser.get(skipped.headers["Location"]))
+    questions = _text(browser.get(link))
+    assert "Tell us about you" in questions and "Do you get care and support?" in questions
+    assert problems(questions) == []
+    skipped = browser.submit(link, {"skip": "Skip all the questions"})
+    assert skipped.headers["Location"] == "/equality/thank-you?easy_read=1"
+    thanks = _text(browser.get(skipped.headers["Location"]))
+    assert "<p>You skipped the questions. That is fine.</p>" in thanks
     [answer] = db.session.scalars(select(EqualityResponse))
     assert (answer.stage, answer.sex, answer.ethnic_group) == ("attended", None, None)
 
