@@ -30,7 +30,6 @@ loop is bounded.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import sys
 import time
@@ -43,7 +42,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from ledger import Session  # noqa: E402
-from resources import measure, prepare_database  # noqa: E402
+from resources import load_average, measure, prepare_database  # noqa: E402
 from serve_pages import start_gunicorn  # noqa: E402
 
 BATCH = 5_000
@@ -250,12 +249,6 @@ def build(registrations: int, responses: int, busy: int, equality: int) -> dict:
     return {"busy_event": busy_event}
 
 
-def _load() -> str:
-    """The machine's load beside its CPUs: figures from a busy machine are read as such."""
-    one, five, _ = os.getloadavg()
-    return f"load average {one:.1f} (1 min), {five:.1f} (5 min) on {os.cpu_count()} CPUs"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default=None, help="PostgreSQL URL; SQLite when absent")
@@ -276,7 +269,7 @@ def main() -> None:
         database = "PostgreSQL" if args.database_url else "SQLite"
         print(
             f"cpweek reports on {database}, gunicorn -w {args.workers}, {args.requests} "
-            f"requests each, {args.concurrency} at a time; {_load()}"
+            f"requests each, {args.concurrency} at a time; {load_average()}"
         )
         organiser = Session(port, "organiser@example.org", "kettle river lamp")
         print(f"{'page':<52} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8}  statuses")
@@ -291,7 +284,7 @@ def main() -> None:
                 f"{label.format(busy=f'{args.busy:,}'):<52} {result['rps']:>8.1f} "
                 f"{result['p50']:>8.1f} {result['p95']:>8.1f}  {seen}{flag}"
             )
-        print(f"at the end: {_load()}")
+        print(f"at the end: {load_average()}")
     finally:
         if server is not None:
             server.terminate()

@@ -348,7 +348,7 @@ def measure(port: int, paths: list[str], count: int, concurrency: int, headers=N
     }
 
 
-def _load() -> str:
+def load_average() -> str:
     """The machine's load beside its CPUs: figures from a busy machine are read as such."""
     one, five, _ = os.getloadavg()
     return f"load average {one:.1f} (1 min), {five:.1f} (5 min) on {os.cpu_count()} CPUs"
@@ -377,7 +377,7 @@ def main() -> None:
         print(
             f"cpweek resources on {database}, {args.resources:,} resources, gunicorn -w "
             f"{args.workers}, {args.requests} requests each, {args.concurrency} at a time; "
-            f"{_load()}"
+            f"{load_average()}"
         )
         pages = [
             ("library, no query (facet counts)", ["/resources"], None, 200),
@@ -409,7 +409,7 @@ def main() -> None:
             )
             if expected == 206 and result["bytes"] != (1_000_000, 1_000_000):
                 print(f"  ranged bodies of {result['bytes']} bytes, not 1,000,000")
-        print(f"at the end: {_load()}")
+        print(f"at the end: {load_average()}")
     finally:
         if server is not None:
             server.terminate()

@@ -106,34 +106,25 @@ def test_the_demo_equality_answers_show_some_cells_and_hide_others():
     assert stages == {stage.value for stage in Stage}
 
 
+IMPACT_MODELS = (
+    OutcomeMeasure,
+    MeasureAgreement,
+    FeedbackResponse,
+    FeedbackAnswer,
+    EqualityResponse,
+)
+
+
 def test_a_second_seed_adds_no_measures_feedback_or_equality_answers():
     assert _count(OutcomeMeasure) == 8
     assert _count(FeedbackResponse) > 400 and _count(EqualityResponse) > 600
-    counts = [
-        _count(model)
-        for model in (
-            OutcomeMeasure,
-            MeasureAgreement,
-            FeedbackResponse,
-            FeedbackAnswer,
-            EqualityResponse,
-        )
-    ]
+    counts = [_count(model) for model in IMPACT_MODELS]
     registrations = _count(Registration)
     again = seed_demo()
     assert (again.outcome_measures, again.feedback_responses, again.equality_answers) == (0, 0, 0)
     assert again.past_registrations == 0 and _count(Registration) == registrations
     assert not again.added_anything
-    assert counts == [
-        _count(model)
-        for model in (
-            OutcomeMeasure,
-            MeasureAgreement,
-            FeedbackResponse,
-            FeedbackAnswer,
-            EqualityResponse,
-        )
-    ]
+    assert counts == [_count(model) for model in IMPACT_MODELS]
 
 
 def test_the_demo_equality_answers_are_the_same_every_run(app):
